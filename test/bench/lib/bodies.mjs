@@ -119,11 +119,14 @@ export function successBody(d, targetBytes) {
   const items = [];
   const head = { TotalCount: 0, PageNumber: 1, PageSize: 50 };
   let size = jsonLength(head) + 70 + container.length + member.length;
-  do {
+  // Stop at the item that would overshoot the target by more than half its size, so sizes centre on it.
+  for (;;) {
     const item = make(d);
+    const n = jsonLength(item) + 1;
+    if (items.length > 0 && size + n / 2 > targetBytes) break;
     items.push(item);
-    size += jsonLength(item) + 1;
-  } while (size < targetBytes);
+    size += n;
+  }
   head.TotalCount = items.length;
   const list = { [container]: { [member]: items } };
   const fields = trap ? { Invocation: list, ...head } : { ...head, ...list };
