@@ -1,0 +1,229 @@
+/**
+ * The configuration schema: the single source of the config types (`Config = z.infer<…>`) and of
+ * their defaults. Every object is strict, so a misspelt key is an error rather than a silently
+ * ignored setting. Option names carry their unit (`…Ms`, `…Bytes`).
+ *
+ * Paths are plain strings here; `load.ts` resolves relative ones against the config file's folder
+ * after validation.
+ */
+import { z } from "zod";
+import { catalogEntrySchema } from "../extract/catalog-schema.js";
+import { METRICS } from "../metrics/catalog.js";
+import { describeValue } from "./problems.js";
+
+export const DEFAULT_LISTEN = "0.0.0.0:9787";
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export const START_AT = ["beginning", "end"] as const;
+/** The path that means "read standard input"; it must be the only path of its source. */
+export const STDIN_PATH = "-";
+
+export interface ListenAddress {
+  /** Without brackets for IPv6 (`::`), ready for `server.listen(port, host)`. */
+  readonly host: string;
+  readonly port: number;
+}
+
+// HOST:PORT where HOST is a name or IPv4 address, or a bracketed IPv6 address (with an optional zone).
+const LISTEN_RE = /^(?:\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\]|([^\s:[\]/]+)):(\d{1,5})$/;
+
+/** Splits a `HOST:PORT` / `[IPV6]:PORT` listen address; null when it is not one. */
+export function parseListen(value: string): ListenAddress | null {
+  const m = LISTEN_RE.exec(value);
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: m[1] ?? m[2] ?? "", port };
+}
+
+function listenProblem(value: string): string {
+  const m = /:(\d+)$/.exec(value);
+  if (m !== null && Number(m[1]) > 65535) return `port must be 0-65535, got "${value}"`;
+  // An unbracketed IPv6 address is the most likely mistake with colons in the host.
+  if ((value.match(/:/g) ?? []).length > 1 && !value.startsWith("[")) {
+    return `expected HOST:PORT, got "${value}" (write IPv6 addresses in brackets: [::]:9787)`;
+  }
+  return `expected HOST:PORT, got "${value}"`;
+}
+
+export const listenSchema = z.string().superRefine((value, ctx) => {
+  if (parseListen(value) === null) ctx.addIssue({ code: "custom", message: listenProblem(value) });
+});
+
+export const logLevelSchema = z.enum(LOG_LEVELS);
+export const startAtSchema = z.enum(START_AT);
+
+const SOURCE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Labels the exporter sets itself on `aliyun_api_responses_total`; a static label may not reuse them. */
+export const RESERVED_LABELS: readonly string[] = METRICS.responses.labels;
+
+const positiveInt = z.number().int().positive();
+
+/**
+ * Cross-field checks run even when a field has a problem (`when`), so that every problem is reported
+ * in one go; they therefore read the value defensively, as it may not have the schema's shape yet.
+ */
+const always = { when: () => true };
+const field = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
+/** Static labels of a source: valid Prometheus label names with string values. */
+const labelsSchema = z
+  .record(
+    z.string(),
+    // YAML reads `version: 1.10` as the number 1.1, so numbers are refused rather than coerced.
+    z.string({
+      error: (iss) =>
+        iss.input === undefined
+          ? undefined
+          : `expected a string, got ${describeValue(iss.input)} (quote the value)`,
+    }),
+  )
+  .superRefine((labels, ctx) => {
+    for (const name of Object.keys(labels)) {
+      if (!LABEL_NAME_RE.test(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is not a valid Prometheus label name (letters, digits and _, not starting with a digit)`,
+        });
+      } else if (name.startsWith("__")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is reserved: names starting with __ belong to Prometheus`,
+        });
+      } else if (RESERVED_LABELS.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is reserved: the exporter sets it (${RESERVED_LABELS.join(", ")})`,
+        });
+      }
+    }
+  });
+
+const pathsSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .superRefine((paths, ctx) => {
+    if (paths.length > 1 && paths.includes(STDIN_PATH)) {
+      ctx.addIssue({ code: "custom", message: `"-" (stdin) must be the only path of its source` });
+    }
+  });
+
+export const sourceSchema = z.strictObject({
+  name: z.string().regex(SOURCE_NAME_RE, {
+    error: (iss) =>
+      `must start with a letter or _ and hold only letters, digits, _ and -, got ${JSON.stringify(iss.input)}`,
+  }),
+  /** Globs, or `-` alone for stdin. */
+  paths: pathsSchema,
+  /** Globs; one without `/` matches a file's base name (`*.gz`), one with `/` its full path. */
+  exclude: z.array(z.string().min(1)).default([]),
+  startAt: startAtSchema.default("end"),
+  labels: labelsSchema.default({}),
+  /** Longer lines/records are skipped and counted as oversized, without being held in memory. */
+  maxRecordBytes: positiveInt.default(256 * 1024 * 1024),
+  /** Longest multi-line (pretty-printed) body held in memory while it is being framed. */
+  maxMultilineBytes: positiveInt.default(8 * 1024 * 1024),
+  /** A last line without `\n` is taken as complete after this much idle time. */
+  partialLineTimeoutMs: positiveInt.default(5000),
+  pollIntervalMs: positiveInt.default(250),
+  globIntervalMs: positiveInt.default(5000),
+});
+
+const sourcesSchema = z
+  .array(sourceSchema)
+  .min(1)
+  .superRefine((sources: unknown, ctx) => {
+    if (!Array.isArray(sources)) return;
+    const firstByName = new Map<string, number>();
+    let stdinAt: number | null = null;
+    sources.forEach((source, i) => {
+      const name = field(source, "name");
+      if (typeof name === "string") {
+        const first = firstByName.get(name);
+        if (first === undefined) firstByName.set(name, i);
+        else {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "name"],
+            message: `duplicate source name "${name}" (also sources.${first}.name)`,
+          });
+        }
+      }
+      const paths = field(source, "paths");
+      if (Array.isArray(paths) && paths.includes(STDIN_PATH)) {
+        if (stdinAt === null) stdinAt = i;
+        else {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "paths"],
+            message: `only one source can read stdin ("-"), sources.${stdinAt} already does`,
+          });
+        }
+      }
+    });
+  }, always);
+
+const tlsSchema = z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) });
+/** The password is read from a file so that it stays out of the config (and out of `ps`). */
+const basicAuthSchema = z.strictObject({ username: z.string().min(1), passwordFile: z.string().min(1) });
+
+const serverSchema = z
+  .strictObject({
+    requestTimeoutMs: positiveInt.default(10_000),
+    headersTimeoutMs: positiveInt.default(5000),
+    tls: tlsSchema.nullable().default(null),
+    basicAuth: basicAuthSchema.nullable().default(null),
+  })
+  .superRefine((server: unknown, ctx) => {
+    // Node's http server refuses a headers timeout longer than the request timeout.
+    const request = field(server, "requestTimeoutMs");
+    const headers = field(server, "headersTimeoutMs");
+    if (typeof request === "number" && typeof headers === "number" && headers > request) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["headersTimeoutMs"],
+        message: `must not exceed server.requestTimeoutMs (${request}), got ${headers}`,
+      });
+    }
+  }, always);
+
+// Nested objects use `.prefault({})` so that an absent section is parsed, and gets its inner defaults.
+export const configSchema = z.strictObject({
+  listen: listenSchema.default(DEFAULT_LISTEN),
+  logLevel: logLevelSchema.default("info"),
+  sources: sourcesSchema,
+  checkpoint: z
+    .strictObject({
+      /** null: no checkpoints (every start follows `startAt`). */
+      dir: z.string().min(1).nullable().default(null),
+      intervalMs: positiveInt.default(5000),
+    })
+    .prefault({}),
+  labelCaps: z
+    .strictObject({
+      action: positiveInt.default(500),
+      code: positiveInt.default(300),
+      endpoint: positiveInt.default(200),
+    })
+    .prefault({}),
+  recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),
+  /** Merged over `config/error-codes.yaml`: later files win over earlier ones, `codes` win over files. */
+  errorCodes: z
+    .strictObject({
+      files: z.array(z.string().min(1)).default([]),
+      codes: z.array(catalogEntrySchema).default([]),
+    })
+    .prefault({}),
+  server: serverSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+/** What a config file may hold before defaults are applied. */
+export type ConfigInput = z.input<typeof configSchema>;
+export type SourceConfig = Config["sources"][number];
+export type LogLevel = Config["logLevel"];
+export type StartAt = SourceConfig["startAt"];
