@@ -1,0 +1,57 @@
+import type { ApiResponse } from "./core/records.js";
+import { type Catalog, loadCatalog } from "./extract/catalog.js";
+import { Extractor } from "./extract/extractor.js";
+import { RecordPipeline } from "./pipeline.js";
+import { type Summary, SummaryBuilder } from "./summary.js";
+
+export interface AnalyzeOptions {
+  source?: string;
+  catalog?: Catalog;
+  maxRecordBytes?: number;
+  maxMultilineBytes?: number;
+  streamThresholdBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_MULTILINE_BYTES = 8 * 1024 * 1024;
+
+let defaultCatalog: Catalog | undefined;
+
+/** The shipped catalogue, read once. */
+export function shippedCatalog(): Catalog {
+  defaultCatalog ??= loadCatalog();
+  return defaultCatalog;
+}
+
+/** Analyses input given as chunks (split anywhere) and returns every event and the summary. */
+export function analyzeChunks(
+  chunks: Iterable<Buffer>,
+  options: AnalyzeOptions = {},
+): { events: ApiResponse[]; summary: Summary } {
+  const events: ApiResponse[] = [];
+  const totals = new SummaryBuilder();
+  const pipeline = new RecordPipeline({
+    source: options.source ?? "test",
+    extractor: new Extractor(options.catalog ?? shippedCatalog()),
+    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxMultilineBytes: options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+    ...(options.streamThresholdBytes === undefined
+      ? {}
+      : { streamThresholdBytes: options.streamThresholdBytes }),
+    onBatch: (_source, responses, counts) => {
+      for (const r of responses) events.push(r);
+      totals.add(responses, counts);
+    },
+  });
+  for (const chunk of chunks) pipeline.push(chunk);
+  pipeline.end();
+  return { events, summary: totals.summary };
+}
+
+/** Analyses one whole input held in memory (tests, small files). */
+export function analyzeBuffer(
+  input: Buffer,
+  options: AnalyzeOptions = {},
+): { events: ApiResponse[]; summary: Summary } {
+  return analyzeChunks([input], options);
+}

@@ -1,0 +1,45 @@
+import type { ApiResponse, Frame } from "../core/records.js";
+import type { Catalog } from "./catalog.js";
+import { categorize, isError, isRetryable } from "./classify.js";
+import { resolveStatus } from "./status.js";
+
+/** `Action=DescribeScalingGroups` in a URL query or a key=value log prefix. */
+const ACTION_IN_TEXT = /(?:^|[?&\s])Action=([A-Za-z][\w.]*)/;
+
+/** Frame → ApiResponse (DESIGN §4–§5): status resolution, action, classification, catalogue. */
+export class Extractor {
+  constructor(private readonly catalog: Catalog) {}
+
+  extract(frame: Frame, source: string): ApiResponse {
+    const p = frame.parsed;
+    const info = p.code === "" ? undefined : this.catalog.get(p.code);
+    const resolved = resolveStatus(p, frame.prefix, info);
+    const numeric = resolved.status === "unknown" ? null : resolved.status;
+    const error = isError(p.code, resolved.explicit ? numeric : null);
+    const category = categorize(p.code, numeric, error, info);
+    let parameter: string | null = null;
+    if (info?.template && p.message !== null) parameter = info.template.exec(p.message)?.[1] ?? null;
+    return {
+      requestId: p.requestId,
+      hostId: p.hostId,
+      code: p.code,
+      message: p.message,
+      parameter,
+      status: resolved.status,
+      statusSource: resolved.source,
+      category,
+      error,
+      retryable: isRetryable(category),
+      action: p.action ?? actionFromText(frame.prefix) ?? "unknown",
+      format: p.format,
+      source,
+      lineStart: frame.lineStart,
+      lineEnd: frame.lineEnd,
+    };
+  }
+}
+
+function actionFromText(prefix: string): string | null {
+  if (prefix === "" || !prefix.includes("Action=")) return null;
+  return ACTION_IN_TEXT.exec(prefix)?.[1] ?? null;
+}

@@ -1,0 +1,360 @@
+import { StringDecoder } from "node:string_decoder";
+import type { Frame, LineCounts, Parsed } from "../core/records.js";
+import { FactsBuilder } from "../parsers/facts.js";
+import { JsonScanner, ScanStatus } from "../parsers/json-scanner.js";
+import { StreamJsonBody, StreamStatus } from "../parsers/json-stream.js";
+import { SaxBody, XmlStatus } from "../parsers/xml-sax.js";
+import { scanXmlLine } from "../parsers/xml-scanner.js";
+import { findCandidate, firstNonBlank } from "./candidates.js";
+import type { LineHandler } from "./line-splitter.js";
+
+/** What a line held: the flags decide how it is counted once it is final (DESIGN §3). */
+const RESPONSE = 1; // a character of a recognised response
+const BODY = 2; // a character of a valid body without request id
+const FAILED = 4; // a failed candidate started here or consumed some of it
+
+/** A line kept while a multi-line body is open, so that it can be examined again if the body fails. */
+interface HeldLine {
+  readonly buf: Buffer;
+  readonly lineNo: number;
+  /** Bytes of input before this line (checkpoints). */
+  readonly offset: number;
+  flags: number;
+  /** Where to start looking for candidates when the line is examined again. */
+  from: number;
+}
+
+interface OpenBody {
+  readonly kind: "json" | "xml";
+  /** Position of the body's first byte in held[0]. */
+  readonly start: number;
+}
+
+/** The prefix is only needed for `Action=` and `HTTP/1.1 400`; a long one is cut (bounded work). */
+const MAX_PREFIX_BYTES = 4096;
+
+/**
+ * Lines → frames. Finds candidate bodies on each line, has them parsed, follows a body over
+ * following lines when it does not end on its own, and when a body fails goes on from the next
+ * candidate after the failed one's start — re-examining the lines the failed body had taken
+ * (DESIGN §3). Counts every non-blank line once. Frames and counts accumulate in `frames` and
+ * `counts` until the caller takes them (once per batch).
+ */
+export class BodyFramer implements LineHandler {
+  frames: Frame[] = [];
+  counts: LineCounts;
+  private readonly json = new JsonScanner();
+  private readonly xmlFacts = new FactsBuilder("xml");
+  private readonly sax = new SaxBody();
+  private open: OpenBody | null = null;
+  private held: HeldLine[] = [];
+  private heldBytes = 0;
+  /** Bytes of all lines received so far. */
+  private seen = 0;
+  /** Lines to examine again, last one first. */
+  private replay: HeldLine[] = [];
+  private long: LongLine | null = null;
+
+  constructor(
+    counts: LineCounts,
+    private readonly maxMultilineBytes: number,
+  ) {
+    this.counts = counts;
+  }
+
+  /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
+  get pendingBytes(): number {
+    const first = this.held[0];
+    return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
+  }
+
+  line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
+    const offset = this.seen;
+    this.seen += size;
+    this.process(buf, start, end, lineNo, offset, 0, start, false);
+    this.drain();
+  }
+
+  /** End of input: an open body is truncated. */
+  finish(): void {
+    while (this.open !== null) {
+      this.failOpen(false);
+      this.drain();
+    }
+  }
+
+  private drain(): void {
+    for (let l = this.replay.pop(); l !== undefined; l = this.replay.pop()) {
+      this.process(l.buf, 0, l.buf.length, l.lineNo, l.offset, l.flags, l.from, true);
+    }
+  }
+
+  private process(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    offset: number,
+    flags: number,
+    from: number,
+    owned: boolean,
+  ): void {
+    const first = firstNonBlank(buf, start, end);
+    if (first === end) {
+      if (this.open?.kind === "xml") this.sax.write("\n");
+      return;
+    }
+    if (this.open !== null) {
+      const copy = owned ? buf : Buffer.from(buf.subarray(start, end));
+      this.continueOpen({ buf: copy, lineNo, offset, flags, from: 0 }, first - start);
+      return;
+    }
+    this.examine(buf, start, end, lineNo, offset, flags, from, owned);
+  }
+
+  /** Looks for bodies on a line from `from`; the line is final unless a body stays open. */
+  private examine(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    offset: number,
+    flags: number,
+    from: number,
+    owned: boolean,
+  ): void {
+    let pos = from;
+    for (;;) {
+      const p = findCandidate(buf, pos, end);
+      if (p < 0) break;
+      if (buf[p] === 0x7b) {
+        const status = this.json.begin(buf, p, end);
+        if (status === ScanStatus.Done) {
+          flags |= this.bodyDone(this.json.result(), buf, start, p, lineNo, lineNo);
+          pos = this.json.end;
+          continue;
+        }
+        if (status === ScanStatus.Error) {
+          flags |= FAILED;
+          pos = p + 1;
+          continue;
+        }
+        this.startOpen("json", buf, start, end, p, lineNo, offset, flags, owned);
+        return;
+      }
+      const xmlEnd = scanXmlLine(buf, p, end, this.xmlFacts);
+      if (xmlEnd > 0) {
+        flags |= this.bodyDone(this.xmlFacts.result(), buf, start, p, lineNo, lineNo);
+        pos = xmlEnd;
+        continue;
+      }
+      this.sax.begin();
+      const text = `${buf.toString("utf8", p, end)}\n`;
+      const status = this.sax.write(text);
+      if (status === XmlStatus.Done) {
+        flags |= this.bodyDone(this.sax.result(), buf, start, p, lineNo, lineNo);
+        pos = p + Buffer.byteLength(text.slice(0, this.sax.endInLastText));
+        continue;
+      }
+      if (status === XmlStatus.Error) {
+        flags |= FAILED;
+        pos = p + 1;
+        continue;
+      }
+      this.startOpen("xml", buf, start, end, p, lineNo, offset, flags, owned);
+      return;
+    }
+    this.finalize(flags);
+  }
+
+  private startOpen(
+    kind: "json" | "xml",
+    buf: Buffer,
+    start: number,
+    end: number,
+    p: number,
+    lineNo: number,
+    offset: number,
+    flags: number,
+    owned: boolean,
+  ): void {
+    const copy = owned && start === 0 && end === buf.length ? buf : Buffer.from(buf.subarray(start, end));
+    this.open = { kind, start: p - start };
+    this.held = [{ buf: copy, lineNo, offset, flags, from: 0 }];
+    this.heldBytes = copy.length;
+  }
+
+  /** One more non-blank line for the open body. */
+  private continueOpen(line: HeldLine, first: number): void {
+    const open = this.open as OpenBody;
+    const buf = line.buf;
+    this.held.push(line);
+    this.heldBytes += buf.length;
+    if (this.heldBytes > this.maxMultilineBytes) {
+      this.failOpen(false);
+      return;
+    }
+    if (open.kind === "json") {
+      const status = this.json.feed(buf, 0, buf.length);
+      if (status === ScanStatus.Done) this.closeOpen(this.json.result(), this.json.end);
+      else if (status === ScanStatus.Error) this.failOpen(this.json.errorPos > first);
+      return;
+    }
+    const text = `${buf.toString("utf8")}\n`;
+    const status = this.sax.write(text);
+    if (status === XmlStatus.Done) {
+      this.closeOpen(this.sax.result(), Buffer.byteLength(text.slice(0, this.sax.endInLastText)));
+    } else if (status === XmlStatus.Error) this.failOpen(true);
+  }
+
+  /** The open body ended at `endPos` of its last held line. */
+  private closeOpen(parsed: Parsed | null, endPos: number): void {
+    const open = this.open as OpenBody;
+    const held = this.held;
+    const firstLine = held[0] as HeldLine;
+    const lastLine = held[held.length - 1] as HeldLine;
+    const flag = this.bodyDone(parsed, firstLine.buf, 0, open.start, firstLine.lineNo, lastLine.lineNo);
+    this.resetOpen();
+    for (let i = 0; i < held.length - 1; i++) this.finalize((held[i] as HeldLine).flags | flag);
+    const { buf, lineNo, offset } = lastLine;
+    this.examine(buf, 0, buf.length, lineNo, offset, lastLine.flags | flag, endPos, true);
+  }
+
+  /** The open body is not valid: its lines are examined again, from the candidate after its start. */
+  private failOpen(lastLineConsumed: boolean): void {
+    const open = this.open as OpenBody;
+    const held = this.held;
+    this.resetOpen();
+    const last = held.length - 1;
+    for (let i = 0; i < held.length; i++) {
+      const l = held[i] as HeldLine;
+      if (i < last || lastLineConsumed || i === 0) l.flags |= FAILED;
+    }
+    (held[0] as HeldLine).from = open.start + 1;
+    for (let i = last; i >= 0; i--) this.replay.push(held[i] as HeldLine);
+  }
+
+  private resetOpen(): void {
+    this.open = null;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  /** A body parsed completely; returns the flag for its lines. */
+  private bodyDone(
+    parsed: Parsed | null,
+    buf: Buffer,
+    lineStartPos: number,
+    bodyPos: number,
+    lineStart: number,
+    lineEnd: number,
+  ): number {
+    if (parsed === null) return BODY;
+    const prefixFrom = Math.max(lineStartPos, bodyPos - MAX_PREFIX_BYTES);
+    const prefix = bodyPos > lineStartPos ? buf.toString("utf8", prefixFrom, bodyPos) : "";
+    this.frames.push({ parsed, lineStart, lineEnd, prefix });
+    return RESPONSE;
+  }
+
+  private finalize(flags: number): void {
+    const c = this.counts;
+    c.lines++;
+    if (flags & RESPONSE) return;
+    if (flags & BODY) c.nonResponse++;
+    else if (flags & FAILED) c.malformed++;
+    else c.nonResponse++;
+  }
+
+  // Lines too long to hold (LineSplitter streams them): the first body on the line is parsed as it
+  // streams by; what follows it on that line is not examined.
+
+  longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
+    while (this.open !== null) {
+      this.failOpen(false);
+      this.drain();
+    }
+    this.long = new LongLine(lineNo);
+    this.long.data(buf, start, end);
+  }
+
+  longData(buf: Buffer, start: number, end: number): void {
+    this.long?.data(buf, start, end);
+  }
+
+  longEnd(oversized: boolean, size: number): void {
+    this.seen += size;
+    const long = this.long;
+    this.long = null;
+    if (long === null) return;
+    if (oversized) {
+      this.counts.lines++;
+      this.counts.oversized++;
+      return;
+    }
+    const frame = long.finish();
+    if (frame !== null) this.frames.push(frame);
+    this.finalize(long.flags);
+  }
+}
+
+/** The state of one line that streams by: searching for a body, parsing it, or done. */
+class LongLine {
+  flags = 0;
+  private state: "search" | "json" | "xml" | "done" = "search";
+  private readonly jsonBody = new StreamJsonBody();
+  private readonly xmlBody = new SaxBody();
+  private readonly decoder = new StringDecoder("utf8");
+  private prefix = "";
+  private parsed: Parsed | null = null;
+
+  constructor(private readonly lineNo: number) {}
+
+  data(buf: Buffer, start: number, end: number): void {
+    if (this.state === "json" || this.state === "xml") this.feed(buf, start, end);
+    while (this.state === "search" && start < end) {
+      const p = findCandidate(buf, start, end);
+      this.addPrefix(buf, start, p < 0 ? end : p);
+      if (p < 0) return;
+      this.state = buf[p] === 0x7b ? "json" : "xml";
+      if (this.state === "json") this.jsonBody.begin();
+      else this.xmlBody.begin();
+      this.feed(buf, p, end);
+      // A body that failed within this piece: the search goes on after its start.
+      start = p + 1;
+    }
+  }
+
+  private addPrefix(buf: Buffer, start: number, end: number): void {
+    const room = MAX_PREFIX_BYTES - this.prefix.length;
+    if (room > 0) this.prefix += buf.toString("utf8", start, Math.min(end, start + room));
+  }
+
+  private feed(buf: Buffer, start: number, end: number): void {
+    if (this.state === "json") {
+      const status = this.jsonBody.write(buf, start, end);
+      if (status === StreamStatus.Done) this.done(this.jsonBody.result());
+      else if (status === StreamStatus.Error) this.fail();
+    } else if (this.state === "xml") {
+      const status = this.xmlBody.write(this.decoder.write(buf.subarray(start, end)));
+      if (status === XmlStatus.Done) this.done(this.xmlBody.result());
+      else if (status === XmlStatus.Error) this.fail();
+    }
+  }
+
+  private done(parsed: Parsed | null): void {
+    this.state = "done";
+    this.parsed = parsed;
+    this.flags |= parsed === null ? BODY : RESPONSE;
+  }
+
+  private fail(): void {
+    this.flags |= FAILED;
+    this.state = "search";
+  }
+
+  finish(): Frame | null {
+    if (this.state === "json" || this.state === "xml") this.fail();
+    if (this.parsed === null) return null;
+    return { parsed: this.parsed, lineStart: this.lineNo, lineEnd: this.lineNo, prefix: this.prefix };
+  }
+}

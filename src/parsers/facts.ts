@@ -1,0 +1,173 @@
+import type { BodyFormat, Parsed } from "../core/records.js";
+import { FieldClass } from "./field-names.js";
+
+/** A member value as the parsers report it: strings and numbers as they are, anything else as null. */
+export type FieldValue = string | number | null;
+
+/**
+ * One open object (JSON) or element (XML). Fields are kept per class in first-occurrence order of
+ * their names; a repeated name replaces its value (JSON.parse semantics: the last value wins).
+ */
+class Container {
+  names: (string[] | undefined)[] = [];
+  values: (FieldValue[] | undefined)[] = [];
+  constructor(readonly depth: number) {}
+
+  set(cls: FieldClass, name: string, value: FieldValue): void {
+    const names = this.names[cls];
+    const values = this.values[cls];
+    if (names === undefined || values === undefined) {
+      this.names[cls] = [name];
+      this.values[cls] = [value];
+      return;
+    }
+    const at = names.indexOf(name);
+    if (at >= 0) values[at] = value;
+    else {
+      names.push(name);
+      values.push(value);
+    }
+  }
+
+  /** The first value of a class that `valid` accepts. */
+  pick<T>(cls: FieldClass, valid: (v: FieldValue) => T | null): T | null {
+    const values = this.values[cls];
+    if (values === undefined) return null;
+    for (const v of values) {
+      const r = valid(v);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+
+  hasAny(): boolean {
+    return this.values.length > 0;
+  }
+}
+
+function asRequestId(v: FieldValue): string | null {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") {
+    const t = v.trim();
+    return t === "" ? null : t;
+  }
+  return null;
+}
+
+function asCode(v: FieldValue): string | null {
+  if (typeof v === "number") return String(v);
+  return typeof v === "string" ? v.trim() : null;
+}
+
+function asText(v: FieldValue): string | null {
+  return typeof v === "string" ? v.trim() : null;
+}
+
+function asAction(v: FieldValue): string | null {
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t === "" ? null : t;
+}
+
+/** An HTTP status: an integer 100–599, as a number or a string of digits. */
+export function asStatus(v: FieldValue): number | null {
+  let n: number;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string" && /^\s*\d{3}\s*$/.test(v)) n = Number(v);
+  else return null;
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : null;
+}
+
+/**
+ * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
+ * object with a request id, ties going to the first in document order (DESIGN §3). Parsers call
+ * open/close for objects (elements) and arrays, and `field` for members whose name has a class.
+ */
+export class FactsBuilder {
+  private stack: (Container | null)[] = [];
+  private best: Parsed | null = null;
+  private bestDepth = Number.POSITIVE_INFINITY;
+  /** Stack height when the best candidate closed: containers below it are its ancestors. */
+  private ancestorsOpen = 0;
+  private wrapperStatus: number | null = null;
+  private wrapperAction: string | null = null;
+  /** The element name of an XML response's root, when it is `{Action}Response`. */
+  private rootName: string | null = null;
+
+  constructor(private readonly format: BodyFormat) {}
+
+  reset(): void {
+    this.stack.length = 0;
+    this.best = null;
+    this.bestDepth = Number.POSITIVE_INFINITY;
+    this.ancestorsOpen = 0;
+    this.wrapperStatus = null;
+    this.wrapperAction = null;
+    this.rootName = null;
+  }
+
+  get depth(): number {
+    return this.stack.length;
+  }
+
+  open(): void {
+    this.stack.push(new Container(this.stack.length));
+  }
+
+  openArray(): void {
+    this.stack.push(null);
+  }
+
+  closeArray(): void {
+    this.stack.pop();
+    if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
+  }
+
+  field(cls: FieldClass, name: string, value: FieldValue): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top) top.set(cls, name, value);
+  }
+
+  /** Closes an object; `elementName` is the XML element's local name. */
+  close(elementName?: string): void {
+    const c = this.stack.pop();
+    if (!c) return;
+    if (this.stack.length < this.ancestorsOpen) {
+      // An ancestor of the current best closes: the nearest one with a status/action supplies it.
+      this.ancestorsOpen = this.stack.length;
+      if (this.wrapperStatus === null) this.wrapperStatus = c.pick(FieldClass.Status, asStatus);
+      if (this.wrapperAction === null) this.wrapperAction = c.pick(FieldClass.Action, asAction);
+    }
+    if (c.depth >= this.bestDepth || !c.hasAny()) return;
+    const requestId = c.pick(FieldClass.RequestId, asRequestId);
+    if (requestId === null) return;
+    const code = c.pick(FieldClass.Code, asCode) ?? c.pick(FieldClass.ErrorCode, asCode) ?? "";
+    this.best = {
+      format: this.format,
+      requestId,
+      hostId: c.pick(FieldClass.HostId, asText),
+      code,
+      message: c.pick(FieldClass.Message, asText) ?? c.pick(FieldClass.ErrorMsg, asText),
+      bodyStatus: c.pick(FieldClass.Status, asStatus),
+      wrapperStatus: null,
+      action: c.pick(FieldClass.Action, asAction),
+    };
+    this.bestDepth = c.depth;
+    this.ancestorsOpen = this.stack.length;
+    this.wrapperStatus = null;
+    this.wrapperAction = null;
+    this.rootName = elementName !== undefined && c.depth === 0 ? elementName : null;
+  }
+
+  /** The response of the body, once the body is complete; null when no object has a request id. */
+  result(): Parsed | null {
+    const best = this.best;
+    if (best === null) return null;
+    let action = best.action ?? this.wrapperAction;
+    if (this.rootName !== null && this.rootName.length > 8 && this.rootName.endsWith("Response")) {
+      action = this.rootName.slice(0, -8);
+    }
+    if (action === best.action && this.wrapperStatus === null) return best;
+    return { ...best, wrapperStatus: this.wrapperStatus, action };
+  }
+}

@@ -1,0 +1,115 @@
+import sax from "sax";
+import type { Parsed } from "../core/records.js";
+import { FactsBuilder } from "./facts.js";
+import { classifyName, FieldClass } from "./field-names.js";
+import { localName } from "./xml-names.js";
+
+export enum XmlStatus {
+  NeedMore = 0,
+  Done = 1,
+  Error = 2,
+}
+
+/**
+ * The full XML parser: sax in strict mode, one document at a time, fed line by line. Used for
+ * multi-line documents and for whatever the one-line fast path declines. A new sax parser is made
+ * per document: a strict sax parser cannot go on after an error, and feeding several documents to
+ * one parser loses records (parser-performance.md, "XML specifics").
+ */
+export class SaxBody {
+  readonly facts = new FactsBuilder("xml");
+  status = XmlStatus.NeedMore;
+  /** When Done: how many UTF-16 units of the last fed text belong to the document. */
+  endInLastText = 0;
+  private parser: sax.SAXParser | null = null;
+  private names: string[] = [];
+  private opened: boolean[] = [];
+  private text = "";
+  private fedBefore = 0;
+
+  begin(): void {
+    this.facts.reset();
+    this.status = XmlStatus.NeedMore;
+    this.names.length = 0;
+    this.opened.length = 0;
+    this.text = "";
+    this.fedBefore = 0;
+    const p = sax.parser(true, { position: true });
+    p.onopentag = (node) => this.openTag(node.name, node.isSelfClosing);
+    p.onclosetag = (name) => this.closeTag(name);
+    p.ontext = (t) => {
+      this.text += t;
+    };
+    p.oncdata = (t) => {
+      this.text += t;
+    };
+    p.onerror = () => {
+      if (this.status === XmlStatus.NeedMore) this.status = XmlStatus.Error;
+      // Stop sax here: the document is not well-formed.
+      p.onerror = () => {};
+      throw STOP;
+    };
+    this.parser = p;
+  }
+
+  /** Feeds one more piece of text (a line, with "\n" where the line had one). */
+  write(text: string): XmlStatus {
+    const p = this.parser;
+    if (p === null || this.status !== XmlStatus.NeedMore) return this.status;
+    try {
+      p.write(text);
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
+    this.fedBefore += text.length;
+    if (this.status !== XmlStatus.NeedMore) this.parser = null;
+    return this.status;
+  }
+
+  result(): Parsed | null {
+    return this.facts.result();
+  }
+
+  private openTag(name: string, selfClosing: boolean): void {
+    if (this.status !== XmlStatus.NeedMore) return;
+    const n = this.opened.length;
+    if (n > 0 && this.opened[n - 1] === false) {
+      this.opened[n - 1] = true;
+      this.facts.open();
+    }
+    this.names.push(name);
+    this.opened.push(false);
+    this.text = "";
+    void selfClosing; // sax emits closetag for self-closing tags too
+  }
+
+  private closeTag(name: string): void {
+    if (this.status !== XmlStatus.NeedMore) return;
+    this.names.pop();
+    const wasOpened = this.opened.pop() as boolean;
+    const local = localName(name);
+    const cls = classifyName(local);
+    const isRoot = this.names.length === 0;
+    if (wasOpened) {
+      this.facts.close(local);
+      if (cls !== FieldClass.None && !isRoot) this.facts.field(cls, local, null);
+    } else if (isRoot) {
+      this.facts.open();
+      this.facts.close(local);
+    } else if (cls !== FieldClass.None) {
+      this.facts.field(cls, local, this.text);
+    }
+    this.text = "";
+    if (isRoot) {
+      this.status = XmlStatus.Done;
+      const p = this.parser as sax.SAXParser;
+      this.endInLastText = p.position - this.fedBefore;
+      // Ignore whatever follows the root on this line: the framer scans it on its own.
+      p.onerror = () => {};
+      throw STOP;
+    }
+  }
+}
+
+const STOP = new Error("stop");
+void STOP.stack;

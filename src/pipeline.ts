@@ -1,0 +1,74 @@
+import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
+import type { Extractor } from "./extract/extractor.js";
+import { BodyFramer } from "./framing/body-framer.js";
+import { LineSplitter } from "./framing/line-splitter.js";
+
+/** Called once per batch (the records of one chunk) — the only place where sinks see records. */
+export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
+
+export interface PipelineOptions {
+  readonly source: string;
+  readonly extractor: Extractor;
+  readonly onBatch: BatchHandler;
+  readonly maxRecordBytes: number;
+  readonly maxMultilineBytes: number;
+  /** Lines longer than this are parsed as they stream by instead of being held (default 1 MiB). */
+  readonly streamThresholdBytes?: number;
+}
+
+export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
+
+/**
+ * The synchronous middle of the data flow for one input (one file, or stdin): bytes → lines →
+ * frames → responses, handed on per batch. It is the `RecordSink` a source writes into.
+ */
+export class RecordPipeline {
+  private readonly splitter: LineSplitter;
+  private readonly framer: BodyFramer;
+  private counts: LineCounts = emptyCounts();
+
+  constructor(private readonly options: PipelineOptions) {
+    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes);
+    this.splitter = new LineSplitter(this.framer, {
+      maxRecordBytes: options.maxRecordBytes,
+      streamThresholdBytes: options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
+    });
+  }
+
+  /** Bytes received but not yet accounted for: a checkpoint must let them be read again. */
+  get pendingBytes(): number {
+    return this.splitter.pendingBytes + this.framer.pendingBytes;
+  }
+
+  push(data: Buffer): void {
+    this.counts.bytes += data.length;
+    this.splitter.push(data);
+    this.emit();
+  }
+
+  /** The input paused: a partial last line is complete (a body still open stays open). */
+  flush(): void {
+    this.splitter.flush();
+    this.emit();
+  }
+
+  /** The input ended: a partial line is complete and a body still open is truncated. */
+  end(): void {
+    this.splitter.flush();
+    this.framer.finish();
+    this.emit();
+  }
+
+  private emit(): void {
+    const frames = this.framer.frames;
+    const counts = this.counts;
+    if (frames.length === 0 && counts.lines === 0 && counts.bytes === 0 && counts.oversized === 0) return;
+    this.framer.frames = [];
+    counts.responses = frames.length;
+    const { extractor, source, onBatch } = this.options;
+    const responses = frames.map((f: Frame) => extractor.extract(f, source));
+    onBatch(source, responses, counts);
+    this.counts = emptyCounts();
+    this.framer.counts = this.counts;
+  }
+}

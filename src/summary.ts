@@ -1,0 +1,60 @@
+import type { ApiResponse, LineCounts } from "./core/records.js";
+
+/** The `analyze --json` object (DESIGN §7, plus `oversizedLines`). */
+export interface Summary {
+  lines: number;
+  bytes: number;
+  responses: number;
+  success: number;
+  errors: number;
+  throttled: number;
+  byCode: Record<string, number>;
+  byStatus: Record<string, number>;
+  byCategory: Record<string, number>;
+  unrecognizedLines: number;
+  malformedLines: number;
+  nonResponseLines: number;
+  oversizedLines: number;
+  duplicates: number;
+}
+
+/** Totals over a whole run, added to once per batch. */
+export class SummaryBuilder {
+  readonly summary: Summary = {
+    lines: 0,
+    bytes: 0,
+    responses: 0,
+    success: 0,
+    errors: 0,
+    throttled: 0,
+    byCode: {},
+    byStatus: {},
+    byCategory: {},
+    unrecognizedLines: 0,
+    malformedLines: 0,
+    nonResponseLines: 0,
+    oversizedLines: 0,
+    duplicates: 0,
+  };
+
+  add(responses: readonly ApiResponse[], counts: LineCounts): void {
+    const s = this.summary;
+    s.lines += counts.lines;
+    s.bytes += counts.bytes;
+    s.malformedLines += counts.malformed;
+    s.nonResponseLines += counts.nonResponse;
+    s.oversizedLines += counts.oversized;
+    s.unrecognizedLines += counts.malformed + counts.nonResponse + counts.oversized;
+    s.duplicates += counts.duplicate;
+    s.responses += responses.length;
+    for (const r of responses) {
+      if (r.error) s.errors++;
+      else s.success++;
+      if (r.category === "throttling") s.throttled++;
+      s.byCode[r.code] = (s.byCode[r.code] ?? 0) + 1;
+      const status = String(r.status);
+      s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+      s.byCategory[r.category] = (s.byCategory[r.category] ?? 0) + 1;
+    }
+  }
+}
