@@ -1,0 +1,246 @@
+import type { OpenMetricsContentType } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
+import { type ApiResponse, addCounts, type Category, emptyCounts, type LineCounts } from "../core/records.js";
+import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
+import { type Cell, CellCounter } from "./cell-counter.js";
+import { LabelCap } from "./label-cap.js";
+import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
+import { type StaticLabels, staticLabels } from "./static-labels.js";
+
+export interface LabelCaps {
+  readonly action: number;
+  readonly code: number;
+  readonly endpoint: number;
+}
+
+export const DEFAULT_LABEL_CAPS: LabelCaps = { action: 500, code: 300, endpoint: 200 };
+
+export interface ExporterMetricsOptions {
+  /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */
+  readonly sourceLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Caps on distinct label values; defaults 500/300/200. */
+  readonly labelCaps?: Partial<LabelCaps>;
+  /** The `version` label of `build_info`. */
+  readonly version?: string;
+  /** prom-client's default process/nodejs metrics (default true; `analyze --metrics` may turn them off). */
+  readonly processMetrics?: boolean;
+}
+
+export interface MetricsText {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+// action → code → status → category → series; one Map lookup per label keeps the hot path at ~100 ns.
+type ByCategory = Map<Category, Cell>;
+type ByStatus = Map<number | "unknown", ByCategory>;
+type ByCode = Map<string, ByStatus>;
+
+interface SourceState {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly actions: Map<string, ByCode>;
+  readonly records: Readonly<Record<RecordResult, Cell>>;
+  readonly bytes: Cell;
+  readonly rotations: Cell;
+  readonly truncations: Cell;
+  readonly readErrors: Cell;
+  readonly counts: LineCounts;
+}
+
+/**
+ * Every metric of DESIGN §6 on an explicit pair of registries (plain text and OpenMetrics; see
+ * CellCounter for why two). `recordBatch` is the hot path: it only bumps plain numbers, and
+ * prom-client sees the differences at scrape time.
+ */
+export class ExporterMetrics {
+  private readonly plain = new Registry<PrometheusContentType>();
+  private readonly open = new Registry<OpenMetricsContentType>();
+  private readonly statics: StaticLabels;
+  private readonly sources = new Map<string, SourceState>();
+  private readonly endpoints = new Map<string, Map<string, ByCategory>>();
+  private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
+
+  private readonly responses: CellCounter;
+  private readonly endpointErrors: CellCounter;
+  private readonly records: CellCounter;
+  private readonly bytesRead: CellCounter;
+  private readonly rotations: CellCounter;
+  private readonly truncations: CellCounter;
+  private readonly readErrors: CellCounter;
+  private readonly checkpointWrites: Cell;
+  private readonly checkpointErrors: Cell;
+  private readonly filesWatchedGauges: readonly Gauge[];
+
+  constructor(options: ExporterMetricsOptions = {}) {
+    this.open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    this.statics = staticLabels(options.sourceLabels ?? {}, METRICS.responses.labels);
+    const counter = (spec: { name: string; help: string; labels: readonly string[] }, extra: string[] = []) =>
+      new CellCounter(spec, [...spec.labels, ...extra], this.plain, this.open);
+
+    this.responses = counter(METRICS.responses, [...this.statics.names]);
+    this.endpointErrors = counter(METRICS.endpointErrors);
+    this.records = counter(METRICS.records);
+    this.bytesRead = counter(METRICS.bytesRead);
+    this.rotations = counter(METRICS.fileRotations);
+    this.truncations = counter(METRICS.fileTruncations);
+    this.readErrors = counter(METRICS.readErrors);
+    this.checkpointWrites = counter(METRICS.checkpointWrites).cell({});
+    this.checkpointErrors = counter(METRICS.checkpointErrors).cell({});
+
+    const overflow = counter(METRICS.labelOverflow);
+    const cap = (label: keyof LabelCaps) =>
+      new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
+    this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
+
+    const gauge = (spec: { name: string; help: string; labels: readonly string[] }) =>
+      [this.plain, this.open].map(
+        (r) => new Gauge({ name: spec.name, help: spec.help, labelNames: spec.labels, registers: [r] }),
+      );
+    this.filesWatchedGauges = gauge(METRICS.filesWatched);
+    for (const g of gauge(METRICS.buildInfo)) g.set({ version: options.version ?? "unknown" }, 1);
+
+    if (options.processMetrics ?? true) {
+      for (const registry of [this.plain, this.open]) {
+        collectDefaultMetrics({ register: registry });
+        // prom-client's nodejs_active_{handles,requests,resources}_total are gauges, which
+        // `promtool check metrics` rejects ("non-counter metrics should not have _total suffix");
+        // the same numbers stay available, split by type, in the unsuffixed gauges.
+        for (const metric of registry.getMetricsAsArray()) {
+          if (!(metric instanceof Counter) && metric.name.endsWith("_total"))
+            registry.removeSingleMetric(metric.name);
+        }
+      }
+    }
+    // Configured sources show zeros from the first scrape, so rate() and alerts work at once.
+    for (const source of Object.keys(options.sourceLabels ?? {})) this.source(source);
+  }
+
+  /** Counts one batch (the frames of one chunk). No prom-client call here: see CellCounter. */
+  recordBatch(source: string, responses: readonly ApiResponse[], counts: LineCounts): void {
+    const state = this.sources.get(source) ?? this.source(source);
+    const actions = state.actions;
+    for (const r of responses) {
+      const cell =
+        actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ?? this.responseCell(state, r);
+      cell.n++;
+      if (r.error) {
+        const host = r.hostId ?? "";
+        cell.requestId = r.requestId;
+        cell.hostId = host;
+        const errors =
+          this.endpoints.get(host)?.get(r.code)?.get(r.category) ??
+          this.endpointCell(host, r.code, r.category);
+        errors.n++;
+        errors.requestId = r.requestId;
+        errors.hostId = host;
+      }
+    }
+    const records = state.records;
+    records.response.n += counts.responses;
+    records.malformed.n += counts.malformed;
+    records.non_response.n += counts.nonResponse;
+    records.oversized.n += counts.oversized;
+    records.duplicate.n += counts.duplicate;
+    state.bytes.n += counts.bytes;
+    addCounts(state.counts, counts);
+  }
+
+  rotation(source: string): void {
+    this.source(source).rotations.n++;
+  }
+
+  truncation(source: string): void {
+    this.source(source).truncations.n++;
+  }
+
+  readError(source: string): void {
+    this.source(source).readErrors.n++;
+  }
+
+  filesWatched(n: number): void {
+    for (const g of this.filesWatchedGauges) g.set(n);
+  }
+
+  checkpointWrite(ok: boolean): void {
+    (ok ? this.checkpointWrites : this.checkpointErrors).n++;
+  }
+
+  /** Totals for the status page and `analyze` (label values after the caps). */
+  snapshot(): MetricsSnapshot {
+    const counts = emptyCounts();
+    for (const state of this.sources.values()) addCounts(counts, state.counts);
+    const overflow: Record<string, number> = {};
+    for (const c of Object.values(this.caps)) overflow[c.label] = c.overflowed;
+    return snapshotOf(this.responses.cells, counts, overflow);
+  }
+
+  /** One scrape: OpenMetrics (with exemplars) or Prometheus text 0.0.4. */
+  async metricsText(openMetrics: boolean): Promise<MetricsText> {
+    const registry = openMetrics ? this.open : this.plain;
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+
+  private source(name: string): SourceState {
+    let state = this.sources.get(name);
+    if (state !== undefined) return state;
+    const records = {} as Record<RecordResult, Cell>;
+    for (const result of RECORD_RESULTS) records[result] = this.records.cell({ source: name, result });
+    state = {
+      labels: this.statics.forSource(name),
+      actions: new Map(),
+      records,
+      bytes: this.bytesRead.cell({ source: name }),
+      rotations: this.rotations.cell({ source: name }),
+      truncations: this.truncations.cell({ source: name }),
+      readErrors: this.readErrors.cell({ source: name }),
+      counts: emptyCounts(),
+    };
+    this.sources.set(name, state);
+    return state;
+  }
+
+  /** Slow path: a label set not seen before from this source, or a value past its cap. */
+  private responseCell(state: SourceState, r: ApiResponse): Cell {
+    const action = this.caps.action.admit(r.action);
+    const code = this.caps.code.admit(r.code);
+    const byStatus = child(
+      child(state.actions, action, () => new Map()),
+      code,
+      () => new Map(),
+    );
+    const byCategory = child(byStatus, r.status, () => new Map());
+    let cell = byCategory.get(r.category);
+    if (cell === undefined) {
+      const labels = { action, code, status: String(r.status), category: r.category, ...state.labels };
+      cell = this.responses.cell(labels);
+      byCategory.set(r.category, cell);
+    }
+    return cell;
+  }
+
+  private endpointCell(host: string, rawCode: string, category: Category): Cell {
+    const endpoint = this.caps.endpoint.admit(host);
+    // The same record's code was already counted (if replaced) by responseCell.
+    const code = this.caps.code.resolve(rawCode);
+    const byCategory = child(
+      child(this.endpoints, endpoint, () => new Map()),
+      code,
+      () => new Map(),
+    );
+    let cell = byCategory.get(category);
+    if (cell === undefined) {
+      cell = this.endpointErrors.cell({ endpoint, code, category });
+      byCategory.set(category, cell);
+    }
+    return cell;
+  }
+}
+
+function child<K, C>(map: Map<K, C>, key: K, make: () => C): C {
+  let next = map.get(key);
+  if (next === undefined) {
+    next = make();
+    map.set(key, next);
+  }
+  return next;
+}
