@@ -20,6 +20,10 @@ export interface Summary {
 
 /** Totals over a whole run, added to once per batch. */
 export class SummaryBuilder {
+  /** Responses per action, for the readable summary (not part of the JSON object). */
+  readonly byAction: Record<string, number> = {};
+  /** Error responses per code (success codes such as `OK` left out), for the readable summary. */
+  readonly errorCodes: Record<string, number> = {};
   readonly summary: Summary = {
     lines: 0,
     bytes: 0,
@@ -48,13 +52,16 @@ export class SummaryBuilder {
     s.duplicates += counts.duplicate;
     s.responses += responses.length;
     for (const r of responses) {
-      if (r.error) s.errors++;
-      else s.success++;
+      if (r.error) {
+        s.errors++;
+        this.errorCodes[r.code] = (this.errorCodes[r.code] ?? 0) + 1;
+      } else s.success++;
       if (r.category === "throttling") s.throttled++;
       s.byCode[r.code] = (s.byCode[r.code] ?? 0) + 1;
       const status = String(r.status);
       s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
       s.byCategory[r.category] = (s.byCategory[r.category] ?? 0) + 1;
+      this.byAction[r.action] = (this.byAction[r.action] ?? 0) + 1;
     }
   }
 }

@@ -1,0 +1,134 @@
+import { createReadStream, statSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import { shippedCatalog } from "./analyze.js";
+import type { Config } from "./config/schema.js";
+import { UsageError } from "./core/errors.js";
+import type { ApiResponse, LineCounts } from "./core/records.js";
+import { loadCatalog } from "./extract/catalog.js";
+import { Extractor } from "./extract/extractor.js";
+import { ExporterMetrics } from "./metrics/exporter-metrics.js";
+import { RecordPipeline } from "./pipeline.js";
+import { ProgressBar } from "./progress.js";
+import { type Summary, SummaryBuilder } from "./summary.js";
+import { VERSION } from "./version.js";
+
+export interface AnalyzeArgs {
+  inputs: string[];
+  json: boolean;
+  events: boolean;
+  metrics: boolean;
+  config?: Config;
+}
+
+export interface AnalyzeIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: NodeJS.WriteStream;
+}
+
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/** `analyze`: reads files (or stdin) once to the end and prints a summary, events or metrics. */
+export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void> {
+  const inputs = args.inputs.length > 0 ? args.inputs : ["-"];
+  if (inputs.filter((i) => i === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
+  const sizes = inputs.map((i) => (i === "-" ? 0 : fileSize(i)));
+  const config = args.config;
+  const catalog = config ? loadCatalog(config.errorCodes.files, config.errorCodes.codes) : shippedCatalog();
+  const extractor = new Extractor(catalog);
+  const source = config?.sources[0];
+  const totals = new SummaryBuilder();
+  const metrics = args.metrics
+    ? new ExporterMetrics({ labelCaps: config?.labelCaps, version: VERSION, processMetrics: false })
+    : null;
+  const progress = ProgressBar.forStderr(sizes.reduce((a, b) => a + b, 0));
+
+  for (const input of inputs) {
+    let pending = "";
+    const onBatch = (name: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
+      totals.add(responses, counts);
+      metrics?.recordBatch(name, responses, counts);
+      if (args.events) for (const r of responses) pending += `${JSON.stringify(r)}\n`;
+    };
+    const pipeline = new RecordPipeline({
+      source: input,
+      extractor,
+      onBatch,
+      maxRecordBytes: source?.maxRecordBytes ?? 256 * 1024 * 1024,
+      maxMultilineBytes: source?.maxMultilineBytes ?? 8 * 1024 * 1024,
+    });
+    const stream = input === "-" ? io.stdin : createReadStream(input, { highWaterMark: READ_CHUNK_BYTES });
+    for await (const chunk of stream) {
+      const data = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      pipeline.push(data);
+      progress?.advance(data.length);
+      if (pending.length > 0) {
+        // Events are written per chunk, with backpressure from the consumer of stdout.
+        if (!io.stdout.write(pending)) await new Promise((r) => io.stdout.once("drain", r));
+        pending = "";
+      }
+    }
+    pipeline.end();
+    if (pending.length > 0) io.stdout.write(pending);
+  }
+  progress?.finish();
+
+  const summary = totals.summary;
+  if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (metrics) io.stdout.write((await metrics.metricsText(false)).body);
+  if (!args.json && !args.events && !args.metrics) io.stdout.write(formatSummary(summary, inputs, totals));
+}
+
+function fileSize(path: string): number {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
+    return st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(
+      `${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
+  }
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? "0.0%" : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+function top(counts: Record<string, number>, n: number): [string, number][] {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n);
+}
+
+/** The readable summary: totals, rates, top codes and actions. */
+export function formatSummary(
+  s: Summary,
+  inputs: readonly string[],
+  detail: { byAction: Record<string, number>; errorCodes: Record<string, number> },
+): string {
+  const lines = [
+    `Read ${inputs.join(", ")}: ${s.lines} lines, ${(s.bytes / 1048576).toFixed(1)} MiB`,
+    `Responses     ${s.responses}`,
+    `  success     ${s.success}`,
+    `  errors      ${s.errors}  (error rate ${percent(s.errors, s.responses)})`,
+    `  throttled   ${s.throttled}  (throttling rate ${percent(s.throttled, s.responses)})`,
+    `Unrecognised  ${s.unrecognizedLines} lines (malformed ${s.malformedLines}, not a response ${s.nonResponseLines}, oversized ${s.oversizedLines})`,
+    "",
+    "By category",
+    ...top(s.byCategory, 10).map(
+      ([k, v]) => `  ${k.padEnd(24)} ${String(v).padStart(9)}  ${percent(v, s.responses)}`,
+    ),
+    "",
+    "Top error codes",
+  ];
+  const codes = top(detail.errorCodes, 10);
+  if (codes.length === 0) lines.push("  (none)");
+  for (const [k, v] of codes) lines.push(`  ${k.padEnd(40)} ${String(v).padStart(9)}`);
+  lines.push("", "Top actions");
+  for (const [k, v] of top(detail.byAction, 10)) lines.push(`  ${k.padEnd(40)} ${String(v).padStart(9)}`);
+  lines.push("", "By HTTP status");
+  for (const [k, v] of top(s.byStatus, 10)) lines.push(`  ${k.padEnd(8)} ${String(v).padStart(9)}`);
+  return `${lines.join("\n")}\n`;
+}

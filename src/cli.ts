@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { runAnalyze } from "./analyze-command.js";
+import { checkConfig, formatUsageError, loadConfig } from "./config/load.js";
+import type { StartAt } from "./config/schema.js";
+import { UsageError } from "./core/errors.js";
+import { VERSION } from "./version.js";
+
+const USAGE = `Usage:
+  aliyun-response-exporter run [--config FILE] [--listen HOST:PORT] [--checkpoint-dir DIR]
+                               [--start-at beginning|end] [--log-level LEVEL] [PATH_OR_GLOB ...]
+  aliyun-response-exporter analyze [--json] [--events] [--metrics] [--config FILE] [FILE ... | -]
+  aliyun-response-exporter check-config FILE
+  aliyun-response-exporter --version | --help
+
+run (the default command) tails log files and serves Prometheus metrics on /metrics.
+analyze reads files (or stdin, -) once and prints a summary, --json, --events (NDJSON) or --metrics.
+Environment: ALIYUN_RESPONSE_EXPORTER_CONFIG, ALIYUN_RESPONSE_EXPORTER_LISTEN, ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL.
+`;
+
+/** argv → config → command. The only place that exits: 0 ok, 1 runtime failure, 2 bad usage or config. */
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  if (first === "--help" || first === "-h" || first === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (first === "--version" || first === "-v") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const commands = ["run", "analyze", "check-config"];
+  const command = first !== undefined && commands.includes(first) ? first : "run";
+  const rest = command === first ? argv.slice(1) : argv;
+
+  if (command === "check-config") {
+    const { positionals } = parse(rest, {});
+    if (positionals.length !== 1) throw new UsageError("check-config takes exactly one FILE");
+    const config = checkConfig(positionals[0] as string);
+    process.stdout.write(
+      `${positionals[0]}: ok (${config.sources.length} source${config.sources.length === 1 ? "" : "s"}, listen ${config.listen})\n`,
+    );
+    return 0;
+  }
+
+  if (command === "analyze") {
+    const { values, positionals } = parse(rest, {
+      json: { type: "boolean" },
+      events: { type: "boolean" },
+      metrics: { type: "boolean" },
+      config: { type: "string" },
+    });
+    const config =
+      values.config === undefined
+        ? undefined
+        : loadConfig({ file: values.config as string, overrides: { paths: ["-"] } });
+    await runAnalyze(
+      {
+        inputs: positionals,
+        json: values.json === true,
+        events: values.events === true,
+        metrics: values.metrics === true,
+        ...(config ? { config } : {}),
+      },
+      { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    );
+    return 0;
+  }
+
+  const { values, positionals } = parse(rest, {
+    config: { type: "string" },
+    listen: { type: "string" },
+    "checkpoint-dir": { type: "string" },
+    "start-at": { type: "string" },
+    "log-level": { type: "string" },
+  });
+  const config = loadConfig({
+    ...(values.config === undefined ? {} : { file: values.config as string }),
+    overrides: {
+      ...(values.listen === undefined ? {} : { listen: values.listen as string }),
+      ...(values["checkpoint-dir"] === undefined
+        ? {}
+        : { checkpointDir: values["checkpoint-dir"] as string }),
+      ...(values["start-at"] === undefined ? {} : { startAt: values["start-at"] as StartAt }),
+      ...(values["log-level"] === undefined ? {} : { logLevel: values["log-level"] as string }),
+      paths: positionals,
+    },
+  });
+  const { runDaemon } = await import("./app.js");
+  return runDaemon(config);
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer T
+  ? T extends { options?: infer O }
+    ? O
+    : never
+  : never;
+
+function parse(args: string[], options: NonNullable<Options>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""));
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(formatUsageError(e));
+      if (!e.problems.length || e.problems[0] === e.message) process.stderr.write(`\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`aliyun-response-exporter: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
