@@ -78,7 +78,8 @@ export class BodyFramer implements LineHandler {
   /** End of input: an open body is truncated. */
   finish(): void {
     while (this.open !== null) {
-      this.failOpen(false);
+      // Every byte of the last line was read before the input ended.
+      this.failOpen(true);
       this.drain();
     }
   }

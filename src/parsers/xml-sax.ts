@@ -38,6 +38,11 @@ export class SaxBody {
     p.onopentag = (node) => this.openTag(node.name, node.isSelfClosing);
     p.onclosetag = (name) => this.closeTag(name);
     p.ontext = (t) => {
+      // Text right inside the root is not an API response (see scanXmlLine): give up at once.
+      if (this.names.length === 1 && /\S/.test(t)) {
+        this.status = XmlStatus.Error;
+        throw STOP;
+      }
       this.text += t;
     };
     p.oncdata = (t) => {
@@ -62,6 +67,10 @@ export class SaxBody {
       if (e !== STOP) throw e;
     }
     this.fedBefore += text.length;
+    // sax hands text on only when the next tag starts; look at what it holds for the root now.
+    if (this.status === XmlStatus.NeedMore && this.names.length === 1) {
+      if (/\S/.test((p as unknown as { textNode: string }).textNode ?? "")) this.status = XmlStatus.Error;
+    }
     if (this.status !== XmlStatus.NeedMore) this.parser = null;
     return this.status;
   }

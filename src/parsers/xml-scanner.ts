@@ -1,3 +1,4 @@
+import { firstNonBlank } from "../framing/candidates.js";
 import type { FactsBuilder } from "./facts.js";
 import { classifyName, FieldClass } from "./field-names.js";
 import { decodeEntities, localName } from "./xml-names.js";
@@ -82,6 +83,9 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
     // Text up to the next tag.
     const lt = buf.indexOf(0x3c, pos);
     if (lt < 0 || lt >= end) return -1;
+    // Text right inside the root: no API response has it, and a prefix such as Java's
+    // `at Foo.<init>(Foo.java:10)` must not open a document that swallows the lines after it.
+    if (names.length === 1 && firstNonBlank(buf, pos, lt) < lt) return -1;
     const amp = buf.indexOf(0x26, pos);
     if (amp >= 0 && amp < lt && decodeEntities(buf.toString("utf8", pos, lt)) === null) return -1;
     textStart = pos;
