@@ -68,7 +68,7 @@ export function printReport(report, MiB) {
     const exact = `${r.oursExact ? "yes" : "NO"}${r.mtail ? ` (mtail ${r.mtailExact ? "yes" : "NO"})` : ""}`;
     const runs = r.ours.timesMs.map((ms) => ms.toFixed(0)).join("/");
     lines.push(
-      `| ${r.title} | ${fmt(f.sizeMiB)} | ${fmt(f.ours)} | ${fmt(f.recordsPerS, 0)} | ${fmt(r.ours.peakRssMiB)} | ` +
+      `| ${r.title} | ${fmt(f.sizeMiB)} | ${fmt(f.ours)} | ${fmt(f.recordsPerS, f.recordsPerS < 100 ? 2 : 0)} | ${fmt(r.ours.peakRssMiB)} | ` +
         `${fmt(f.mtail)} | ${fmt(r.mtail?.peakRssMiB)} | ${fmt(f.ratio, 2)} | ${exact} | ${runs} |`,
     );
   }
