@@ -1,101 +1,147 @@
 import { firstNonBlank } from "../framing/candidates.js";
 import type { FactsBuilder } from "./facts.js";
-import { classifyName, FieldClass } from "./field-names.js";
-import { decodeEntities, localName } from "./xml-names.js";
+import { classifyName, FieldClass, mayBeFieldName } from "./field-names.js";
+import { decodeEntities } from "./xml-names.js";
 
 /**
  * The fast path for an XML document that starts and ends on one line: declaration, elements with
  * plain attributes, text with the predefined entities. It accepts only documents that are plainly
  * well-formed and returns -1 for anything else (comments, CDATA, DOCTYPE, odd names, unknown
- * entities, a mismatched tag, the line ending first), which the framer then gives to sax, the full
- * parser. sax alone runs at 20–27 MiB/s (parser-performance.md), far below this scanner.
+ * entities, a mismatched tag, text right inside the root, the line ending first), which the framer
+ * then gives to sax, the full parser. sax alone runs at 20–27 MiB/s (parser-performance.md).
  *
- * Returns the position after the root's end tag.
+ * Names are compared and classified as bytes; strings are built only for fields. Returns the
+ * position after the root's end tag.
  */
 export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsBuilder): number {
   facts.reset();
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);
-    if (close < 0 || close + 2 > end) return -1;
-    pos = skipWs(buf, close + 2, end);
+    if (close < 0 || close + 2 > end || !XML_DECL_SHAPE.test(buf.latin1Slice(pos, close + 2))) return -1;
+    pos = firstNonBlank(buf, close + 2, end);
   }
-  const names: string[] = [];
-  /** Per open element: has it a child element yet (then it is a container in `facts`)? */
-  const opened: boolean[] = [];
+  let depth = 0;
   let textStart = -1;
+  let textAmp = false;
   while (pos < end) {
     if (buf[pos] !== 0x3c) return -1;
-    const c = buf[pos + 1];
-    if (c === 0x2f) {
-      // End tag.
-      const nameEnd = scanName(buf, pos + 2, end);
-      if (nameEnd < 0) return -1;
-      const name = buf.toString("latin1", pos + 2, nameEnd);
-      const gt = skipWs(buf, nameEnd, end);
-      if (buf[gt] !== 0x3e || gt >= end || names[names.length - 1] !== name) return -1;
-      const wasOpened = opened.pop() as boolean;
-      names.pop();
-      const local = localName(name);
-      if (wasOpened) {
-        facts.close(local);
-        const cls = classifyName(local);
-        if (cls !== FieldClass.None && names.length > 0) facts.field(cls, local, null);
-      } else {
-        const cls = classifyName(local);
-        if (cls !== FieldClass.None && names.length > 0) {
-          const text = textStart >= 0 ? buf.toString("utf8", textStart, pos) : "";
-          facts.field(cls, local, text.includes("&") ? (decodeEntities(text) as string) : text);
-        } else if (names.length === 0) {
-          // A root without children: open and close it so an empty document is still well-formed.
-          facts.open();
-          facts.close(local);
+    if (buf[pos + 1] === 0x2f) {
+      // End tag: the same name as the open element's, byte for byte.
+      const nameStart = pos + 2;
+      const nameEnd = scanName(buf, nameStart, end);
+      if (nameEnd < 0 || depth === 0) return -1;
+      const gt = firstNonBlank(buf, nameEnd, end);
+      if (gt >= end || buf[gt] !== 0x3e) return -1;
+      depth--;
+      const s0 = NAME_START[depth] as number;
+      if (
+        nameEnd - nameStart !== (NAME_END[depth] as number) - s0 ||
+        !sameBytes(buf, s0, nameStart, nameEnd - nameStart)
+      ) {
+        return -1;
+      }
+      // The start tag's local name (the end tag's bytes are the same, at another place).
+      const local = LOCAL_START[depth] as number;
+      const localEnd = NAME_END[depth] as number;
+      if (OPENED[depth] === 1) {
+        facts.close(depth === 0 ? buf.latin1Slice(local, localEnd) : undefined);
+        if (depth > 0) {
+          const name = fieldName(buf, local, localEnd);
+          if (name !== null) facts.field(classifyName(name), name, null);
         }
+      } else if (depth > 0) {
+        const name = fieldName(buf, local, localEnd);
+        if (name !== null) {
+          const text = textStart >= 0 ? buf.utf8Slice(textStart, pos) : "";
+          facts.field(classifyName(name), name, textAmp ? (decodeEntities(text) as string) : text);
+        }
+      } else {
+        // A root without children: still a (non-response) document.
+        facts.open();
+        facts.close(buf.latin1Slice(local, localEnd));
       }
       pos = gt + 1;
-      if (names.length === 0) return pos;
+      if (depth === 0) return pos;
     } else {
       // Start tag.
-      const nameEnd = scanName(buf, pos + 1, end);
+      const nameStart = pos + 1;
+      const nameEnd = scanName(buf, nameStart, end);
       if (nameEnd < 0) return -1;
-      const name = buf.toString("latin1", pos + 1, nameEnd);
       const tagEnd = scanAttributes(buf, nameEnd, end);
       if (tagEnd < 0) return -1;
-      const selfClosing = buf[tagEnd - 2] === 0x2f;
-      if (names.length > 0 && opened[opened.length - 1] === false) {
-        opened[opened.length - 1] = true;
+      if (depth > 0 && OPENED[depth - 1] === 0) {
+        OPENED[depth - 1] = 1;
         facts.open();
       }
-      if (selfClosing) {
-        const local = localName(name);
-        const cls = classifyName(local);
-        if (names.length === 0) {
+      const local = localStart(buf, nameStart, nameEnd);
+      if (buf[tagEnd - 2] === 0x2f) {
+        // Self-closing: an empty field, or an empty root.
+        if (depth === 0) {
           facts.open();
-          facts.close(local);
+          facts.close(buf.latin1Slice(local, nameEnd));
           return tagEnd;
         }
-        if (cls !== FieldClass.None) facts.field(cls, local, "");
+        const name = fieldName(buf, local, nameEnd);
+        if (name !== null) facts.field(classifyName(name), name, "");
       } else {
-        names.push(name);
-        opened.push(false);
+        if (depth >= MAX_DEPTH) return -1;
+        NAME_START[depth] = nameStart;
+        NAME_END[depth] = nameEnd;
+        LOCAL_START[depth] = local;
+        OPENED[depth] = 0;
+        depth++;
       }
       pos = tagEnd;
     }
-    // Text up to the next tag.
-    const lt = buf.indexOf(0x3c, pos);
-    if (lt < 0 || lt >= end) return -1;
-    // Text right inside the root: no API response has it, and a prefix such as Java's
-    // `at Foo.<init>(Foo.java:10)` must not open a document that swallows the lines after it.
-    if (names.length === 1 && firstNonBlank(buf, pos, lt) < lt) return -1;
-    const amp = buf.indexOf(0x26, pos);
-    if (amp >= 0 && amp < lt && decodeEntities(buf.toString("utf8", pos, lt)) === null) return -1;
+    // Text up to the next tag: checked for entities, and for text right inside the root (no API
+    // response has it, and Java's `at Foo.<init>(Foo.java:10)` must not open a document).
+    let p = pos;
+    let amp = -1;
+    for (; p < end; p++) {
+      const b = buf[p];
+      if (b === 0x3c) break;
+      if (b === 0x26 && amp < 0) amp = p;
+    }
+    if (p >= end) return -1;
+    if (depth === 1 && firstNonBlank(buf, pos, p) < p) return -1;
+    if (amp >= 0 && !validEntities(buf, amp, p)) return -1;
     textStart = pos;
-    pos = lt;
+    textAmp = amp >= 0;
+    pos = p;
   }
   return -1;
 }
 
+/** Deeper documents go to sax; the scratch stacks below stay small. */
+const MAX_DEPTH = 256;
+const NAME_START = new Int32Array(MAX_DEPTH);
+const NAME_END = new Int32Array(MAX_DEPTH);
+const LOCAL_START = new Int32Array(MAX_DEPTH);
+/** 1 once the element has a child element (then it is a container in the FactsBuilder). */
+const OPENED = new Uint8Array(MAX_DEPTH);
+
 const XML_DECL = Buffer.from("<?xml");
 const DECL_END = Buffer.from("?>");
+/** A plain declaration (`version`, `encoding`, `standalone` pseudo-attributes); anything else goes to sax. */
+const XML_DECL_SHAPE = /^<\?xml(?:[ \t]+[A-Za-z]+[ \t]*=[ \t]*(?:"[^"<>?&]*"|'[^'<>?&]*'))*[ \t]*\?>$/;
+
+/** The field name of an element, when its local name is one; null for every other element. */
+function fieldName(buf: Buffer, start: number, end: number): string | null {
+  if (!mayBeFieldName(buf, start, end)) return null;
+  const name = buf.latin1Slice(start, end);
+  return classifyName(name) === FieldClass.None ? null : name;
+}
+
+/** After the last `:` of a name (namespaces are not part of field names). */
+function localStart(buf: Buffer, start: number, end: number): number {
+  for (let i = end - 1; i > start; i--) if (buf[i] === 0x3a) return i + 1;
+  return start;
+}
+
+function sameBytes(buf: Buffer, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
 
 function startsWith(buf: Buffer, pos: number, end: number, word: Buffer): boolean {
   if (pos + word.length > end) return false;
@@ -103,54 +149,106 @@ function startsWith(buf: Buffer, pos: number, end: number, word: Buffer): boolea
   return true;
 }
 
-function skipWs(buf: Buffer, pos: number, end: number): number {
-  while (pos < end) {
-    const b = buf[pos];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) break;
-    pos++;
-  }
-  return pos;
-}
-
 /** An ASCII XML name; -1 when the name is empty or has other characters (sax decides those). */
 function scanName(buf: Buffer, pos: number, end: number): number {
-  const first = buf[pos];
-  if (first === undefined || pos >= end || NAME_START[first] !== 1) return -1;
+  if (pos >= end || NAME_START_BYTE[buf[pos] as number] !== 1) return -1;
   pos++;
-  while (pos < end && NAME_CHAR[buf[pos] as number] === 1) pos++;
+  while (pos < end && NAME_BYTE[buf[pos] as number] === 1) pos++;
   return pos;
 }
 
 /** Attributes `name="value"` up to `>` or `/>`; returns the position after the tag. */
 function scanAttributes(buf: Buffer, pos: number, end: number): number {
   for (;;) {
-    const afterWs = skipWs(buf, pos, end);
-    const c = buf[afterWs];
+    const afterWs = firstNonBlank(buf, pos, end);
     if (afterWs >= end) return -1;
+    const c = buf[afterWs];
     if (c === 0x3e) return afterWs + 1;
-    if (c === 0x2f) return buf[afterWs + 1] === 0x3e && afterWs + 1 < end ? afterWs + 2 : -1;
+    if (c === 0x2f) return afterWs + 1 < end && buf[afterWs + 1] === 0x3e ? afterWs + 2 : -1;
     if (afterWs === pos) return -1; // attributes must be separated by white space
     const nameEnd = scanName(buf, afterWs, end);
     if (nameEnd < 0) return -1;
-    const eq = skipWs(buf, nameEnd, end);
+    const eq = firstNonBlank(buf, nameEnd, end);
     if (buf[eq] !== 0x3d) return -1;
-    const q = skipWs(buf, eq + 1, end);
+    const q = firstNonBlank(buf, eq + 1, end);
     const quote = buf[q];
     if (quote !== 0x22 && quote !== 0x27) return -1;
-    const close = buf.indexOf(quote, q + 1);
-    if (close < 0 || close >= end) return -1;
-    for (let i = q + 1; i < close; i++) {
+    let i = q + 1;
+    for (; i < end && buf[i] !== quote; i++) {
       const b = buf[i];
       if (b === 0x3c || b === 0x26) return -1;
     }
-    pos = close + 1;
+    if (i >= end) return -1;
+    pos = i + 1;
   }
 }
 
-const NAME_START = new Uint8Array(256);
-const NAME_CHAR = new Uint8Array(256);
+/**
+ * Every `&` in `buf[pos, end)` starts `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` or a character
+ * reference `&#N;` / `&#xH;` (at most U+10FFFF): what strict sax accepts. Checked on bytes; the
+ * string decoding (decodeEntities) is done for field values only.
+ */
+function validEntities(buf: Buffer, pos: number, end: number): boolean {
+  for (let i = pos; i < end; i++) {
+    if (buf[i] !== 0x26) continue;
+    const next = entityEnd(buf, i + 1, end);
+    if (next < 0) return false;
+    i = next - 1;
+  }
+  return true;
+}
+
+/** The position after the `;` of the entity whose name starts at `p`, or -1. */
+function entityEnd(buf: Buffer, p: number, end: number): number {
+  if (buf[p] === 0x23) {
+    let q = p + 1;
+    const hex = buf[q] === 0x78;
+    if (hex) q++;
+    const digitsStart = q;
+    let value = 0;
+    for (; q < end && buf[q] !== 0x3b; q++) {
+      const b = buf[q] as number;
+      const d =
+        b >= 0x30 && b <= 0x39
+          ? b - 0x30
+          : hex && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66
+            ? (b | 0x20) - 0x57
+            : -1;
+      if (d < 0) return -1;
+      value = value * (hex ? 16 : 10) + d;
+      if (value > 0x10ffff) return -1;
+    }
+    return q < end && q > digitsStart && isXmlChar(value) ? q + 1 : -1;
+  }
+  for (const name of NAMED_ENTITIES) {
+    if (p + name.length <= end && sameAs(buf, p, name)) return p + name.length;
+  }
+  return -1;
+}
+
+/** XML 1.0 `Char`: what a character reference may name (sax checks the same). */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+const NAMED_ENTITIES = ["amp;", "lt;", "gt;", "quot;", "apos;"].map((n) => Buffer.from(n));
+
+function sameAs(buf: Buffer, p: number, word: Buffer): boolean {
+  for (let i = 0; i < word.length; i++) if (buf[p + i] !== word[i]) return false;
+  return true;
+}
+
+const NAME_START_BYTE = new Uint8Array(256);
+const NAME_BYTE = new Uint8Array(256);
 for (let b = 0; b < 128; b++) {
   const ch = String.fromCharCode(b);
-  if (/[A-Za-z_:]/.test(ch)) NAME_START[b] = 1;
-  if (/[A-Za-z0-9_:.-]/.test(ch)) NAME_CHAR[b] = 1;
+  if (/[A-Za-z_:]/.test(ch)) NAME_START_BYTE[b] = 1;
+  if (/[A-Za-z0-9_:.-]/.test(ch)) NAME_BYTE[b] = 1;
 }
