@@ -1,5 +1,6 @@
 import type { ApiResponse } from "./core/records.js";
-import { type Catalog, loadCatalog } from "./extract/catalog.js";
+import type { Catalog } from "./extract/catalog.js";
+import { loadCatalogSync } from "./extract/catalog-file.js";
 import { Extractor } from "./extract/extractor.js";
 import { RecordPipeline } from "./pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
@@ -19,7 +20,7 @@ let defaultCatalog: Catalog | undefined;
 
 /** The shipped catalogue, read once. */
 export function shippedCatalog(): Catalog {
-  defaultCatalog ??= loadCatalog();
+  defaultCatalog ??= loadCatalogSync();
   return defaultCatalog;
 }
 

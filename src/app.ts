@@ -38,7 +38,7 @@ export interface App {
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const listen = parseListen(config.listen);
   if (listen === null) throw new UsageError(`listen: expected HOST:PORT, got "${config.listen}"`);
-  const catalog = loadCatalog(config.errorCodes.files, config.errorCodes.codes);
+  const catalog = await loadCatalog(config.errorCodes.files, config.errorCodes.codes);
   const extractor = new Extractor(catalog);
   const metrics = new ExporterMetrics({
     sourceLabels: Object.fromEntries(config.sources.map((s) => [s.name, s.labels])),

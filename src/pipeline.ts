@@ -31,7 +31,11 @@ export class RecordPipeline {
     this.framer = new BodyFramer(this.counts, options.maxMultilineBytes);
     this.splitter = new LineSplitter(this.framer, {
       maxRecordBytes: options.maxRecordBytes,
-      streamThresholdBytes: options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
+      // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
+      streamThresholdBytes: Math.min(
+        options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
+        options.maxRecordBytes,
+      ),
     });
   }
 

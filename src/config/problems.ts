@@ -4,7 +4,6 @@
  * ("expected object, received undefined"); these speak about the YAML the user wrote.
  */
 import { z } from "zod";
-import type { UsageError } from "../core/errors.js";
 
 const TYPE_NAMES: Record<string, string> = {
   object: "a mapping",
@@ -131,9 +130,4 @@ export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$Zod
   return problems;
 }
 
-/** The text the CLI prints on stderr for a UsageError: its message, then every problem indented. */
-export function formatUsageError(error: UsageError, program = "aliyun-response-exporter"): string {
-  const { message, problems } = error;
-  if (problems.length === 1 && problems[0] === message) return `${program}: ${message}\n`;
-  return `${program}: ${message}\n${problems.map((p) => `  ${p}\n`).join("")}`;
-}
+export { formatUsageError } from "../core/errors.js";

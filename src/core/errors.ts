@@ -9,3 +9,10 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** The text the CLI prints on stderr for a UsageError: its message, then every problem indented. */
+export function formatUsageError(error: UsageError, program = "aliyun-response-exporter"): string {
+  const { message, problems } = error;
+  if (problems.length === 1 && problems[0] === message) return `${program}: ${message}\n`;
+  return `${program}: ${message}\n${problems.map((p) => `  ${p}\n`).join("")}`;
+}

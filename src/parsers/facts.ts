@@ -39,10 +39,6 @@ class Container {
     }
     return null;
   }
-
-  hasAny(): boolean {
-    return this.values.length > 0;
-  }
 }
 
 function asRequestId(v: FieldValue): string | null {
@@ -84,7 +80,7 @@ export function asStatus(v: FieldValue): number | null {
  * open/close for objects (elements) and arrays, and `field` for members whose name has a class.
  */
 export class FactsBuilder {
-  private stack: (Container | null)[] = [];
+  private stack: (Container | null | undefined)[] = [];
   private best: Parsed | null = null;
   private bestDepth = Number.POSITIVE_INFINITY;
   /** Stack height when the best candidate closed: containers below it are its ancestors. */
@@ -110,8 +106,11 @@ export class FactsBuilder {
     return this.stack.length;
   }
 
+  // Containers are made on their first field: most objects of a success body have none, and
+  // allocating one per object showed in the profile. `undefined` = an object without fields yet,
+  // `null` = an array.
   open(): void {
-    this.stack.push(new Container(this.stack.length));
+    this.stack.push(undefined);
   }
 
   openArray(): void {
@@ -124,21 +123,30 @@ export class FactsBuilder {
   }
 
   field(cls: FieldClass, name: string, value: FieldValue): void {
-    const top = this.stack[this.stack.length - 1];
-    if (top) top.set(cls, name, value);
+    const at = this.stack.length - 1;
+    let top = this.stack[at];
+    if (top === null || at < 0) return;
+    if (top === undefined) {
+      top = new Container(at);
+      this.stack[at] = top;
+    }
+    top.set(cls, name, value);
   }
 
   /** Closes an object; `elementName` is the XML element's local name. */
   close(elementName?: string): void {
     const c = this.stack.pop();
-    if (!c) return;
+    if (!c) {
+      if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
+      return;
+    }
     if (this.stack.length < this.ancestorsOpen) {
       // An ancestor of the current best closes: the nearest one with a status/action supplies it.
       this.ancestorsOpen = this.stack.length;
       if (this.wrapperStatus === null) this.wrapperStatus = c.pick(FieldClass.Status, asStatus);
       if (this.wrapperAction === null) this.wrapperAction = c.pick(FieldClass.Action, asAction);
     }
-    if (c.depth >= this.bestDepth || !c.hasAny()) return;
+    if (c.depth >= this.bestDepth) return;
     const requestId = c.pick(FieldClass.RequestId, asRequestId);
     if (requestId === null) return;
     const code = c.pick(FieldClass.Code, asCode) ?? c.pick(FieldClass.ErrorCode, asCode) ?? "";

@@ -1,6 +1,6 @@
 import type { Parsed } from "../core/records.js";
 import { FactsBuilder } from "./facts.js";
-import { classifyName, FieldClass, mayBeFieldName } from "./field-names.js";
+import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
 
 /** What `JsonScanner.feed` found. */
 export enum ScanStatus {
@@ -12,14 +12,13 @@ export enum ScanStatus {
   Error = 2,
 }
 
-enum State {
-  Value = 0,
-  FirstKeyOrEnd = 1,
-  Key = 2,
-  Colon = 3,
-  AfterValue = 4,
-  FirstValueOrEnd = 5,
-}
+// States between tokens. Plain constants, not an enum: they are compared in the innermost loop.
+const VALUE = 0;
+const FIRST_KEY_OR_END = 1;
+const KEY = 2;
+const COLON = 3;
+const AFTER_VALUE = 4;
+const FIRST_VALUE_OR_END = 5;
 
 const OBJECT = 1;
 const ARRAY = 2;
@@ -30,8 +29,9 @@ const ARRAY = 2;
  * a pretty-printed body is scanned once however many lines it spans.
  *
  * Why not JSON.parse per line: it builds every object of the body, and most bodies are successes
- * whose only needed fact is the request id (parser-performance.md: JSON.parse per line 214 MiB/s,
- * skipping structure without allocation 320–360 MiB/s). The differential test in
+ * whose only needed fact is the request id (parser-performance.md: JSON.parse per line 214 MiB/s).
+ * The hot path is one loop with the state in locals and strings skipped by a table lookup per byte;
+ * escapes, numbers and literals take slower helpers. The differential test in
  * test/unit/json-scanner.test.ts holds it to JSON.parse's answers.
  */
 export class JsonScanner {
@@ -40,20 +40,21 @@ export class JsonScanner {
   /** Position after the body when Done. */
   end = 0;
   errorPos = 0;
-  private state = State.Value;
+  private state = VALUE;
+  /** Container kinds, OBJECT or ARRAY, `depth` of them open. */
   private kinds: number[] = [];
+  private depth = 0;
   private pendingClass = FieldClass.None;
   private pendingName = "";
-  private escaped = false;
 
   /** Starts a body at the `{` at `pos`, then scans on to `end` (the line's end). */
   begin(buf: Buffer, pos: number, end: number): ScanStatus {
     this.facts.reset();
-    this.kinds.length = 0;
-    this.pendingClass = FieldClass.None;
-    this.kinds.push(OBJECT);
     this.facts.open();
-    this.state = State.FirstKeyOrEnd;
+    this.kinds[0] = OBJECT;
+    this.depth = 1;
+    this.pendingClass = FieldClass.None;
+    this.state = FIRST_KEY_OR_END;
     return this.feed(buf, pos + 1, end);
   }
 
@@ -64,64 +65,137 @@ export class JsonScanner {
   /** Scans `buf[pos, end)`, one line (without its terminator) or the rest of one. */
   feed(buf: Buffer, pos: number, end: number): ScanStatus {
     const kinds = this.kinds;
-    while (pos < end) {
-      const c = buf[pos] as number;
-      if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
-        pos++;
-        continue;
-      }
-      const state = this.state;
-      if ((state === State.FirstValueOrEnd && c === 0x5d) || (state === State.FirstKeyOrEnd && c === 0x7d)) {
-        pos = this.closeContainer(pos, c === 0x5d ? ARRAY : OBJECT);
-        if (kinds.length === 0) return this.done(pos);
-        continue;
-      }
-      switch (state) {
-        case State.Value:
-        case State.FirstValueOrEnd: {
-          const next = this.value(buf, pos, end, c);
-          if (next < 0) return this.fail(-next - 1);
-          pos = next;
-          continue;
-        }
-        case State.Key:
-        case State.FirstKeyOrEnd: {
-          if (c !== 0x22) return this.fail(pos);
-          const close = this.scanString(buf, pos + 1, end);
-          if (close < 0) return this.fail(-close - 1);
-          this.key(buf, pos + 1, close);
-          pos = close + 1;
-          this.state = State.Colon;
-          continue;
-        }
-        case State.Colon:
-          if (c !== 0x3a) return this.fail(pos);
-          pos++;
-          this.state = State.Value;
-          continue;
-        default: {
-          // State.AfterValue
-          const top = kinds[kinds.length - 1];
-          if (c === 0x2c) {
+    const facts = this.facts;
+    let state = this.state;
+    let depth = this.depth;
+    for (;;) {
+      let c = buf[pos] as number;
+      while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) c = buf[++pos] as number;
+      if (pos >= end) break;
+      if (state === KEY || state === FIRST_KEY_OR_END) {
+        if (c === 0x22) {
+          // A key: skip to its closing quote, classify it, and take the colon right after it.
+          const start = pos + 1;
+          let q = start;
+          while (PLAIN_STRING_BYTE[buf[q] as number] === 1) q++;
+          let escaped = false;
+          if (buf[q] !== 0x22 || q >= end) {
+            q = scanEscapedString(buf, start, end);
+            if (q < 0) return this.fail(-q - 1);
+            escaped = true;
+          }
+          if (escaped) this.escapedKey(buf, start, q);
+          else {
+            const cls = classifyBytes(buf, start, q);
+            if (cls !== FieldClass.None) {
+              this.pendingClass = cls;
+              this.pendingName = buf.latin1Slice(start, q);
+            }
+          }
+          pos = q + 1;
+          if (buf[pos] === 0x3a && pos < end) {
             pos++;
-            this.state = top === OBJECT ? State.Key : State.Value;
-            continue;
-          }
-          if ((c === 0x7d && top === OBJECT) || (c === 0x5d && top === ARRAY)) {
-            pos = this.closeContainer(pos, top);
-            if (kinds.length === 0) return this.done(pos);
-            continue;
-          }
-          return this.fail(pos);
+            state = VALUE;
+          } else state = COLON;
+          continue;
         }
+        if (c === 0x7d && state === FIRST_KEY_OR_END) {
+          depth--;
+          facts.close();
+          pos++;
+          state = AFTER_VALUE;
+          if (depth === 0) return this.done(pos, depth, state);
+          continue;
+        }
+        return this.fail(pos);
       }
+      if (state === VALUE || state === FIRST_VALUE_OR_END) {
+        const cls = this.pendingClass;
+        if (c === 0x22) {
+          const start = pos + 1;
+          let q = start;
+          while (PLAIN_STRING_BYTE[buf[q] as number] === 1) q++;
+          if (buf[q] !== 0x22 || q >= end) {
+            q = scanEscapedString(buf, start, end);
+            if (q < 0) return this.fail(-q - 1);
+            if (cls !== FieldClass.None)
+              this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
+          } else if (cls !== FieldClass.None) this.fieldValue(buf.utf8Slice(start, q));
+          pos = q + 1;
+          state = AFTER_VALUE;
+        } else if (c === 0x7b) {
+          if (cls !== FieldClass.None) this.fieldValue(null);
+          kinds[depth++] = OBJECT;
+          facts.open();
+          pos++;
+          state = FIRST_KEY_OR_END;
+          continue;
+        } else if (c === 0x5b) {
+          if (cls !== FieldClass.None) this.fieldValue(null);
+          kinds[depth++] = ARRAY;
+          facts.openArray();
+          pos++;
+          state = FIRST_VALUE_OR_END;
+          continue;
+        } else if (c === 0x5d && state === FIRST_VALUE_OR_END) {
+          depth--;
+          facts.closeArray();
+          pos++;
+          state = AFTER_VALUE;
+          continue;
+        } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+          const next = scanNumber(buf, pos, end);
+          if (next < 0) return this.fail(-next - 1);
+          if (cls !== FieldClass.None) this.fieldValue(Number(buf.latin1Slice(pos, next)));
+          pos = next;
+          state = AFTER_VALUE;
+        } else {
+          const next = scanLiteral(buf, pos, end, c);
+          if (next < 0) return this.fail(-next - 1);
+          if (cls !== FieldClass.None) this.fieldValue(null);
+          pos = next;
+          state = AFTER_VALUE;
+        }
+        // After a scalar: `,"key"` in an object is the common spelling; take the comma now.
+        if (buf[pos] === 0x2c && pos < end) {
+          pos++;
+          state = kinds[depth - 1] === OBJECT ? KEY : VALUE;
+        }
+        continue;
+      }
+      if (state === COLON) {
+        if (c !== 0x3a) return this.fail(pos);
+        pos++;
+        state = VALUE;
+        continue;
+      }
+      // AFTER_VALUE
+      const top = kinds[depth - 1];
+      if (c === 0x2c) {
+        pos++;
+        state = top === OBJECT ? KEY : VALUE;
+        continue;
+      }
+      if ((c === 0x7d && top === OBJECT) || (c === 0x5d && top === ARRAY)) {
+        depth--;
+        if (top === OBJECT) facts.close();
+        else facts.closeArray();
+        pos++;
+        if (depth === 0) return this.done(pos, depth, state);
+        continue;
+      }
+      return this.fail(pos);
     }
+    this.state = state;
+    this.depth = depth;
     this.status = ScanStatus.NeedMore;
     return this.status;
   }
 
-  private done(pos: number): ScanStatus {
+  private done(pos: number, depth: number, state: number): ScanStatus {
     this.end = pos;
+    this.depth = depth;
+    this.state = state;
     this.status = ScanStatus.Done;
     return this.status;
   }
@@ -132,113 +206,18 @@ export class JsonScanner {
     return this.status;
   }
 
-  private closeContainer(pos: number, kind: number): number {
-    this.kinds.pop();
-    if (kind === OBJECT) this.facts.close();
-    else this.facts.closeArray();
-    this.state = State.AfterValue;
-    return pos + 1;
-  }
-
-  /** Scans one value starting with byte `c` at `pos`; returns the position after it, or -(errorPos+1). */
-  private value(buf: Buffer, pos: number, end: number, c: number): number {
-    const cls = this.pendingClass;
+  private fieldValue(value: string | number | null): void {
+    this.facts.field(this.pendingClass, this.pendingName, value);
     this.pendingClass = FieldClass.None;
-    if (c === 0x22) {
-      const close = this.scanString(buf, pos + 1, end);
-      if (close < 0) return close;
-      if (cls !== FieldClass.None) {
-        const text = this.escaped
-          ? (JSON.parse(buf.toString("utf8", pos, close + 1)) as string)
-          : buf.utf8Slice(pos + 1, close);
-        this.facts.field(cls, this.pendingName, text);
-      }
-      this.state = State.AfterValue;
-      return close + 1;
-    }
-    if (c === 0x7b || c === 0x5b) {
-      if (cls !== FieldClass.None) this.facts.field(cls, this.pendingName, null);
-      if (c === 0x7b) {
-        this.kinds.push(OBJECT);
-        this.facts.open();
-        this.state = State.FirstKeyOrEnd;
-      } else {
-        this.kinds.push(ARRAY);
-        this.facts.openArray();
-        this.state = State.FirstValueOrEnd;
-      }
-      return pos + 1;
-    }
-    let next: number;
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      next = scanNumber(buf, pos, end);
-      if (next < 0) return next;
-      if (cls !== FieldClass.None)
-        this.facts.field(cls, this.pendingName, Number(buf.latin1Slice(pos, next)));
-    } else {
-      next = scanLiteral(buf, pos, end, c);
-      if (next < 0) return next;
-      if (cls !== FieldClass.None) this.facts.field(cls, this.pendingName, null);
-    }
-    this.state = State.AfterValue;
-    return next;
   }
 
-  /** Classifies the key `buf[start, close)` for the value that follows. */
-  private key(buf: Buffer, start: number, close: number): void {
-    if (!this.escaped && !mayBeFieldName(buf, start, close)) return;
-    const name = this.escaped
-      ? (JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string)
-      : buf.latin1Slice(start, close);
+  /** A key with escapes (rare): decoded by JSON.parse, then classified as a string. */
+  private escapedKey(buf: Buffer, start: number, close: number): void {
+    const name = JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string;
     const cls = classifyName(name);
     if (cls === FieldClass.None) return;
     this.pendingClass = cls;
     this.pendingName = name;
-  }
-
-  /** Finds the closing quote of a string whose content starts at `pos`; -(errorPos+1) when invalid. */
-  private scanString(buf: Buffer, pos: number, end: number): number {
-    let escaped = false;
-    for (;;) {
-      // One table lookup per byte (bytes that need no attention); stops at a quote, a backslash,
-      // a control byte, or past the buffer's end. ~1.4x faster than three comparisons per byte.
-      while (PLAIN_STRING_BYTE[buf[pos] as number] === 1) pos++;
-      if (pos >= end) break;
-      const b = buf[pos] as number;
-      if (b === 0x22) {
-        this.escaped = escaped;
-        return pos;
-      }
-      if (b === 0x5c) {
-        escaped = true;
-        if (pos + 1 >= end) return -(end + 1);
-        const e = buf[pos + 1] as number;
-        if (e === 0x75) {
-          for (let i = pos + 2; i < pos + 6; i++) {
-            if (i >= end || !isHex(buf[i] as number)) return -(Math.min(i, end) + 1);
-          }
-          pos += 6;
-          continue;
-        }
-        if (
-          e === 0x22 ||
-          e === 0x5c ||
-          e === 0x2f ||
-          e === 0x62 ||
-          e === 0x66 ||
-          e === 0x6e ||
-          e === 0x72 ||
-          e === 0x74
-        ) {
-          pos += 2;
-          continue;
-        }
-        return -(pos + 2);
-      }
-      if (b < 0x20) return -(pos + 1);
-      pos++;
-    }
-    return -(end + 1);
   }
 }
 
@@ -246,6 +225,38 @@ export class JsonScanner {
 const PLAIN_STRING_BYTE = new Uint8Array(256);
 for (let b = 0x20; b < 256; b++) PLAIN_STRING_BYTE[b] = b === 0x22 || b === 0x5c ? 0 : 1;
 
+/**
+ * The closing quote of a string whose content starts at `pos`, escapes checked; -(errorPos+1) when
+ * the string is not valid JSON (a bad escape, a control byte, or no closing quote before `end`).
+ */
+function scanEscapedString(buf: Buffer, pos: number, end: number): number {
+  for (;;) {
+    while (PLAIN_STRING_BYTE[buf[pos] as number] === 1) pos++;
+    if (pos >= end) return -(end + 1);
+    const b = buf[pos] as number;
+    if (b === 0x22) return pos;
+    if (b !== 0x5c) return -(pos + 1); // a control byte
+    if (pos + 1 >= end) return -(end + 1);
+    const e = buf[pos + 1] as number;
+    if (e === 0x75) {
+      for (let i = pos + 2; i < pos + 6; i++) {
+        if (i >= end || !isHex(buf[i] as number)) return -(Math.min(i, end) + 1);
+      }
+      pos += 6;
+    } else if (
+      e === 0x22 ||
+      e === 0x5c ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    ) {
+      pos += 2;
+    } else return -(pos + 2);
+  }
+}
 function isHex(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
 }

@@ -1,6 +1,6 @@
 import { firstNonBlank } from "../framing/candidates.js";
 import type { FactsBuilder } from "./facts.js";
-import { classifyName, FieldClass, mayBeFieldName } from "./field-names.js";
+import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
 import { decodeEntities } from "./xml-names.js";
 
 /**
@@ -127,9 +127,7 @@ const XML_DECL_SHAPE = /^<\?xml(?:[ \t]+[A-Za-z]+[ \t]*=[ \t]*(?:"[^"<>?&]*"|'[^
 
 /** The field name of an element, when its local name is one; null for every other element. */
 function fieldName(buf: Buffer, start: number, end: number): string | null {
-  if (!mayBeFieldName(buf, start, end)) return null;
-  const name = buf.latin1Slice(start, end);
-  return classifyName(name) === FieldClass.None ? null : name;
+  return classifyBytes(buf, start, end) === FieldClass.None ? null : buf.latin1Slice(start, end);
 }
 
 /** After the last `:` of a name (namespaces are not part of field names). */
