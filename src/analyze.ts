@@ -2,6 +2,7 @@ import type { ApiResponse } from "./core/records.js";
 import type { Catalog } from "./extract/catalog.js";
 import { loadCatalogSync } from "./extract/catalog-file.js";
 import { Extractor } from "./extract/extractor.js";
+import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./limits.js";
 import { RecordPipeline } from "./pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
@@ -12,9 +13,6 @@ export interface AnalyzeOptions {
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
 }
-
-export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_MULTILINE_BYTES = 8 * 1024 * 1024;
 
 let defaultCatalog: Catalog | undefined;
 

@@ -14,6 +14,8 @@ export interface PipelineOptions {
   readonly maxMultilineBytes: number;
   /** Lines longer than this are parsed as they stream by instead of being held (default 1 MiB). */
   readonly streamThresholdBytes?: number;
+  /** The input starts at a file's first byte, where a BOM is dropped (default true). */
+  readonly atFileStart?: boolean;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -36,12 +38,21 @@ export class RecordPipeline {
         options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
         options.maxRecordBytes,
       ),
+      atFileStart: options.atFileStart ?? true,
     });
   }
 
   /** Bytes received but not yet accounted for: a checkpoint must let them be read again. */
   get pendingBytes(): number {
     return this.splitter.pendingBytes + this.framer.pendingBytes;
+  }
+
+  /**
+   * Nothing held between lines: what follows would be framed the same by a fresh pipeline (with
+   * atFileStart false). Parallel `analyze` relies on it to join two halves of a file exactly.
+   */
+  get atRest(): boolean {
+    return this.pendingBytes === 0;
   }
 
   push(data: Buffer): void {

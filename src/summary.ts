@@ -64,4 +64,37 @@ export class SummaryBuilder {
       this.byAction[r.action] = (this.byAction[r.action] ?? 0) + 1;
     }
   }
+
+  /** Adds another builder's totals (the other half of a file analysed in parallel). */
+  merge(other: {
+    summary: Summary;
+    byAction: Record<string, number>;
+    errorCodes: Record<string, number>;
+  }): void {
+    const s = this.summary;
+    const o = other.summary;
+    for (const k of NUMBER_KEYS) s[k] += o[k];
+    for (const k of MAP_KEYS) addAll(s[k], o[k]);
+    addAll(this.byAction, other.byAction);
+    addAll(this.errorCodes, other.errorCodes);
+  }
+}
+
+const NUMBER_KEYS = [
+  "lines",
+  "bytes",
+  "responses",
+  "success",
+  "errors",
+  "throttled",
+  "unrecognizedLines",
+  "malformedLines",
+  "nonResponseLines",
+  "oversizedLines",
+  "duplicates",
+] as const;
+const MAP_KEYS = ["byCode", "byStatus", "byCategory"] as const;
+
+function addAll(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }

@@ -21,6 +21,8 @@ export interface LineHandler {
 export interface SplitterOptions {
   maxRecordBytes: number;
   streamThresholdBytes: number;
+  /** Drop a UTF-8 BOM at the start (false when the input starts in the middle of a file). */
+  atFileStart?: boolean;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -38,7 +40,9 @@ export class LineSplitter {
   constructor(
     private readonly handler: LineHandler,
     private readonly options: SplitterOptions,
-  ) {}
+  ) {
+    if (options.atFileStart === false) this.head = null;
+  }
 
   /** Bytes of the unfinished line (held or streamed), which a checkpoint must not skip. */
   get pendingBytes(): number {

@@ -1,0 +1,67 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { RegionJob } from "./analyze-worker.js";
+import { lineStartNear, readFileRange } from "./file-range.js";
+import type { RecordPipeline } from "./pipeline.js";
+import type { Summary } from "./summary.js";
+
+/** Below this a worker's start-up (~70 ms) is not paid back. */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+interface RegionTotals {
+  summary: Summary;
+  byAction: Record<string, number>;
+  errorCodes: Record<string, number>;
+}
+
+export function canSplit(size: number): boolean {
+  return size >= PARALLEL_MIN_BYTES && availableParallelism() > 1;
+}
+
+/**
+ * Reads one file on two cores: a worker analyses its second half while `pipeline` takes the first.
+ * Exact: the halves meet at a line start, and the worker's totals count only if the first half's
+ * pipeline ends at rest there (no multi-line body open), which is the state the worker started
+ * from. Otherwise the worker is dropped and the first pipeline reads on through the second half.
+ * Returns the worker's totals to add, or null when the pipeline read the whole file itself.
+ */
+export async function analyzeFileInTwo(
+  path: string,
+  size: number,
+  pipeline: RecordPipeline,
+  job: Omit<RegionJob, "path" | "start" | "end">,
+  onRead: (bytes: number) => void,
+): Promise<RegionTotals | null> {
+  const mid = lineStartNear(path, Math.floor(size / 2));
+  if (mid < 0 || mid >= size) {
+    for (const data of readFileRange(path)) {
+      pipeline.push(data);
+      onRead(data.length);
+    }
+    return null;
+  }
+  const worker = new Worker(new URL("./analyze-worker.js", import.meta.url), {
+    workerData: { ...job, path, start: mid, end: size } satisfies RegionJob,
+  });
+  const result = new Promise<RegionTotals>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`analyze worker exited with code ${code}`)));
+  });
+  result.catch(() => {}); // awaited below, or abandoned on the sequential fallback
+  for (const data of readFileRange(path, 0, mid)) {
+    pipeline.push(data);
+    onRead(data.length);
+  }
+  if (pipeline.atRest) {
+    const totals = await result;
+    onRead(size - mid);
+    return totals;
+  }
+  await worker.terminate();
+  for (const data of readFileRange(path, mid, size)) {
+    pipeline.push(data);
+    onRead(data.length);
+  }
+  return null;
+}
