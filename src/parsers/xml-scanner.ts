@@ -1,6 +1,6 @@
 import { firstNonBlank } from "../framing/candidates.js";
 import type { FactsBuilder } from "./facts.js";
-import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
+import { classifyBytes, FieldClass } from "./field-names.js";
 import { decodeEntities } from "./xml-names.js";
 
 /**
@@ -17,7 +17,7 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
   facts.reset();
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);
-    if (close < 0 || close + 2 > end || !XML_DECL_SHAPE.test(buf.latin1Slice(pos, close + 2))) return -1;
+    if (close < 0 || close + 2 > end || !plainDeclaration(buf, pos, close + 2)) return -1;
     pos = firstNonBlank(buf, close + 2, end);
   }
   let depth = 0;
@@ -26,34 +26,32 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
   while (pos < end) {
     if (buf[pos] !== 0x3c) return -1;
     if (buf[pos + 1] === 0x2f) {
-      // End tag: the same name as the open element's, byte for byte.
-      const nameStart = pos + 2;
-      const nameEnd = scanName(buf, nameStart, end);
-      if (nameEnd < 0 || depth === 0) return -1;
-      const gt = firstNonBlank(buf, nameEnd, end);
-      if (gt >= end || buf[gt] !== 0x3e) return -1;
+      // End tag: the open element's name, byte for byte, then `>` (white space allowed before it).
+      if (depth === 0) return -1;
       depth--;
       const s0 = NAME_START[depth] as number;
-      if (
-        nameEnd - nameStart !== (NAME_END[depth] as number) - s0 ||
-        !sameBytes(buf, s0, nameStart, nameEnd - nameStart)
-      ) {
-        return -1;
-      }
+      const nameEnd = pos + 2 + ((NAME_END[depth] as number) - s0);
+      if (nameEnd > end || !sameBytes(buf, s0, pos + 2, nameEnd - pos - 2)) return -1;
+      const gt = firstNonBlank(buf, nameEnd, end);
+      if (gt >= end || buf[gt] !== 0x3e) return -1;
       // The start tag's local name (the end tag's bytes are the same, at another place).
       const local = LOCAL_START[depth] as number;
       const localEnd = NAME_END[depth] as number;
       if (OPENED[depth] === 1) {
         facts.close(depth === 0 ? buf.latin1Slice(local, localEnd) : undefined);
         if (depth > 0) {
-          const name = fieldName(buf, local, localEnd);
-          if (name !== null) facts.field(classifyName(name), name, null);
+          const cls = classifyBytes(buf, local, localEnd);
+          if (cls !== FieldClass.None) facts.field(cls, buf.latin1Slice(local, localEnd), null);
         }
       } else if (depth > 0) {
-        const name = fieldName(buf, local, localEnd);
-        if (name !== null) {
+        const cls = classifyBytes(buf, local, localEnd);
+        if (cls !== FieldClass.None) {
           const text = textStart >= 0 ? buf.utf8Slice(textStart, pos) : "";
-          facts.field(classifyName(name), name, textAmp ? (decodeEntities(text) as string) : text);
+          facts.field(
+            cls,
+            buf.latin1Slice(local, localEnd),
+            textAmp ? (decodeEntities(text) as string) : text,
+          );
         }
       } else {
         // A root without children: still a (non-response) document.
@@ -67,13 +65,13 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
       const nameStart = pos + 1;
       const nameEnd = scanName(buf, nameStart, end);
       if (nameEnd < 0) return -1;
+      const local = lastColon < 0 ? nameStart : lastColon + 1;
       const tagEnd = scanAttributes(buf, nameEnd, end);
       if (tagEnd < 0) return -1;
       if (depth > 0 && OPENED[depth - 1] === 0) {
         OPENED[depth - 1] = 1;
         facts.open();
       }
-      const local = localStart(buf, nameStart, nameEnd);
       if (buf[tagEnd - 2] === 0x2f) {
         // Self-closing: an empty field, or an empty root.
         if (depth === 0) {
@@ -81,8 +79,8 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
           facts.close(buf.latin1Slice(local, nameEnd));
           return tagEnd;
         }
-        const name = fieldName(buf, local, nameEnd);
-        if (name !== null) facts.field(classifyName(name), name, "");
+        const cls = classifyBytes(buf, local, nameEnd);
+        if (cls !== FieldClass.None) facts.field(cls, buf.latin1Slice(local, nameEnd), "");
       } else {
         if (depth >= MAX_DEPTH) return -1;
         NAME_START[depth] = nameStart;
@@ -125,17 +123,6 @@ const DECL_END = Buffer.from("?>");
 /** A plain declaration (`version`, `encoding`, `standalone` pseudo-attributes); anything else goes to sax. */
 const XML_DECL_SHAPE = /^<\?xml(?:[ \t]+[A-Za-z]+[ \t]*=[ \t]*(?:"[^"<>?&]*"|'[^'<>?&]*'))*[ \t]*\?>$/;
 
-/** The field name of an element, when its local name is one; null for every other element. */
-function fieldName(buf: Buffer, start: number, end: number): string | null {
-  return classifyBytes(buf, start, end) === FieldClass.None ? null : buf.latin1Slice(start, end);
-}
-
-/** After the last `:` of a name (namespaces are not part of field names). */
-function localStart(buf: Buffer, start: number, end: number): number {
-  for (let i = end - 1; i > start; i--) if (buf[i] === 0x3a) return i + 1;
-  return start;
-}
-
 function sameBytes(buf: Buffer, a: number, b: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (buf[a + i] !== buf[b + i]) return false;
   return true;
@@ -147,12 +134,30 @@ function startsWith(buf: Buffer, pos: number, end: number, word: Buffer): boolea
   return true;
 }
 
+/** Position of the last `:` in the name scanName read last (-1: none): the local name follows it. */
+let lastColon = -1;
+
 /** An ASCII XML name; -1 when the name is empty or has other characters (sax decides those). */
 function scanName(buf: Buffer, pos: number, end: number): number {
+  lastColon = -1;
   if (pos >= end || NAME_START_BYTE[buf[pos] as number] !== 1) return -1;
-  pos++;
-  while (pos < end && NAME_BYTE[buf[pos] as number] === 1) pos++;
+  for (pos++; pos < end; pos++) {
+    const b = buf[pos] as number;
+    if (NAME_BYTE[b] !== 1) break;
+    if (b === 0x3a) lastColon = pos;
+  }
   return pos;
+}
+
+/** The last declaration that passed XML_DECL_SHAPE: the same bytes need no regex again. */
+let lastDeclaration = Buffer.alloc(0);
+
+function plainDeclaration(buf: Buffer, start: number, end: number): boolean {
+  const n = end - start;
+  if (n === lastDeclaration.length && sameAs(buf, start, lastDeclaration)) return true;
+  if (!XML_DECL_SHAPE.test(buf.latin1Slice(start, end))) return false;
+  lastDeclaration = Buffer.from(buf.subarray(start, end));
+  return true;
 }
 
 /** Attributes `name="value"` up to `>` or `/>`; returns the position after the tag. */
