@@ -79,6 +79,14 @@ const BY_HASH = new Map<number, { folded: Uint8Array; cls: FieldClass; dashes: b
   ]),
 );
 
+function shape(len: number, first: number, last: number): number {
+  return (len << 16) | ((first | 0x20) << 8) | (last | 0x20);
+}
+
+const SHAPES = new Set(
+  FOLDED.map(([name]) => shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1))),
+);
+
 /** Bytes a field name can start with: the first letters of the names above, any case, and `_`/`-`. */
 const FIRST_BYTE = new Uint8Array(256);
 for (const ch of "rhcemsa_-") {
@@ -92,7 +100,20 @@ for (const ch of "rhcemsa_-") {
  * of the NDJSON scan). Equal to classifyName for every name; test/unit/field-names.test.ts checks it.
  */
 export function classifyBytes(buf: Uint8Array, start: number, end: number): FieldClass {
-  if (end - start > MAX_FIELD_NAME_LENGTH || FIRST_BYTE[buf[start] as number] !== 1) return FieldClass.None;
+  const len = end - start;
+  if (len > MAX_FIELD_NAME_LENGTH || FIRST_BYTE[buf[start] as number] !== 1) return FieldClass.None;
+  // Without `_`/`-`, a field name has the length, first and last letter of one of the names.
+  if (!SHAPES.has(shape(len, buf[start] as number, buf[end - 1] as number))) {
+    let dashes = false;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      if (b === 0x5f || b === 0x2d) {
+        dashes = true;
+        break;
+      }
+    }
+    if (!dashes) return FieldClass.None;
+  }
   const entry = BY_HASH.get(foldedHash(buf, start, end));
   if (entry === undefined) return FieldClass.None;
   const folded = entry.folded;
