@@ -21,9 +21,9 @@ export interface Summary {
 /** Totals over a whole run, added to once per batch. */
 export class SummaryBuilder {
   /** Responses per action, for the readable summary (not part of the JSON object). */
-  readonly byAction: Record<string, number> = {};
+  readonly byAction: Record<string, number> = Object.create(null);
   /** Error responses per code (success codes such as `OK` left out), for the readable summary. */
-  readonly errorCodes: Record<string, number> = {};
+  readonly errorCodes: Record<string, number> = Object.create(null);
   readonly summary: Summary = {
     lines: 0,
     bytes: 0,
@@ -31,9 +31,10 @@ export class SummaryBuilder {
     success: 0,
     errors: 0,
     throttled: 0,
-    byCode: {},
-    byStatus: {},
-    byCategory: {},
+    // No prototype: a code named `constructor` or `__proto__` is a key like any other.
+    byCode: Object.create(null),
+    byStatus: Object.create(null),
+    byCategory: Object.create(null),
     unrecognizedLines: 0,
     malformedLines: 0,
     nonResponseLines: 0,

@@ -7,6 +7,7 @@ import { SaxBody, XmlStatus } from "../parsers/xml-sax.js";
 import { scanXmlLine } from "../parsers/xml-scanner.js";
 import { findCandidate, firstNonBlank } from "./candidates.js";
 import type { LineHandler } from "./line-splitter.js";
+import { afterNthGt, countGt, joinPrefix, PREFIX_PART_BYTES, prefixText } from "./prefix-text.js";
 
 /** What a line held: the flags decide how it is counted once it is final (DESIGN §3). */
 const RESPONSE = 1; // a character of a recognised response
@@ -48,9 +49,6 @@ interface OpenBody {
 /** Small enough to come from Node's buffer pool (allocUnsafe under 4 KiB); grown by doubling. */
 const MIN_ARENA_BYTES = 1024;
 
-/** The prefix is only needed for `Action=` and `HTTP/1.1 400`; a long one is cut (bounded work). */
-const MAX_PREFIX_BYTES = 4096;
-
 /**
  * Lines → frames. Finds candidate bodies on each line, has them parsed, follows a body over
  * following lines when it does not end on its own, and when a body fails goes on from the next
@@ -73,6 +71,11 @@ export class BodyFramer implements LineHandler {
   private seen = 0;
   /** Lines to examine again, last one first. */
   private replay: ReplayLine[] = [];
+  /**
+   * Frames found on the first line of the open body, before it: held back with that line, which a
+   * checkpoint leaves to be read again (else a restart would count them twice).
+   */
+  private deferred: Frame[] = [];
   private long: LongLine | null = null;
 
   constructor(
@@ -171,7 +174,7 @@ export class BodyFramer implements LineHandler {
       const status = this.sax.write(text);
       if (status === XmlStatus.Done) {
         flags |= this.bodyDone(this.sax.result(), buf, start, p, lineNo, lineNo);
-        pos = p + Buffer.byteLength(text.slice(0, this.sax.endInLastText));
+        pos = afterNthGt(buf, p, countGt(text, this.sax.endInLastText));
         continue;
       }
       if (status === XmlStatus.Error) {
@@ -197,6 +200,10 @@ export class BodyFramer implements LineHandler {
   ): void {
     this.arena = Buffer.allocUnsafe(Math.max(MIN_ARENA_BYTES, 2 * (end - start)));
     this.arenaUsed = 0;
+    const frames = this.frames;
+    while (frames.length > 0 && (frames[frames.length - 1] as Frame).lineStart === lineNo) {
+      this.deferred.unshift(frames.pop() as Frame);
+    }
     const line = this.hold(buf, start, end, lineNo, offset, flags);
     this.open = { kind, start: line.start + (p - start) };
   }
@@ -252,10 +259,7 @@ export class BodyFramer implements LineHandler {
     const text = `${arena.utf8Slice(line.start, line.end)}\n`;
     const status = this.sax.write(text);
     if (status === XmlStatus.Done) {
-      this.closeOpen(
-        this.sax.result(),
-        line.start + Buffer.byteLength(text.slice(0, this.sax.endInLastText)),
-      );
+      this.closeOpen(this.sax.result(), afterNthGt(arena, line.start, countGt(text, this.sax.endInLastText)));
     } else if (status === XmlStatus.Error) this.failOpen(true);
   }
 
@@ -266,6 +270,7 @@ export class BodyFramer implements LineHandler {
     const arena = this.arena;
     const firstLine = held[0] as HeldLine;
     const lastLine = held[held.length - 1] as HeldLine;
+    this.releaseDeferred();
     const flag = this.bodyDone(parsed, arena, firstLine.start, open.start, firstLine.lineNo, lastLine.lineNo);
     this.resetOpen();
     for (let i = 0; i < held.length - 1; i++) this.finalize((held[i] as HeldLine).flags | flag);
@@ -279,6 +284,7 @@ export class BodyFramer implements LineHandler {
     const held = this.held;
     const arena = this.arena;
     this.resetOpen();
+    this.releaseDeferred();
     const last = held.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = held[i] as HeldLine;
@@ -293,6 +299,11 @@ export class BodyFramer implements LineHandler {
         from: i === 0 ? open.start + 1 : l.start,
       });
     }
+  }
+
+  private releaseDeferred(): void {
+    for (const f of this.deferred) this.frames.push(f);
+    this.deferred = [];
   }
 
   private resetOpen(): void {
@@ -310,8 +321,7 @@ export class BodyFramer implements LineHandler {
     lineEnd: number,
   ): number {
     if (parsed === null) return BODY;
-    const prefixFrom = Math.max(lineStartPos, bodyPos - MAX_PREFIX_BYTES);
-    const prefix = bodyPos > lineStartPos ? buf.toString("utf8", prefixFrom, bodyPos) : "";
+    const prefix = prefixText(buf, lineStartPos, bodyPos);
     this.frames.push({ parsed, lineStart, lineEnd, prefix });
     return RESPONSE;
   }
@@ -351,70 +361,150 @@ export class BodyFramer implements LineHandler {
       this.counts.oversized++;
       return;
     }
-    const frame = long.finish();
-    if (frame !== null) this.frames.push(frame);
+    long.finish();
+    for (const f of long.frames) this.frames.push(f);
     this.finalize(long.flags);
+  }
+
+  /** How long a line may grow and still be held: room left for an open multi-line body. */
+  holdLimitBytes(): number {
+    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.arenaUsed);
   }
 }
 
-/** The state of one line that streams by: searching for a body, parsing it, or done. */
+/**
+ * One line too long to hold (LineSplitter streams it): each body on it is parsed as its bytes pass,
+ * by stream-json or sax, and the search goes on after it, as on a short line. What such a line cannot
+ * do: re-examine bytes of earlier pieces after a body fails there (the search goes on at the current
+ * piece), or open a body that goes on to the next line.
+ */
 class LongLine {
   flags = 0;
-  private state: "search" | "json" | "xml" | "done" = "search";
+  readonly frames: Frame[] = [];
+  private state: "search" | "json" | "xml" = "search";
   private readonly jsonBody = new StreamJsonBody();
   private readonly xmlBody = new SaxBody();
-  private readonly decoder = new StringDecoder("utf8");
-  private prefix = "";
-  private parsed: Parsed | null = null;
+  private decoder = new StringDecoder("utf8");
+  /** The line's first bytes (up to twice PREFIX_PART_BYTES) and the last PREFIX_PART_BYTES before the current piece. */
+  private head: Buffer = Buffer.alloc(0);
+  private tail: Buffer = Buffer.alloc(0);
+  private before = 0;
+  private bodyPrefix = "";
+  /** Where the body being parsed started in the current piece (-1: in an earlier piece). */
+  private bodyStart = -1;
+  /** The bytes of a possible candidate start that the end of the previous piece cut. */
+  private carry: Buffer | null = null;
 
   constructor(private readonly lineNo: number) {}
 
   data(buf: Buffer, start: number, end: number): void {
-    if (this.state === "json" || this.state === "xml") this.feed(buf, start, end);
-    while (this.state === "search" && start < end) {
-      const p = findCandidate(buf, start, end);
-      this.addPrefix(buf, start, p < 0 ? end : p);
-      if (p < 0) return;
-      this.state = buf[p] === 0x7b ? "json" : "xml";
-      if (this.state === "json") this.jsonBody.begin();
-      else this.xmlBody.begin();
-      this.feed(buf, p, end);
-      // A body that failed within this piece: the search goes on after its start.
-      start = p + 1;
+    if (this.carry !== null) {
+      buf = Buffer.concat([this.carry, buf.subarray(start, end)]);
+      start = 0;
+      end = buf.length;
+      this.carry = null;
     }
+    this.bodyStart = -1;
+    let pos = start;
+    while (pos < end) {
+      if (this.state !== "search") {
+        const after = this.feed(buf, pos, end);
+        if (after === NEED_MORE) break;
+        if (after === FAILED_HERE) {
+          this.flags |= FAILED;
+          this.state = "search";
+          pos = this.bodyStart >= 0 ? this.bodyStart + 1 : start;
+        } else {
+          this.state = "search";
+          pos = after;
+        }
+        continue;
+      }
+      const p = findCandidate(buf, pos, end, false);
+      if (p === -1) break;
+      if (p < -1) {
+        // A `{ ` or `<?x` at the piece's end: decided with the next piece.
+        const cut = -2 - p;
+        this.carry = Buffer.from(buf.subarray(cut, end));
+        end = cut;
+        break;
+      }
+      this.bodyPrefix = this.prefixBefore(buf, start, p);
+      this.bodyStart = p;
+      this.decoder = new StringDecoder("utf8");
+      if (buf[p] === 0x7b) {
+        this.state = "json";
+        this.jsonBody.begin();
+      } else {
+        this.state = "xml";
+        this.xmlBody.begin();
+      }
+      pos = p;
+    }
+    this.remember(buf, start, end);
   }
 
-  private addPrefix(buf: Buffer, start: number, end: number): void {
-    const room = MAX_PREFIX_BYTES - this.prefix.length;
-    if (room > 0) this.prefix += buf.toString("utf8", start, Math.min(end, start + room));
+  /** The line ended. */
+  finish(): void {
+    if (this.state !== "search") this.flags |= FAILED;
+    // A `{` and blanks at the end of the line open a body on the next line: not possible here.
+    if (this.carry !== null && this.carry[0] === 0x7b) this.flags |= FAILED;
   }
 
-  private feed(buf: Buffer, start: number, end: number): void {
+  /** Feeds the current body; the position after it, NEED_MORE, or FAILED_HERE. */
+  private feed(buf: Buffer, pos: number, end: number): number {
+    let parsed: Parsed | null;
+    let after: number;
     if (this.state === "json") {
-      const status = this.jsonBody.write(buf, start, end);
-      if (status === StreamStatus.Done) this.done(this.jsonBody.result());
-      else if (status === StreamStatus.Error) this.fail();
-    } else if (this.state === "xml") {
-      const status = this.xmlBody.write(this.decoder.write(buf.subarray(start, end)));
-      if (status === XmlStatus.Done) this.done(this.xmlBody.result());
-      else if (status === XmlStatus.Error) this.fail();
+      const status = this.jsonBody.write(buf, pos, end);
+      if (status === StreamStatus.NeedMore) return NEED_MORE;
+      if (status === StreamStatus.Error) return FAILED_HERE;
+      parsed = this.jsonBody.result();
+      after = this.jsonBody.end;
+    } else {
+      const text = this.decoder.write(buf.subarray(pos, end));
+      const status = this.xmlBody.write(text);
+      if (status === XmlStatus.NeedMore) return NEED_MORE;
+      if (status === XmlStatus.Error) return FAILED_HERE;
+      parsed = this.xmlBody.result();
+      after = afterNthGt(buf, pos, countGt(text, this.xmlBody.endInLastText));
     }
+    if (parsed === null) this.flags |= BODY;
+    else {
+      this.flags |= RESPONSE;
+      this.frames.push({ parsed, lineStart: this.lineNo, lineEnd: this.lineNo, prefix: this.bodyPrefix });
+    }
+    return after;
   }
 
-  private done(parsed: Parsed | null): void {
-    this.state = "done";
-    this.parsed = parsed;
-    this.flags |= parsed === null ? BODY : RESPONSE;
+  /** The text before `p` on the line, as prefixText would give it on a short line. */
+  private prefixBefore(buf: Buffer, pieceStart: number, p: number): string {
+    const total = this.before + (p - pieceStart);
+    if (total <= 2 * PREFIX_PART_BYTES) {
+      const all = Buffer.concat([this.head, buf.subarray(pieceStart, p)]);
+      return prefixText(all, 0, all.length);
+    }
+    const head = this.head.subarray(0, PREFIX_PART_BYTES).toString("utf8");
+    const tailAll = Buffer.concat([this.tail, buf.subarray(pieceStart, p)]);
+    return joinPrefix(head, tailAll.subarray(tailAll.length - PREFIX_PART_BYTES).toString("utf8"));
   }
 
-  private fail(): void {
-    this.flags |= FAILED;
-    this.state = "search";
-  }
-
-  finish(): Frame | null {
-    if (this.state === "json" || this.state === "xml") this.fail();
-    if (this.parsed === null) return null;
-    return { parsed: this.parsed, lineStart: this.lineNo, lineEnd: this.lineNo, prefix: this.prefix };
+  /** Keeps the first and last bytes of the line for prefixes; the rest passes by. */
+  private remember(buf: Buffer, start: number, end: number): void {
+    if (this.head.length < 2 * PREFIX_PART_BYTES) {
+      this.head = Buffer.concat([
+        this.head,
+        buf.subarray(start, Math.min(end, start + 2 * PREFIX_PART_BYTES)),
+      ]);
+    }
+    const tail =
+      end - start >= PREFIX_PART_BYTES
+        ? buf.subarray(end - PREFIX_PART_BYTES, end)
+        : Buffer.concat([this.tail, buf.subarray(start, end)]);
+    this.tail = Buffer.from(tail.subarray(Math.max(0, tail.length - PREFIX_PART_BYTES)));
+    this.before += end - start;
   }
 }
+
+const NEED_MORE = -1;
+const FAILED_HERE = -2;

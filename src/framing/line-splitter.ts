@@ -16,6 +16,8 @@ export interface LineHandler {
   longData(buf: Buffer, start: number, end: number): void;
   /** The long line ended (`oversized`: it passed maxRecordBytes and its rest was skipped); `size` in bytes. */
   longEnd(oversized: boolean, size: number): void;
+  /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
+  holdLimitBytes?(): number;
 }
 
 export interface SplitterOptions {
@@ -46,7 +48,13 @@ export class LineSplitter {
 
   /** Bytes of the unfinished line (held or streamed), which a checkpoint must not skip. */
   get pendingBytes(): number {
-    return this.longBytes > 0 ? this.longBytes : this.heldBytes;
+    return (this.longBytes > 0 ? this.longBytes : this.heldBytes) + (this.head?.length ?? 0);
+  }
+
+  /** Lines longer than this stream by instead of being held. */
+  private threshold(): number {
+    const hold = this.handler.holdLimitBytes?.() ?? 0;
+    return Math.min(Math.max(this.options.streamThresholdBytes, hold), this.options.maxRecordBytes);
   }
 
   push(data: Buffer): void {
@@ -101,7 +109,7 @@ export class LineSplitter {
 
   /** `data[start, end)` ends the current line (`end` is the newline's position). */
   private complete(data: Buffer, start: number, end: number): void {
-    if (this.heldBytes > 0 && this.heldBytes + (end - start) > this.options.streamThresholdBytes) {
+    if (this.heldBytes > 0 && this.heldBytes + (end - start) > this.threshold()) {
       this.startLong();
     }
     if (this.longBytes > 0) {
@@ -122,7 +130,7 @@ export class LineSplitter {
       this.emit(line, 0, line.length, line.length + 1);
       return;
     }
-    if (end - start > this.options.streamThresholdBytes) {
+    if (end - start > this.threshold()) {
       // A whole long line in one chunk: passed on in place, never copied.
       this.longBytes = end - start;
       this.skipping = this.longBytes > this.options.maxRecordBytes;
@@ -162,7 +170,7 @@ export class LineSplitter {
     // Held bytes are copied: the reader may reuse its buffer.
     this.held.push(Buffer.from(data.subarray(start, end)));
     this.heldBytes += end - start;
-    if (this.heldBytes > this.options.streamThresholdBytes) this.startLong();
+    if (this.heldBytes > this.threshold()) this.startLong();
   }
 
   /** The held bytes become the start of a long line. */
