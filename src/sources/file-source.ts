@@ -1,0 +1,426 @@
+/**
+ * A file source: the files that match a set of globs, each followed by one FileTailer.
+ *
+ * Files are tracked by identity (device + inode), not by path. Each poll stats every watched path:
+ *  - a path that leads to an identity nobody follows is a new file: it starts at its checkpoint,
+ *    else at `startAt` on the first start of the source, else at 0 (it appeared after the start,
+ *    or while the exporter was stopped);
+ *  - a path that leads to a followed identity (perhaps under a new name) keeps its tailer;
+ *  - a tailer that no path leads to any more was renamed away (rotation) or deleted. It stays open
+ *    and is read for `rotateWaitMs` after its last growth, because a writer keeps appending to the
+ *    old file until it reopens its log; then its sink is flushed and the file is released.
+ *
+ * Wake-ups: fs.watch on the directories involved (a `change` polls that file, a `rename` checks the
+ * paths) plus a timer every `pollIntervalMs` as the safety net: one stat per path and one fstat per
+ * open file, nothing when nothing changed. The globs are expanded every `globIntervalMs`. All this
+ * runs in one serialised loop, so the tailers never race each other for the shared read buffer.
+ */
+import { type FSWatcher, watch } from "node:fs";
+import { stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { CheckpointStore } from "./checkpoints.js";
+import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
+import { compileExclude, compileGlob, expandGlob, type Glob } from "./glob.js";
+import { realTimers } from "./timers.js";
+import type { FileSourceOptions, SourceHooks, TimerHandle, Timers } from "./types.js";
+
+export interface FileSourceDeps {
+  /** Where offsets persist; without one every start begins at `startAt`. */
+  checkpoints?: CheckpointStore;
+  timers?: Timers;
+  /** Set false to rely on the poll alone (tests of the safety net; file systems where watch misbehaves). */
+  watch?: boolean;
+}
+
+const READ_BUFFER_BYTES = 64 * 1024;
+/** Bytes one file may read per pass before the others get their turn (fairness under a flood). */
+const READ_BUDGET_BYTES = 1024 * 1024;
+/** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
+const WAKE_DELAY_MS = 5;
+const DEFAULT_ROTATE_WAIT_MS = 5000;
+
+interface Work {
+  scan: boolean;
+  paths: boolean;
+  all: boolean;
+  files: Set<Tailer>;
+}
+
+export class FileSource {
+  /** Resolves once the first glob expansion has been followed (files opened and positioned). */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private readonly globs: Glob[];
+  private readonly excluded: (path: string) => boolean;
+  private readonly timers: Timers;
+  private readonly ctx: TailerContext;
+  private readonly rotateWaitMs: number;
+  private readonly useWatch: boolean;
+  /** Paths the globs matched at the last expansion, and the tailer each one leads to. */
+  private known = new Map<string, Tailer | undefined>();
+  private readonly tailers = new Map<string, Tailer>();
+  private readonly watchers = new Map<string, FSWatcher>();
+  /** Paths whose stat failed, reported once until they recover. */
+  private readonly failing = new Set<string>();
+  private work: Work = { scan: true, paths: true, all: true, files: new Set() };
+  private nextFullAt = 0;
+  private nextScanAt = 0;
+  private timer: TimerHandle | undefined;
+  private dueAt = Number.POSITIVE_INFINITY;
+  private queue: Promise<void> = Promise.resolve();
+  private busy = false;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+  private watchedCount = -1;
+
+  constructor(
+    readonly options: FileSourceOptions,
+    private readonly hooks: SourceHooks,
+    deps: FileSourceDeps = {},
+  ) {
+    this.globs = options.paths.map((p) => compileGlob(p));
+    this.excluded = compileExclude(options.exclude);
+    this.timers = deps.timers ?? realTimers;
+    this.rotateWaitMs = options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS;
+    this.useWatch = deps.watch ?? true;
+    this.ctx = {
+      source: options.name,
+      hooks,
+      checkpoints: deps.checkpoints,
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      partialLineTimeoutMs: options.partialLineTimeoutMs,
+      timers: this.timers,
+    };
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Open files (identity = device:inode), for the status page and tests. */
+  files(): { path: string; identity: string; offset: number }[] {
+    return [...this.tailers.values()].map((t) => ({ path: t.path, identity: t.key, offset: t.offset }));
+  }
+
+  /** Expands the globs, opens and positions the matching files, then follows them. Resolves when ready. */
+  async start(): Promise<void> {
+    if (this.stopping) return; // stopped before it started: nothing to follow
+    if (this.started) return this.ready;
+    this.started = true;
+    const store = this.ctx.checkpoints;
+    // On the source's first run, files found now start at `startAt`; on later runs a file without
+    // a checkpoint appeared while we were stopped, and its lines are new.
+    const fallback = store === undefined || !store.hasSource(this.name) ? this.options.startAt : "beginning";
+    store?.addSource(this.name);
+    await this.serial(() => this.guard(() => this.tick(fallback, true)));
+    this.markReady();
+    this.reschedule();
+    return this.ready;
+  }
+
+  /**
+   * Runs a full pass now (expand globs, check paths, read every file) and resolves when it is
+   * done: the deterministic wake-up for tests and for callers that know a file changed.
+   */
+  async sync(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    await this.serial(async () => {
+      this.work.scan = this.work.paths = this.work.all = true;
+      this.nextFullAt = 0;
+      await this.guard(() => this.tick("beginning", false));
+    });
+    this.reschedule();
+  }
+
+  /**
+   * Stops following: files that were renamed away or deleted are read to their end and flushed;
+   * the others keep their partial lines for the next run; checkpoints are written.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.serial(() => this.shutdown());
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.clearTimer();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    if (this.started) {
+      const now = this.timers.now();
+      // A last look at the paths, so a rotation we have not noticed yet does not strand the old file.
+      await this.guard(() => this.checkPaths(now, "beginning", false));
+      for (const t of [...this.tailers.values()]) {
+        if (t.orphanedAt !== undefined) {
+          await this.safely(t, () => t.poll(now, Number.POSITIVE_INFINITY));
+          await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
+        } else {
+          // Budget 0: read nothing, but notice a truncation, so a held partial line of the
+          // truncated content is flushed now rather than lost with it.
+          await this.safely(t, () => t.poll(now, 0));
+          await this.closeTailer(t, "stopped");
+        }
+      }
+      this.reportCount();
+    }
+    await this.ctx.checkpoints?.flush();
+  }
+
+  /** Runs `fn` after every earlier pass: passes never overlap (they share the read buffer and the maps). */
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      this.busy = true;
+      try {
+        await fn();
+      } finally {
+        this.busy = false;
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async run(): Promise<void> {
+    this.timer = undefined;
+    this.dueAt = Number.POSITIVE_INFINITY;
+    if (this.stopping) return;
+    await this.serial(() =>
+      this.stopping ? Promise.resolve() : this.guard(() => this.tick("beginning", false)),
+    );
+    this.reschedule();
+  }
+
+  /** Nothing may throw out of a timer: an unexpected error (a hook that throws) is reported and the loop goes on. */
+  private async guard(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      try {
+        this.hooks.onReadError?.(this.name, "", err as Error);
+      } catch {
+        // The reporting hook itself failed; there is nowhere left to report to.
+      }
+    }
+  }
+
+  /** One pass over whatever work is due. */
+  private async tick(fallback: "beginning" | "end", initial: boolean): Promise<void> {
+    const now = this.timers.now();
+    const work = this.work;
+    this.work = { scan: false, paths: false, all: false, files: new Set() };
+    if (now >= this.nextFullAt) {
+      work.paths = work.all = true;
+      this.nextFullAt = now + this.options.pollIntervalMs;
+    }
+    if (work.scan || now >= this.nextScanAt) {
+      const complete = await this.scan();
+      this.nextScanAt = now + this.options.globIntervalMs;
+      work.paths = true;
+      if (initial) {
+        await this.checkPaths(now, fallback, true);
+        work.paths = false;
+        // Entries of files that are gone are dropped, unless something could not be looked at.
+        if (complete && this.failing.size === 0) this.ctx.checkpoints?.retain(this.name, this.tailers.keys());
+      }
+    }
+    const opened = work.paths ? await this.checkPaths(now, fallback, true) : [];
+    const targets = work.all ? [...this.tailers.values()] : [...work.files, ...opened];
+    for (const t of new Set(targets)) {
+      if (this.tailers.get(t.key) !== t) continue;
+      const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES));
+      if (more === true) this.work.files.add(t);
+      if (t.orphanedAt !== undefined && now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs) {
+        await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
+      }
+    }
+    this.updateWatchers();
+    this.reportCount();
+  }
+
+  /** Expands the globs into `known`. Returns false if some directory could not be read. */
+  private async scan(): Promise<boolean> {
+    const next = new Map<string, Tailer | undefined>();
+    let complete = true;
+    for (const glob of this.globs) {
+      const { paths, errors } = await expandGlob(glob);
+      for (const err of errors) {
+        complete = false;
+        this.reportOnce(glob.base, err);
+      }
+      for (const p of paths) if (!this.excluded(p)) next.set(p, this.known.get(p));
+    }
+    this.known = next;
+    return complete;
+  }
+
+  /**
+   * Stats every known path: maps it to the tailer of its identity, opens new files (when
+   * `openNew`), and marks tailers that no path leads to any more as orphaned. Returns the new tailers.
+   */
+  private async checkPaths(now: number, fallback: "beginning" | "end", openNew: boolean): Promise<Tailer[]> {
+    const seen = new Set<Tailer>();
+    const opened: Tailer[] = [];
+    for (const path of this.known.keys()) {
+      let key: string;
+      try {
+        const st = await stat(path, { bigint: true });
+        if (!st.isFile()) continue;
+        key = `${st.dev}:${st.ino}`;
+        this.failing.delete(path);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") this.known.set(path, undefined);
+        else {
+          // Cannot tell (EACCES, EIO…): keep following what we had rather than calling it rotated.
+          const had = this.known.get(path);
+          if (had !== undefined) seen.add(had);
+          this.reportOnce(path, err as Error);
+        }
+        continue;
+      }
+      let t = this.tailers.get(key);
+      if (t === undefined && openNew) {
+        t = await this.openTailer(path, fallback);
+        if (t !== undefined) opened.push(t);
+      }
+      if (t === undefined) continue;
+      // Two matching paths for one file (a hard link, a symlink): the first one names it.
+      if (!seen.has(t)) t.path = path;
+      t.orphanedAt = undefined;
+      this.known.set(path, t);
+      seen.add(t);
+    }
+    for (const t of this.tailers.values()) {
+      if (seen.has(t) || t.orphanedAt !== undefined) continue;
+      t.orphanedAt = now;
+      // Look for it under another matching name soon, before the rotate wait ends.
+      this.work.scan = true;
+      await this.safely(t, () => t.checkLinks());
+      if (!t.deleted) this.hooks.onRotation?.(this.name, t.path);
+    }
+    return opened;
+  }
+
+  private async openTailer(path: string, fallback: "beginning" | "end"): Promise<Tailer | undefined> {
+    let t: Tailer | null;
+    try {
+      t = await FileTailer.open(this.ctx, path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") this.reportOnce(path, err as Error);
+      return undefined;
+    }
+    if (t === null) return undefined;
+    const existing = this.tailers.get(t.key);
+    if (existing !== undefined) {
+      // The path was replaced between stat and open by a file we already follow.
+      await t.discard().catch(() => {});
+      return existing;
+    }
+    try {
+      await t.begin(fallback);
+    } catch (err) {
+      await t.discard().catch(() => {});
+      this.reportOnce(path, err as Error);
+      return undefined;
+    }
+    this.tailers.set(t.key, t);
+    return t;
+  }
+
+  private async closeTailer(t: Tailer, reason: "deleted" | "rotated" | "stopped"): Promise<void> {
+    this.tailers.delete(t.key);
+    for (const [p, owner] of this.known) if (owner === t) this.known.set(p, undefined);
+    try {
+      await t.close(reason);
+    } catch (err) {
+      this.hooks.onReadError?.(this.name, t.path, err as Error);
+    }
+  }
+
+  /** Runs a tailer operation; an error is reported (and retried at the next poll). */
+  private async safely<T>(t: Tailer, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.hooks.onReadError?.(this.name, t.path, err as Error);
+      return undefined;
+    }
+  }
+
+  private reportOnce(path: string, err: Error): void {
+    if (this.failing.has(path)) return;
+    this.failing.add(path);
+    this.hooks.onReadError?.(this.name, path, err);
+  }
+
+  private reportCount(): void {
+    if (this.tailers.size === this.watchedCount) return;
+    this.watchedCount = this.tailers.size;
+    this.hooks.onFilesWatched?.(this.watchedCount);
+  }
+
+  /** Watches the globs' base directories (new files) and the directories of open files. */
+  private updateWatchers(): void {
+    if (!this.useWatch || this.stopping) return;
+    const dirs = new Set(this.globs.map((g) => g.base));
+    for (const t of this.tailers.values()) dirs.add(dirname(t.path));
+    for (const [dir, w] of this.watchers) {
+      if (!dirs.has(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: false }, (event, name) => this.onWatch(dir, event, name));
+        // Watching is an optimisation: on error (directory removed, inotify limit) the poll carries on.
+        w.on("error", () => {
+          w.close();
+          if (this.watchers.get(dir) === w) this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        // Not there yet or not watchable: the poll and the next glob expansion cover it.
+      }
+    }
+  }
+
+  private onWatch(dir: string, event: string, name: string | Buffer | null): void {
+    if (this.stopping) return;
+    const file = name === null ? undefined : this.known.get(join(dir, name.toString()));
+    if (event === "change" && file !== undefined) this.work.files.add(file);
+    else {
+      // A name appeared or vanished (or we cannot tell which file changed): look at the paths.
+      this.work.paths = this.work.all = true;
+      if (event === "rename") this.work.scan = true;
+    }
+    this.request(WAKE_DELAY_MS);
+  }
+
+  /** Runs the loop within `delayMs` (never later than already planned). */
+  private request(delayMs: number): void {
+    if (!this.started || this.stopping || this.busy) return; // the running pass reschedules
+    const at = this.timers.now() + delayMs;
+    if (at >= this.dueAt) return;
+    this.clearTimer();
+    this.dueAt = at;
+    this.timer = this.timers.setTimeout(() => void this.run(), Math.max(0, delayMs));
+  }
+
+  private reschedule(): void {
+    if (this.stopping) return;
+    const w = this.work;
+    if (w.files.size > 0 || w.scan || w.paths || w.all) this.request(w.files.size > 0 ? 0 : WAKE_DELAY_MS);
+    else this.request(Math.max(0, this.nextFullAt - this.timers.now()));
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dueAt = Number.POSITIVE_INFINITY;
+  }
+}
