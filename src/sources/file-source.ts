@@ -62,6 +62,8 @@ export class FileSource {
   private readonly watchers = new Map<string, FSWatcher>();
   /** Paths whose stat failed, reported once until they recover. */
   private readonly failing = new Set<string>();
+  /** The set of directories to watch may have changed (a scan ran, a file was opened or closed). */
+  private watchesStale = true;
   private work: Work = { scan: true, paths: true, all: true, files: new Set() };
   private nextFullAt = 0;
   private nextScanAt = 0;
@@ -235,7 +237,7 @@ export class FileSource {
         await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
       }
     }
-    this.updateWatchers();
+    if (this.watchesStale) this.updateWatchers();
     this.reportCount();
   }
 
@@ -252,6 +254,7 @@ export class FileSource {
       for (const p of paths) if (!this.excluded(p)) next.set(p, this.known.get(p));
     }
     this.known = next;
+    this.watchesStale = true;
     return complete;
   }
 
@@ -327,11 +330,13 @@ export class FileSource {
       return undefined;
     }
     this.tailers.set(t.key, t);
+    this.watchesStale = true;
     return t;
   }
 
   private async closeTailer(t: Tailer, reason: "deleted" | "rotated" | "stopped"): Promise<void> {
     this.tailers.delete(t.key);
+    this.watchesStale = true;
     for (const [p, owner] of this.known) if (owner === t) this.known.set(p, undefined);
     try {
       await t.close(reason);
@@ -364,6 +369,7 @@ export class FileSource {
 
   /** Watches the globs' base directories (new files) and the directories of open files. */
   private updateWatchers(): void {
+    this.watchesStale = false;
     if (!this.useWatch || this.stopping) return;
     const dirs = new Set(this.globs.map((g) => g.base));
     for (const t of this.tailers.values()) dirs.add(dirname(t.path));

@@ -125,8 +125,8 @@ export class FileTailer implements FileIdentity {
   /**
    * Reads what was appended since the last poll, up to `budgetBytes`, into the sink; flushes a
    * partial line that has waited `partialLineTimeoutMs`. Returns true when the budget ran out
-   * before the size seen at this poll (call again soon). Throws on I/O errors (the source reports them
-   * and calls again at the next poll).
+   * before the size seen at this poll (call again soon). Throws on I/O errors (the source
+   * reports them and calls again at the next poll).
    */
   async poll(now: number, budgetBytes: number): Promise<boolean> {
     const sink = this.sink as RecordSink;
@@ -135,8 +135,6 @@ export class FileTailer implements FileIdentity {
     const size = Number(st.size);
     let grew = false;
     if (size !== this.lastSize || st.mtimeNs !== this.lastMtimeNs) {
-      this.lastSize = size;
-      this.lastMtimeNs = st.mtimeNs;
       if (await this.truncatedAt(size)) {
         sink.flush();
         this.readOffset = 0;
@@ -144,6 +142,9 @@ export class FileTailer implements FileIdentity {
         grew = true;
         this.ctx.hooks.onTruncation?.(this.ctx.source, this.path);
       }
+      // Only once checked: after an I/O error above, the next poll checks again.
+      this.lastSize = size;
+      this.lastMtimeNs = st.mtimeNs;
     }
     const bytes = await this.readInto(sink, Math.max(0, Math.min(budgetBytes, size - this.readOffset)));
     if (bytes > 0) {
