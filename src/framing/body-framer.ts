@@ -76,6 +76,7 @@ export class BodyFramer implements LineHandler {
    * checkpoint leaves to be read again (else a restart would count them twice).
    */
   private deferred: Frame[] = [];
+  private lastParsed: Parsed | null = null;
   private long: LongLine | null = null;
 
   constructor(
@@ -148,44 +149,48 @@ export class BodyFramer implements LineHandler {
     for (;;) {
       const p = findCandidate(buf, pos, end);
       if (p < 0) break;
-      if (buf[p] === 0x7b) {
-        const status = this.json.begin(buf, p, end);
-        if (status === ScanStatus.Done) {
-          flags |= this.bodyDone(this.json.result(), buf, start, p, lineNo, lineNo);
-          pos = this.json.end;
-          continue;
-        }
-        if (status === ScanStatus.Error) {
-          flags |= FAILED;
-          pos = p + 1;
-          continue;
-        }
-        this.startOpen("json", buf, start, end, p, lineNo, offset, flags);
+      const after = this.bodyOnLine(buf, p, end);
+      if (after === NEED_MORE) {
+        this.startOpen(buf[p] === 0x7b ? "json" : "xml", buf, start, end, p, lineNo, offset, flags);
         return;
       }
-      const xmlEnd = scanXmlLine(buf, p, end, this.xmlFacts);
-      if (xmlEnd > 0) {
-        flags |= this.bodyDone(this.xmlFacts.result(), buf, start, p, lineNo, lineNo);
-        pos = xmlEnd;
-        continue;
-      }
-      this.sax.begin();
-      const text = `${buf.toString("utf8", p, end)}\n`;
-      const status = this.sax.write(text);
-      if (status === XmlStatus.Done) {
-        flags |= this.bodyDone(this.sax.result(), buf, start, p, lineNo, lineNo);
-        pos = afterNthGt(buf, p, countGt(text, this.sax.endInLastText));
-        continue;
-      }
-      if (status === XmlStatus.Error) {
+      if (after === FAILED_HERE) {
         flags |= FAILED;
         pos = p + 1;
         continue;
       }
-      this.startOpen("xml", buf, start, end, p, lineNo, offset, flags);
-      return;
+      flags |= this.bodyDone(this.lastParsed, buf, start, p, lineNo, lineNo);
+      pos = after;
     }
     this.finalize(flags);
+  }
+
+  /**
+   * Parses the body that starts at `p` as far as its line goes: the position after it (its facts in
+   * `lastParsed`), FAILED_HERE, or NEED_MORE when it goes on past the line.
+   */
+  private bodyOnLine(buf: Buffer, p: number, end: number): number {
+    if (buf[p] === 0x7b) {
+      const status = this.json.begin(buf, p, end);
+      if (status === ScanStatus.Done) {
+        this.lastParsed = this.json.result();
+        return this.json.end;
+      }
+      return status === ScanStatus.Error ? FAILED_HERE : NEED_MORE;
+    }
+    const xmlEnd = scanXmlLine(buf, p, end, this.xmlFacts);
+    if (xmlEnd > 0) {
+      this.lastParsed = this.xmlFacts.result();
+      return xmlEnd;
+    }
+    this.sax.begin();
+    const text = `${buf.toString("utf8", p, end)}\n`;
+    const status = this.sax.write(text);
+    if (status === XmlStatus.Done) {
+      this.lastParsed = this.sax.result();
+      return afterNthGt(buf, p, countGt(text, this.sax.endInLastText));
+    }
+    return status === XmlStatus.Error ? FAILED_HERE : NEED_MORE;
   }
 
   private startOpen(
