@@ -15,7 +15,7 @@
  * open file, nothing when nothing changed. The globs are expanded every `globIntervalMs`. All this
  * runs in one serialised loop, so the tailers never race each other for the shared read buffer.
  */
-import { type FSWatcher, watch } from "node:fs";
+import { type BigIntStats, type FSWatcher, watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { CheckpointStore } from "./checkpoints.js";
@@ -62,6 +62,11 @@ export class FileSource {
   private readonly watchers = new Map<string, FSWatcher>();
   /** Paths whose stat failed, reported once until they recover. */
   private readonly failing = new Set<string>();
+  /**
+   * The path check's stat of each file it found already open: newer than that file's last poll, so
+   * the poll in the same pass uses it instead of an fstat (half the syscalls of an idle poll).
+   */
+  private observed = new Map<Tailer, BigIntStats>();
   /** The set of directories to watch may have changed (a scan ran, a file was opened or closed). */
   private watchesStale = true;
   private work: Work = { scan: true, paths: true, all: true, files: new Set() };
@@ -229,9 +234,11 @@ export class FileSource {
     }
     const opened = work.paths ? await this.checkPaths(now, fallback, true) : [];
     const targets = work.all ? [...this.tailers.values()] : [...work.files, ...opened];
+    const observed = this.observed;
+    this.observed = new Map();
     for (const t of new Set(targets)) {
       if (this.tailers.get(t.key) !== t) continue;
-      const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES));
+      const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES, observed.get(t)));
       if (more === true) this.work.files.add(t);
       if (t.orphanedAt !== undefined && now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs) {
         await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
@@ -267,8 +274,9 @@ export class FileSource {
     const opened: Tailer[] = [];
     for (const path of this.known.keys()) {
       let key: string;
+      let st: BigIntStats;
       try {
-        const st = await stat(path, { bigint: true });
+        st = await stat(path, { bigint: true });
         if (!st.isFile()) continue;
         key = `${st.dev}:${st.ino}`;
         this.failing.delete(path);
@@ -284,7 +292,9 @@ export class FileSource {
         continue;
       }
       let t = this.tailers.get(key);
-      if (t === undefined && openNew) {
+      // Not for a file opened just now: its start offset may lie past this (older) stat's size.
+      if (t !== undefined) this.observed.set(t, st);
+      else if (openNew) {
         t = await this.openTailer(path, fallback);
         if (t !== undefined) opened.push(t);
       }

@@ -10,6 +10,7 @@
  * readOffset - sink.pendingBytes, so bytes the sink still holds (a partial line) are read again
  * after a restart rather than lost.
  */
+import type { BigIntStats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type CheckpointStore, FINGERPRINT_BYTES, type FileIdentity, identityKey } from "./checkpoints.js";
 import type { RecordSink, SourceHooks, Timers } from "./types.js";
@@ -124,13 +125,14 @@ export class FileTailer implements FileIdentity {
 
   /**
    * Reads what was appended since the last poll, up to `budgetBytes`, into the sink; flushes a
-   * partial line that has waited `partialLineTimeoutMs`. Returns true when the budget ran out
+   * partial line that has waited `partialLineTimeoutMs`. `observed`: a stat of this file taken
+   * after the previous poll (the source's path check), which saves the fstat. Returns true when the budget ran out
    * before the size seen at this poll (call again soon). Throws on I/O errors (the source
    * reports them and calls again at the next poll).
    */
-  async poll(now: number, budgetBytes: number): Promise<boolean> {
+  async poll(now: number, budgetBytes: number, observed?: BigIntStats): Promise<boolean> {
     const sink = this.sink as RecordSink;
-    const st = await this.fh.stat({ bigint: true });
+    const st = observed ?? (await this.fh.stat({ bigint: true }));
     this.nlink = st.nlink;
     const size = Number(st.size);
     let grew = false;

@@ -11,6 +11,8 @@
  *    between the copy and the truncate are lost by design, as with logrotate);
  *  - rotation and delete wait until the source has the file open: a file created and renamed
  *    away or deleted within one poll was never seen and cannot be read;
+ *  - a writer appends to a renamed file only within 500 ms of the rename (the source keeps it for
+ *    ROTATE_WAIT_MS after its last growth);
  *  - rotation, copytruncate and delete happen only while the exporter runs (a file renamed to a
  *    name the globs do not match while we are stopped is not followed after the restart);
  *  - every line is unique (`L<file>.<seq>-…`), so a truncated file that regrows past the old
