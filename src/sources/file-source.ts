@@ -13,16 +13,18 @@
  * Wake-ups: fs.watch on the directories involved (a `change` polls that file, a `rename` checks the
  * paths) plus a timer every `pollIntervalMs` as the safety net: one stat per path and one fstat per
  * open file, nothing when nothing changed. The globs are expanded every `globIntervalMs`. All this
- * runs in one serialised loop, so the tailers never race each other for the shared read buffer.
+ * runs in one serialised loop (PassLoop), so the tailers never race for the shared read buffer.
  */
-import { type BigIntStats, type FSWatcher, watch } from "node:fs";
+import type { BigIntStats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { CheckpointStore } from "./checkpoints.js";
+import { DirWatchers } from "./dir-watchers.js";
 import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
 import { compileExclude, compileGlob, expandGlob, type Glob } from "./glob.js";
+import { PassLoop } from "./pass-loop.js";
 import { realTimers } from "./timers.js";
-import type { FileSourceOptions, SourceHooks, TimerHandle, Timers } from "./types.js";
+import type { FileSourceOptions, SourceHooks, Timers } from "./types.js";
 
 export interface FileSourceDeps {
   /** Where offsets persist; without one every start begins at `startAt`. */
@@ -38,6 +40,7 @@ const READ_BUDGET_BYTES = 1024 * 1024;
 /** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
 const WAKE_DELAY_MS = 5;
 const DEFAULT_ROTATE_WAIT_MS = 5000;
+const MAX_RELEASED_ENTRIES = 32;
 
 interface Work {
   scan: boolean;
@@ -55,11 +58,13 @@ export class FileSource {
   private readonly timers: Timers;
   private readonly ctx: TailerContext;
   private readonly rotateWaitMs: number;
-  private readonly useWatch: boolean;
+  private readonly loop: PassLoop;
+  private readonly watchers: DirWatchers | undefined;
   /** Paths the globs matched at the last expansion, and the tailer each one leads to. */
   private known = new Map<string, Tailer | undefined>();
   private readonly tailers = new Map<string, Tailer>();
-  private readonly watchers = new Map<string, FSWatcher>();
+  /** Rotated files released while running, oldest first (their checkpoint entries are kept). */
+  private readonly released: Tailer[] = [];
   /** Paths whose stat failed, reported once until they recover. */
   private readonly failing = new Set<string>();
   /**
@@ -72,10 +77,6 @@ export class FileSource {
   private work: Work = { scan: true, paths: true, all: true, files: new Set() };
   private nextFullAt = 0;
   private nextScanAt = 0;
-  private timer: TimerHandle | undefined;
-  private dueAt = Number.POSITIVE_INFINITY;
-  private queue: Promise<void> = Promise.resolve();
-  private busy = false;
   private started = false;
   private stopping: Promise<void> | undefined;
   private watchedCount = -1;
@@ -89,7 +90,6 @@ export class FileSource {
     this.excluded = compileExclude(options.exclude);
     this.timers = deps.timers ?? realTimers;
     this.rotateWaitMs = options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS;
-    this.useWatch = deps.watch ?? true;
     this.ctx = {
       source: options.name,
       hooks,
@@ -98,6 +98,12 @@ export class FileSource {
       partialLineTimeoutMs: options.partialLineTimeoutMs,
       timers: this.timers,
     };
+    this.loop = new PassLoop(
+      this.timers,
+      () => this.guard(() => this.tick("beginning", false)),
+      () => this.nextDelayMs(),
+    );
+    this.watchers = (deps.watch ?? true) ? new DirWatchers((d, e, n) => this.onWatch(d, e, n)) : undefined;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -122,9 +128,8 @@ export class FileSource {
     // a checkpoint appeared while we were stopped, and its lines are new.
     const fallback = store === undefined || !store.hasSource(this.name) ? this.options.startAt : "beginning";
     store?.addSource(this.name);
-    await this.serial(() => this.guard(() => this.tick(fallback, true)));
+    await this.loop.exclusive(() => this.guard(() => this.tick(fallback, true)));
     this.markReady();
-    this.reschedule();
     return this.ready;
   }
 
@@ -134,12 +139,11 @@ export class FileSource {
    */
   async sync(): Promise<void> {
     if (!this.started || this.stopping) return;
-    await this.serial(async () => {
+    await this.loop.exclusive(async () => {
       this.work.scan = this.work.paths = this.work.all = true;
       this.nextFullAt = 0;
       await this.guard(() => this.tick("beginning", false));
     });
-    this.reschedule();
   }
 
   /**
@@ -147,17 +151,20 @@ export class FileSource {
    * the others keep their partial lines for the next run; checkpoints are written.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.serial(() => this.shutdown());
+    if (this.stopping === undefined) {
+      this.loop.close();
+      this.watchers?.close();
+      this.stopping = this.loop.exclusive(() => this.shutdown());
+    }
     return this.stopping;
   }
 
   private async shutdown(): Promise<void> {
-    this.clearTimer();
-    for (const w of this.watchers.values()) w.close();
-    this.watchers.clear();
     if (this.started) {
       const now = this.timers.now();
-      // A last look at the paths, so a rotation we have not noticed yet does not strand the old file.
+      // A last look at the globs and paths: a rotation we have not noticed yet must not strand the
+      // old file, and a file renamed to another matching name must keep its checkpoint.
+      await this.guard(() => this.scan());
       await this.guard(() => this.checkPaths(now, "beginning", false));
       for (const t of [...this.tailers.values()]) {
         if (t.orphanedAt !== undefined) {
@@ -173,30 +180,6 @@ export class FileSource {
       this.reportCount();
     }
     await this.ctx.checkpoints?.flush();
-  }
-
-  /** Runs `fn` after every earlier pass: passes never overlap (they share the read buffer and the maps). */
-  private serial(fn: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(async () => {
-      this.busy = true;
-      try {
-        await fn();
-      } finally {
-        this.busy = false;
-      }
-    });
-    this.queue = next.catch(() => {});
-    return next;
-  }
-
-  private async run(): Promise<void> {
-    this.timer = undefined;
-    this.dueAt = Number.POSITIVE_INFINITY;
-    if (this.stopping) return;
-    await this.serial(() =>
-      this.stopping ? Promise.resolve() : this.guard(() => this.tick("beginning", false)),
-    );
-    this.reschedule();
   }
 
   /** Nothing may throw out of a timer: an unexpected error (a hook that throws) is reported and the loop goes on. */
@@ -353,6 +336,13 @@ export class FileSource {
     } catch (err) {
       this.hooks.onReadError?.(this.name, t.path, err as Error);
     }
+    if (reason !== "rotated") return;
+    // A released rotated file keeps its checkpoint in case it comes back under a matching name;
+    // only the latest few, so a long run with many rotations does not grow the checkpoint file.
+    this.released.push(t);
+    const oldest = this.released.length > MAX_RELEASED_ENTRIES ? this.released.shift() : undefined;
+    if (oldest !== undefined && !this.tailers.has(oldest.key))
+      this.ctx.checkpoints?.delete(this.name, oldest);
   }
 
   /** Runs a tailer operation; an error is reported (and retried at the next poll). */
@@ -380,63 +370,29 @@ export class FileSource {
   /** Watches the globs' base directories (new files) and the directories of open files. */
   private updateWatchers(): void {
     this.watchesStale = false;
-    if (!this.useWatch || this.stopping) return;
+    if (this.watchers === undefined || this.stopping) return;
     const dirs = new Set(this.globs.map((g) => g.base));
     for (const t of this.tailers.values()) dirs.add(dirname(t.path));
-    for (const [dir, w] of this.watchers) {
-      if (!dirs.has(dir)) {
-        w.close();
-        this.watchers.delete(dir);
-      }
-    }
-    for (const dir of dirs) {
-      if (this.watchers.has(dir)) continue;
-      try {
-        const w = watch(dir, { persistent: false }, (event, name) => this.onWatch(dir, event, name));
-        // Watching is an optimisation: on error (directory removed, inotify limit) the poll carries on.
-        w.on("error", () => {
-          w.close();
-          if (this.watchers.get(dir) === w) this.watchers.delete(dir);
-        });
-        this.watchers.set(dir, w);
-      } catch {
-        // Not there yet or not watchable: the poll and the next glob expansion cover it.
-      }
-    }
+    this.watchers.update(dirs);
   }
 
-  private onWatch(dir: string, event: string, name: string | Buffer | null): void {
+  private onWatch(dir: string, event: "rename" | "change", name: string | null): void {
     if (this.stopping) return;
-    const file = name === null ? undefined : this.known.get(join(dir, name.toString()));
+    const file = name === null ? undefined : this.known.get(join(dir, name));
     if (event === "change" && file !== undefined) this.work.files.add(file);
     else {
       // A name appeared or vanished (or we cannot tell which file changed): look at the paths.
       this.work.paths = this.work.all = true;
       if (event === "rename") this.work.scan = true;
     }
-    this.request(WAKE_DELAY_MS);
+    this.loop.request(WAKE_DELAY_MS);
   }
 
-  /** Runs the loop within `delayMs` (never later than already planned). */
-  private request(delayMs: number): void {
-    if (!this.started || this.stopping || this.busy) return; // the running pass reschedules
-    const at = this.timers.now() + delayMs;
-    if (at >= this.dueAt) return;
-    this.clearTimer();
-    this.dueAt = at;
-    this.timer = this.timers.setTimeout(() => void this.run(), Math.max(0, delayMs));
-  }
-
-  private reschedule(): void {
-    if (this.stopping) return;
+  /** How soon the next pass is due: at once to go on with a file that hit its budget, soon for watch events. */
+  private nextDelayMs(): number {
     const w = this.work;
-    if (w.files.size > 0 || w.scan || w.paths || w.all) this.request(w.files.size > 0 ? 0 : WAKE_DELAY_MS);
-    else this.request(Math.max(0, this.nextFullAt - this.timers.now()));
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dueAt = Number.POSITIVE_INFINITY;
+    if (w.files.size > 0) return 0;
+    if (w.scan || w.paths || w.all) return WAKE_DELAY_MS;
+    return Math.max(0, this.nextFullAt - this.timers.now());
   }
 }

@@ -162,13 +162,15 @@ export class FileTailer implements FileIdentity {
   /**
    * Stops following the file. `stopped`: keep what the sink holds for the next run (its checkpoint
    * excludes it) unless there is no checkpoint store to resume from. `rotated`/`deleted`: the
-   * file will not be read again, so the sink's partial line is complete and the entry is dropped.
+   * file is not expected back, so the sink's partial line is complete. A rotated file keeps its
+   * entry (it may come back under a matching name: it then resumes instead of being read twice;
+   * otherwise the next start drops the entry); a deleted one cannot come back.
    */
   async close(reason: CloseReason): Promise<void> {
     const { source, hooks, checkpoints } = this.ctx;
     if (reason !== "stopped" || checkpoints === undefined) this.sink?.flush();
-    if (reason === "stopped") this.saveCheckpoint();
-    else checkpoints?.delete(source, this);
+    if (reason === "deleted") checkpoints?.delete(source, this);
+    else this.saveCheckpoint();
     await this.fh.close();
     hooks.onFileClosed?.(source, this.path, reason);
   }
