@@ -243,6 +243,21 @@ describe("restart with checkpoints", () => {
     expect([...rig.lines].sort()).toEqual(["k-2", "n-1"]);
   });
 
+  it("does not read again a file renamed to another matching name just before the stop", async () => {
+    const a = join(dir, "a.log");
+    const manual = { paths: [join(dir, "a.log*")], pollIntervalMs: 60_000, globIntervalMs: 60_000 };
+    await writeFile(a, "k-1\nk-pa");
+    let rig = await start(manual, true, false);
+    expect(rig.lines).toEqual(["k-1"]);
+    renameSync(a, `${a}.1`);
+    await writeFile(a, "n-1\n");
+    await rig.stop(); // no pass between the rename and the stop
+    expect(rig.events.closed).toEqual([{ file: `${a}.1`, reason: "stopped" }]);
+    appendFileSync(`${a}.1`, "rtial\n");
+    rig = await start(manual, true, false);
+    expect([...rig.lines].sort()).toEqual(["k-partial", "n-1"]);
+  });
+
   it("drains a rotated file that it had not noticed yet when stopped", async () => {
     const a = join(dir, "a.log");
     await writeFile(a, "s-1\n");
