@@ -241,6 +241,7 @@ export class FileSource {
         complete = false;
         this.reportOnce(glob.base, err);
       }
+      if (errors.length === 0) this.failing.delete(glob.base);
       for (const p of paths) if (!this.excluded(p)) next.set(p, this.known.get(p));
     }
     this.known = next;
@@ -262,7 +263,6 @@ export class FileSource {
         st = await stat(path, { bigint: true });
         if (!st.isFile()) continue;
         key = `${st.dev}:${st.ino}`;
-        this.failing.delete(path);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT" || code === "ENOTDIR") this.known.set(path, undefined);
@@ -282,6 +282,7 @@ export class FileSource {
         if (t !== undefined) opened.push(t);
       }
       if (t === undefined) continue;
+      this.failing.delete(path);
       // Two matching paths for one file (a hard link, a symlink): the first one names it.
       if (!seen.has(t)) t.path = path;
       t.orphanedAt = undefined;

@@ -10,7 +10,7 @@
  * readOffset - sink.pendingBytes, so bytes the sink still holds (a partial line) are read again
  * after a restart rather than lost.
  */
-import type { BigIntStats } from "node:fs";
+import { type BigIntStats, constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type CheckpointStore, FINGERPRINT_BYTES, type FileIdentity, identityKey } from "./checkpoints.js";
 import type { RecordSink, SourceHooks, Timers } from "./types.js";
@@ -68,7 +68,8 @@ export class FileTailer implements FileIdentity {
 
   /** Opens the file and reads its identity; null if it is not a regular file. No sink yet: see `begin`. */
   static async open(ctx: TailerContext, path: string): Promise<FileTailer | null> {
-    const fh = await open(path, "r");
+    // O_NONBLOCK: if the path was swapped for a FIFO since it was stat'ed, open must not hang.
+    const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const st = await fh.stat({ bigint: true });
       if (!st.isFile()) {

@@ -2,7 +2,7 @@
  * The file source's timing decisions with the clock in the test's hand: no fs.watch, no poll timer
  * firing on its own; each pass is `source.sync()` after `timers.advance()`. Real files.
  */
-import { appendFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SourceHooks } from "../../src/sources/types.js";
@@ -141,5 +141,21 @@ describe("hooks", () => {
     await rig.stop();
     expect(rig.events.watched).toBe(0);
     expect(rig.events.closed.map((c) => c.reason)).toEqual(["stopped", "stopped"]);
+  });
+});
+
+describe("errors", () => {
+  it("reports a path it cannot stat once, not at every poll, and goes on with the others", async () => {
+    symlinkSync(join(dir, "loop.log"), join(dir, "loop.log")); // stat: ELOOP
+    writeFileSync(join(dir, "ok.log"), "fine\n");
+    const rig = await start();
+    for (let i = 0; i < 3; i++) {
+      timers.advance(100);
+      await rig.source.sync();
+    }
+    expect(rig.events.errors.map((e) => [e.file, (e.err as NodeJS.ErrnoException).code])).toEqual([
+      [join(dir, "loop.log"), "ELOOP"],
+    ]);
+    expect(rig.lines).toEqual(["fine"]);
   });
 });
