@@ -65,7 +65,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           onLoadError: (err) =>
             logger.warn({ err: err.message }, "checkpoint file unreadable; starting without it"),
         });
-  await checkpoints?.load();
+  try {
+    await checkpoints?.load();
+  } catch (e) {
+    throw new UsageError(`checkpoint.dir: cannot use ${config.checkpoint.dir}: ${(e as Error).message}`);
+  }
 
   const onBatch = (source: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
     metrics.recordBatch(source, responses, counts);
@@ -111,6 +115,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         partialLineTimeoutMs: s.partialLineTimeoutMs,
         pollIntervalMs: s.pollIntervalMs,
         globIntervalMs: s.globIntervalMs,
+        rotateWaitMs: s.rotateWaitMs,
       },
       {
         ...hooks,

@@ -131,6 +131,8 @@ export const sourceSchema = z.strictObject({
   partialLineTimeoutMs: positiveInt.default(5000),
   pollIntervalMs: positiveInt.default(250),
   globIntervalMs: positiveInt.default(5000),
+  /** How long a file renamed away or deleted stays open after its last growth (a writer may not have reopened yet). */
+  rotateWaitMs: z.number().int().min(0).default(5000),
 });
 
 const sourcesSchema = z

@@ -94,7 +94,7 @@ export class FileSource {
       source: options.name,
       hooks,
       checkpoints: deps.checkpoints,
-      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      buffers: [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)],
       partialLineTimeoutMs: options.partialLineTimeoutMs,
       timers: this.timers,
     };

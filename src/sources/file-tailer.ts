@@ -20,8 +20,11 @@ export interface TailerContext {
   readonly source: string;
   readonly hooks: SourceHooks;
   readonly checkpoints: CheckpointStore | undefined;
-  /** The source's read buffer (64 KiB), reused by every read: the source polls one tailer at a time. */
-  readonly buffer: Buffer;
+  /**
+   * The source's two read buffers (64 KiB), reused by every read: the source polls one tailer at a
+   * time. Two, so that the next read runs while the sink works on the last one.
+   */
+  readonly buffers: readonly [Buffer, Buffer];
   readonly partialLineTimeoutMs: number;
   readonly timers: Timers;
 }
@@ -196,21 +199,34 @@ export class FileTailer implements FileIdentity {
    * the checked size leaves those bytes to the next poll, which sees the truncation first.
    */
   private async readInto(sink: RecordSink, limit: number): Promise<number> {
-    const buf = this.ctx.buffer;
+    const buffers = this.ctx.buffers;
+    let which = 0;
     let bytes = 0;
-    while (bytes < limit) {
-      const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, limit - bytes), this.readOffset);
+    // Read ahead: the next read is on its way (thread pool) while the sink parses this one. Reading
+    // and parsing in turn left the parser idle a fifth of the time (sidecar bench: tailing at 0.7×
+    // analyze's rate).
+    let next = limit > 0 ? this.read(buffers[0], limit) : null;
+    while (next !== null) {
+      const bytesRead = await next;
       if (bytesRead === 0) break;
+      const current = buffers[which] as Buffer;
+      which ^= 1;
       // Advance before pushing: a sink that throws must not get the same bytes (and count them) twice.
       this.readOffset += bytesRead;
       bytes += bytesRead;
+      next = bytes < limit ? this.read(buffers[which] as Buffer, limit - bytes) : null;
       try {
-        sink.push(buf.subarray(0, bytesRead));
+        sink.push(current.subarray(0, bytesRead));
       } catch (err) {
         this.ctx.hooks.onReadError?.(this.ctx.source, this.path, err as Error);
       }
     }
     return bytes;
+  }
+
+  private async read(buf: Buffer, max: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, max), this.readOffset);
+    return bytesRead;
   }
 
   /**
