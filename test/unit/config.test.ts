@@ -52,6 +52,7 @@ const SOURCE_DEFAULTS: Omit<SourceConfig, "name" | "paths"> = {
   partialLineTimeoutMs: 5000,
   pollIntervalMs: 250,
   globIntervalMs: 5000,
+  rotateWaitMs: 5000,
 };
 
 describe("valid configs", () => {
@@ -86,6 +87,7 @@ describe("valid configs", () => {
           partialLineTimeoutMs: 1000,
           pollIntervalMs: 100,
           globIntervalMs: 2000,
+          rotateWaitMs: 1500,
         },
         { name: "stdin-feed", paths: ["-"], ...SOURCE_DEFAULTS },
       ],
