@@ -3,6 +3,7 @@ import pino, { type Logger } from "pino";
 import { type Config, parseListen, type SourceConfig, STDIN_PATH } from "./config/schema.js";
 import { UsageError } from "./core/errors.js";
 import type { ApiResponse, LineCounts } from "./core/records.js";
+import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
@@ -13,7 +14,6 @@ import { CheckpointStore } from "./sources/checkpoints.js";
 import { FileSource } from "./sources/file-source.js";
 import { StdinSource } from "./sources/stdin-source.js";
 import type { SourceHooks } from "./sources/types.js";
-import { VERSION } from "./version.js";
 
 /** A clean stop (SIGTERM/SIGINT) must be over within this; after it the process exits anyway. */
 const STOP_DEADLINE_MS = 5000;

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { runAnalyze } from "./analyze-command.js";
+import { runAnalyze } from "./analyze/command.js";
 import type { StartAt } from "./config/schema.js";
 import { formatUsageError, UsageError } from "./core/errors.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "./core/version.js";
 
 const USAGE = `Usage:
   aliyun-response-exporter run [--config FILE] [--listen HOST:PORT] [--checkpoint-dir DIR]

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeBuffer } from "../../src/analyze.js";
-import { PARALLEL_MIN_BYTES } from "../../src/analyze-parallel.js";
+import { analyzeBuffer } from "../../src/analyze/in-memory.js";
+import { PARALLEL_MIN_BYTES } from "../../src/analyze/parallel.js";
 
 const CLI = join(import.meta.dirname, "../../dist/cli.js");
 const dir = mkdtempSync(join(tmpdir(), "are-parallel-"));

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { analyzeBuffer } from "../../src/analyze.js";
+import { analyzeBuffer } from "../../src/analyze/in-memory.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixtureDir = join(root, "test", "fixtures");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeBuffer, analyzeChunks } from "../../src/analyze.js";
+import { analyzeBuffer, analyzeChunks } from "../../src/analyze/in-memory.js";
 
 /** Splits `input` at the given cut points (any positions, repeated or out of range ones allowed). */
 function split(input: Buffer, cuts: number[]): Buffer[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeBuffer, analyzeChunks } from "../../src/analyze.js";
+import { analyzeBuffer, analyzeChunks } from "../../src/analyze/in-memory.js";
 
 /**
  * Review of the parsing core (issue 2): each test is one finding, written from DESIGN §3–§5 and the

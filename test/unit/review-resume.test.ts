@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { shippedCatalog } from "../../src/analyze.js";
+import { shippedCatalog } from "../../src/analyze/in-memory.js";
 import type { ApiResponse, LineCounts } from "../../src/core/records.js";
 import { Extractor } from "../../src/extract/extractor.js";
 import { RecordPipeline } from "../../src/pipeline.js";

@@ -1,9 +1,9 @@
-import type { ApiResponse } from "./core/records.js";
-import type { Catalog } from "./extract/catalog.js";
-import { loadCatalogSync } from "./extract/catalog-file.js";
-import { Extractor } from "./extract/extractor.js";
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./limits.js";
-import { RecordPipeline } from "./pipeline.js";
+import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
+import type { ApiResponse } from "../core/records.js";
+import type { Catalog } from "../extract/catalog.js";
+import { loadCatalogSync } from "../extract/catalog-file.js";
+import { Extractor } from "../extract/extractor.js";
+import { RecordPipeline } from "../pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
 export interface AnalyzeOptions {

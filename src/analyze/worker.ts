@@ -1,9 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { loadCatalog } from "./extract/catalog.js";
-import type { CatalogEntry } from "./extract/catalog-schema.js";
-import { Extractor } from "./extract/extractor.js";
+import { loadCatalog } from "../extract/catalog.js";
+import type { CatalogEntry } from "../extract/catalog-schema.js";
+import { Extractor } from "../extract/extractor.js";
+import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
-import { RecordPipeline } from "./pipeline.js";
 import { SummaryBuilder } from "./summary.js";
 
 /** What the main thread hands the worker: the second part of one file, and how to read it. */
@@ -17,7 +17,7 @@ export interface RegionJob {
   readonly extraCodes: readonly CatalogEntry[];
 }
 
-// The other half of `analyze`'s parallel read (see analyze-parallel.ts): a pipeline of its own over
+// The other half of `analyze`'s parallel read (see parallel.ts): a pipeline of its own over
 // [start, end) of the file, which starts at a line start, then its totals back to the main thread.
 const job = workerData as RegionJob;
 const totals = new SummaryBuilder();

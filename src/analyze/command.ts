@@ -1,17 +1,17 @@
 import { statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
-import { analyzeFileInTwo, canSplit } from "./analyze-parallel.js";
-import type { Config } from "./config/schema.js";
-import { UsageError } from "./core/errors.js";
-import type { ApiResponse, LineCounts } from "./core/records.js";
-import { loadCatalog } from "./extract/catalog.js";
-import { Extractor } from "./extract/extractor.js";
+import type { Config } from "../config/schema.js";
+import { UsageError } from "../core/errors.js";
+import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
+import type { ApiResponse, LineCounts } from "../core/records.js";
+import { VERSION } from "../core/version.js";
+import { loadCatalog } from "../extract/catalog.js";
+import { Extractor } from "../extract/extractor.js";
+import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./limits.js";
-import { RecordPipeline } from "./pipeline.js";
+import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
-import { VERSION } from "./version.js";
 
 export interface AnalyzeArgs {
   inputs: string[];
@@ -39,7 +39,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const totals = new SummaryBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.
   const metrics = args.metrics
-    ? new (await import("./metrics/exporter-metrics.js")).ExporterMetrics({
+    ? new (await import("../metrics/exporter-metrics.js")).ExporterMetrics({
         labelCaps: config?.labelCaps,
         version: VERSION,
         processMetrics: false,

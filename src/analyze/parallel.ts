@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { RegionJob } from "./analyze-worker.js";
+import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
-import type { RecordPipeline } from "./pipeline.js";
 import type { Summary } from "./summary.js";
+import type { RegionJob } from "./worker.js";
 
 const MAIN_SHARE = 0.56;
 
@@ -44,7 +44,7 @@ export async function analyzeFileInTwo(
     }
     return null;
   }
-  const worker = new Worker(new URL("./analyze-worker.js", import.meta.url), {
+  const worker = new Worker(new URL("./worker.js", import.meta.url), {
     workerData: { ...job, path, start: mid, end: size } satisfies RegionJob,
   });
   const result = new Promise<RegionTotals>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import type { ApiResponse, LineCounts } from "./core/records.js";
+import type { ApiResponse, LineCounts } from "../core/records.js";
 
 /** The `analyze --json` object (DESIGN §7, plus `oversizedLines`). */
 export interface Summary {
