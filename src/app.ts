@@ -148,7 +148,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       ? {
           basicAuth: {
             username: config.server.basicAuth.username,
-            password: readFileSync(config.server.basicAuth.passwordFile, "utf8").replace(/\r?\n$/, ""),
+            password: readPassword(config.server.basicAuth.passwordFile),
           },
         }
       : {}),
@@ -183,35 +183,51 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-/** `run`: starts the app, stops it cleanly on SIGTERM/SIGINT. Resolves to the exit code. */
+/**
+ * `run`: starts the app, stops it cleanly on SIGTERM/SIGINT. Resolves to the exit code. The signal
+ * handlers are in place before anything starts (a signal during start-up stops the app once it is
+ * up), and a second signal (npm forwards Ctrl-C to its child, which got one already) changes nothing.
+ */
 export async function runDaemon(config: Config): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
-  const app = await startApp(config, logger);
-  return new Promise<number>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, "stopping");
-      const force = setTimeout(() => {
-        logger.error("clean stop took too long; exiting");
-        resolve(1);
-      }, STOP_DEADLINE_MS);
-      force.unref();
-      app.stop().then(
-        () => {
-          clearTimeout(force);
-          logger.info("stopped");
-          logger.flush();
-          resolve(0);
-        },
-        (err: Error) => {
-          clearTimeout(force);
-          logger.error({ err: err.message }, "error while stopping");
-          resolve(1);
-        },
-      );
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+  let signalled: (signal: NodeJS.Signals) => void = () => {};
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    signalled = resolve;
   });
+  const onSignal = (signal: NodeJS.Signals): void => signalled(signal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  const app = await startApp(config, logger);
+  const signal = await stopRequested;
+  logger.info({ signal }, "stopping");
+  return new Promise<number>((resolve) => {
+    const force = setTimeout(() => {
+      logger.error("clean stop took too long; exiting");
+      resolve(1);
+    }, STOP_DEADLINE_MS);
+    force.unref();
+    app.stop().then(
+      () => {
+        clearTimeout(force);
+        logger.info("stopped");
+        logger.flush();
+        resolve(0);
+      },
+      (err: Error) => {
+        clearTimeout(force);
+        logger.error({ err: err.message }, "error while stopping");
+        resolve(1);
+      },
+    );
+  });
+}
+
+function readPassword(file: string): string {
+  try {
+    return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  } catch (e) {
+    throw new UsageError(`server.basicAuth.passwordFile: cannot read ${file}: ${(e as Error).message}`);
+  }
 }
 
 /** Warnings that could repeat per read are logged at most once per interval and key. */

@@ -92,7 +92,10 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const { runDaemon } = await import("./app.js");
-  return runDaemon(config);
+  const code = await runDaemon(config);
+  // The daemon is done: whatever is still pending (a read past the stop deadline) must not keep
+  // the process alive.
+  process.exit(code);
 }
 
 type Options = Parameters<typeof parseArgs>[0] extends infer T

@@ -32,9 +32,10 @@ export function snapshotOf(
   labelOverflow: Readonly<Record<string, number>>,
 ): MetricsSnapshot {
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  const byCode: Record<string, number> = {};
-  const byStatus: Record<string, number> = {};
-  const byAction: Record<string, number> = {};
+  // No prototype: a code or action named `__proto__` is a key like any other.
+  const byCode: Record<string, number> = Object.create(null);
+  const byStatus: Record<string, number> = Object.create(null);
+  const byAction: Record<string, number> = Object.create(null);
   let responses = 0;
   for (const cell of responseCells) {
     if (cell.n === 0) continue;

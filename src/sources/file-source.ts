@@ -37,6 +37,8 @@ export interface FileSourceDeps {
 const READ_BUFFER_BYTES = 64 * 1024;
 /** Bytes one file may read per pass before the others get their turn (fairness under a flood). */
 const READ_BUDGET_BYTES = 1024 * 1024;
+/** How long a stop may spend reading renamed-away or deleted files to their end. */
+const STOP_READ_MS = 2000;
 /** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
 const WAKE_DELAY_MS = 5;
 const DEFAULT_ROTATE_WAIT_MS = 5000;
@@ -166,10 +168,17 @@ export class FileSource {
       // old file, and a file renamed to another matching name must keep its checkpoint.
       await this.guard(() => this.scan());
       await this.guard(() => this.checkPaths(now, "beginning", false));
+      // Renamed-away and deleted files are read on to their end, within a time budget: a clean stop
+      // must end within seconds (Kubernetes kills after its grace period). What is left of a file
+      // renamed within the globs is read after the restart (its checkpoint stays).
+      const deadline = this.timers.now() + STOP_READ_MS;
       for (const t of [...this.tailers.values()]) {
         if (t.orphanedAt !== undefined) {
-          await this.safely(t, () => t.poll(now, Number.POSITIVE_INFINITY));
-          await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
+          let more: boolean | undefined = true;
+          while (more === true && this.timers.now() < deadline) {
+            more = await this.safely(t, () => t.poll(this.timers.now(), READ_BUDGET_BYTES));
+          }
+          await this.closeTailer(t, more === true ? "stopped" : t.deleted ? "deleted" : "rotated");
         } else {
           // Budget 0: read nothing, but notice a truncation, so a held partial line of the
           // truncated content is flushed now rather than lost with it.
@@ -223,7 +232,12 @@ export class FileSource {
       if (this.tailers.get(t.key) !== t) continue;
       const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES, observed.get(t)));
       if (more === true) this.work.files.add(t);
-      if (t.orphanedAt !== undefined && now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs) {
+      // Released only once read to its end (`more` false), however short rotateWaitMs is.
+      if (
+        more !== true &&
+        t.orphanedAt !== undefined &&
+        now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs
+      ) {
         await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
       }
     }
