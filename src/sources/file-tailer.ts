@@ -13,7 +13,7 @@
 import { type BigIntStats, constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type CheckpointStore, FINGERPRINT_BYTES, type FileIdentity, identityKey } from "./checkpoints.js";
-import type { RecordSink, SourceHooks, Timers } from "./types.js";
+import { endSink, type RecordSink, type SourceHooks, type Timers } from "./types.js";
 
 /** What the tailers of one source share. */
 export interface TailerContext {
@@ -142,7 +142,7 @@ export class FileTailer implements FileIdentity {
     let grew = false;
     if (size !== this.lastSize || st.mtimeNs !== this.lastMtimeNs) {
       if (await this.truncatedAt(size)) {
-        sink.flush();
+        endSink(sink);
         this.readOffset = 0;
         this.head = await readHead(this.fh, Math.min(size, FINGERPRINT_BYTES));
         grew = true;
@@ -172,7 +172,7 @@ export class FileTailer implements FileIdentity {
    */
   async close(reason: CloseReason): Promise<void> {
     const { source, hooks, checkpoints } = this.ctx;
-    if (reason !== "stopped" || checkpoints === undefined) this.sink?.flush();
+    if (this.sink && (reason !== "stopped" || checkpoints === undefined)) endSink(this.sink);
     if (reason === "deleted") checkpoints?.delete(source, this);
     else this.saveCheckpoint();
     await this.fh.close();

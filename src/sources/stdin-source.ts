@@ -5,7 +5,7 @@
  * only after the sink has processed the previous one.
  */
 import type { Readable } from "node:stream";
-import type { RecordSink, SourceHooks } from "./types.js";
+import { endSink, type RecordSink, type SourceHooks } from "./types.js";
 
 export type StdinHooks = Pick<SourceHooks, "openSink" | "onBytes" | "onReadError">;
 
@@ -62,7 +62,7 @@ export class StdinSource {
       if (!this.stopped) this.hooks.onReadError?.(this.name, this.file, err as Error);
     } finally {
       try {
-        sink.flush();
+        endSink(sink);
       } catch (err) {
         this.hooks.onReadError?.(this.name, this.file, err as Error);
       }

@@ -19,6 +19,12 @@ export interface RecordSink {
   /** End of input for now (rotation, close, partial-line idle timeout): treat a held partial last line as complete. */
   flush(): void;
   /**
+   * The input ended for good (stdin's end, a released or truncated file): a held partial line is
+   * complete and a multi-line body still open is truncated (counted as malformed). Sinks without
+   * it get `flush`.
+   */
+  end?(): void;
+  /**
    * Bytes received but not yet accounted for (a partial line, a pending multi-line body). A
    * checkpoint stores readOffset - pendingBytes so they are read again after a restart.
    */
@@ -68,4 +74,10 @@ export interface Timers {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+}
+
+/** Ends a sink's input for good: `end` where the sink has it, else `flush`. */
+export function endSink(sink: RecordSink): void {
+  if (sink.end) sink.end();
+  else sink.flush();
 }
