@@ -6,7 +6,9 @@ const CLI = join(import.meta.dirname, "../../dist/cli.js");
 
 /** `run -` on stdin; returns what /metrics said about records once stdin ended. */
 async function runOnStdin(input: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, "run", "--listen", "127.0.0.1:0", "-"], { stdio: ["pipe", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "run", "--listen", "127.0.0.1:0", "-"], {
+    stdio: ["pipe", "ignore", "pipe"],
+  });
   try {
     let stderr = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -21,7 +23,8 @@ async function runOnStdin(input: string): Promise<string> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const text = await (await fetch(`${url}/metrics`)).text();
-      if (/records_total\{source="cli",result="malformed"\} [1-9]/.test(text) || Date.now() > deadline) return text;
+      if (/records_total\{source="cli",result="malformed"\} [1-9]/.test(text) || Date.now() > deadline)
+        return text;
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
