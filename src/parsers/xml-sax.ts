@@ -47,7 +47,7 @@ export class SaxBody {
     this.text = "";
     this.fedBefore = 0;
     const p = loadSax().parser(true, { position: true });
-    p.onopentag = (node) => this.openTag(node.name, node.isSelfClosing);
+    p.onopentag = (node) => this.openTag(node.name);
     p.onclosetag = (name) => this.closeTag(name);
     p.ontext = (t) => {
       // Text right inside the root is not an API response (see scanXmlLine): give up at once.
@@ -91,7 +91,8 @@ export class SaxBody {
     return this.facts.result();
   }
 
-  private openTag(name: string, selfClosing: boolean): void {
+  /** sax emits a closetag for a self-closing tag too, so opening and closing always pair. */
+  private openTag(name: string): void {
     if (this.status !== XmlStatus.NeedMore) return;
     const n = this.opened.length;
     if (n > 0 && this.opened[n - 1] === false) {
@@ -101,7 +102,6 @@ export class SaxBody {
     this.names.push(name);
     this.opened.push(false);
     this.text = "";
-    void selfClosing; // sax emits closetag for self-closing tags too
   }
 
   private closeTag(name: string): void {
@@ -132,5 +132,5 @@ export class SaxBody {
   }
 }
 
+/** Thrown out of a sax handler to stop it mid-write (the document ended, or is not well-formed). */
 const STOP = new Error("stop");
-void STOP.stack;
