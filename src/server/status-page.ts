@@ -47,7 +47,8 @@ const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
 h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.5rem}
 table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.num{text-align:right}.bad{color:#b00020}.ok{color:#1b5e20}
-.recent td{font-family:ui-monospace,monospace;font-size:12px}`;
+.recent td{font-family:ui-monospace,monospace;font-size:12px}
+.recent td:nth-child(1),.recent td:nth-child(7){white-space:nowrap}.recent td:last-child{min-width:24rem}`;
 
 /** The `/` page: totals, error and throttling rates, recent errors. Self-contained, no external assets. */
 export function renderStatusPage(data: StatusPageData): string {
