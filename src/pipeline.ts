@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
@@ -10,8 +11,10 @@ export interface PipelineOptions {
   readonly source: string;
   readonly extractor: Extractor;
   readonly onBatch: BatchHandler;
-  readonly maxRecordBytes: number;
-  readonly maxMultilineBytes: number;
+  /** Lines longer than this are skipped as oversized (default DEFAULT_MAX_RECORD_BYTES). */
+  readonly maxRecordBytes?: number;
+  /** Longest multi-line body held while it is framed (default DEFAULT_MAX_MULTILINE_BYTES). */
+  readonly maxMultilineBytes?: number;
   /** Lines longer than this are parsed as they stream by instead of being held (default 1 MiB). */
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
@@ -30,13 +33,14 @@ export class RecordPipeline {
   private counts: LineCounts = emptyCounts();
 
   constructor(private readonly options: PipelineOptions) {
-    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes);
+    const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES);
     this.splitter = new LineSplitter(this.framer, {
-      maxRecordBytes: options.maxRecordBytes,
+      maxRecordBytes,
       // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
       streamThresholdBytes: Math.min(
         options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
-        options.maxRecordBytes,
+        maxRecordBytes,
       ),
       atFileStart: options.atFileStart ?? true,
     });

@@ -36,6 +36,10 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const catalog = await loadCatalog(config?.errorCodes.files, config?.errorCodes.codes);
   const extractor = new Extractor(catalog);
   const source = config?.sources[0];
+  const limits = {
+    maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+  };
   const totals = new SummaryBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.
   const metrics = args.metrics
@@ -47,21 +51,15 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
     : null;
   const progress = ProgressBar.forStderr(sizes.reduce((a, b) => a + b, 0));
 
-  for (const input of inputs) {
+  for (const [i, input] of inputs.entries()) {
     let pending = "";
     const onBatch = (name: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
       totals.add(responses, counts);
       metrics?.recordBatch(name, responses, counts);
       if (args.events) for (const r of responses) pending += `${JSON.stringify(r)}\n`;
     };
-    const pipeline = new RecordPipeline({
-      source: input,
-      extractor,
-      onBatch,
-      maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-      maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
-    });
-    const size = sizes[inputs.indexOf(input)] ?? 0;
+    const pipeline = new RecordPipeline({ source: input, extractor, onBatch, ...limits });
+    const size = sizes[i] ?? 0;
     if (input !== "-" && !args.events && !metrics && canSplit(size)) {
       // Totals only: the file's second half goes to a worker (events and metrics keep one thread,
       // in input order).
@@ -70,8 +68,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
         size,
         pipeline,
         {
-          maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-          maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+          ...limits,
           extraFiles: config?.errorCodes.files ?? [],
           extraCodes: config?.errorCodes.codes ?? [],
         },

@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import type { ApiResponse } from "../core/records.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
@@ -27,16 +26,13 @@ export function analyzeChunks(
   chunks: Iterable<Buffer>,
   options: AnalyzeOptions = {},
 ): { events: ApiResponse[]; summary: Summary } {
+  const { source = "test", catalog = shippedCatalog(), ...limits } = options;
   const events: ApiResponse[] = [];
   const totals = new SummaryBuilder();
   const pipeline = new RecordPipeline({
-    source: options.source ?? "test",
-    extractor: new Extractor(options.catalog ?? shippedCatalog()),
-    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    maxMultilineBytes: options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
-    ...(options.streamThresholdBytes === undefined
-      ? {}
-      : { streamThresholdBytes: options.streamThresholdBytes }),
+    source,
+    extractor: new Extractor(catalog),
+    ...limits,
     onBatch: (_source, responses, counts) => {
       for (const r of responses) events.push(r);
       totals.add(responses, counts);

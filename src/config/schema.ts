@@ -7,6 +7,7 @@
  * after validation.
  */
 import { z } from "zod";
+import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { METRICS } from "../metrics/catalog.js";
 import { describeValue } from "./problems.js";
@@ -124,9 +125,9 @@ export const sourceSchema = z.strictObject({
   startAt: startAtSchema.default("end"),
   labels: labelsSchema.default({}),
   /** Longer lines/records are skipped and counted as oversized, without being held in memory. */
-  maxRecordBytes: positiveInt.default(256 * 1024 * 1024),
+  maxRecordBytes: positiveInt.default(DEFAULT_MAX_RECORD_BYTES),
   /** Longest multi-line (pretty-printed) body held in memory while it is being framed. */
-  maxMultilineBytes: positiveInt.default(8 * 1024 * 1024),
+  maxMultilineBytes: positiveInt.default(DEFAULT_MAX_MULTILINE_BYTES),
   /** A last line without `\n` is taken as complete after this much idle time. */
   partialLineTimeoutMs: positiveInt.default(5000),
   pollIntervalMs: positiveInt.default(250),
