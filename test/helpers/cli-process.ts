@@ -257,3 +257,12 @@ export async function waitUntil<T>(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Waits until the daemon at `url` answers /readyz with 200: its sources have started. */
+export async function waitReady(url: string): Promise<void> {
+  await waitUntil(
+    "/readyz 200",
+    async () => (await fetch(`${url}/readyz`)).status,
+    (s) => s === 200,
+  );
+}

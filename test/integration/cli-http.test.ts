@@ -7,7 +7,7 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { OPENMETRICS_ACCEPT, RESPONSES, scrape, snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { responseBody } from "../helpers/cli-responses.js";
 
 afterEach(cleanupCli);
@@ -44,11 +44,7 @@ describe("the running CLI over HTTP", () => {
     const healthz = await fetch(`${url}/healthz`);
     expect(healthz.status).toBe(200);
     // Ready once the sources have started; it may answer 503 for a moment before.
-    await waitUntil(
-      "/readyz 200",
-      async () => (await fetch(`${url}/readyz`)).status,
-      (s) => s === 200,
-    );
+    await waitReady(url);
     await waitUntil(
       "3 responses",
       () => snapshot(url, "cli"),

@@ -18,7 +18,14 @@ import {
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addByKey, type Snapshot, snapshot } from "../helpers/cli-metrics.js";
-import { type CliProcess, cleanupCli, makeTempDir, spawnCli, waitUntil } from "../helpers/cli-process.js";
+import {
+  type CliProcess,
+  cleanupCli,
+  makeTempDir,
+  spawnCli,
+  waitReady,
+  waitUntil,
+} from "../helpers/cli-process.js";
 import { ResponseLedger, responseBody } from "../helpers/cli-responses.js";
 
 /** The source settings of the brief: small intervals so the whole file runs in seconds. */
@@ -55,11 +62,7 @@ async function startDaemon(dir: string, sources: object[] = [FAST_SOURCE]): Prom
   const cli = spawnCli(["run", "--config", file], { cwd: dir });
   const url = await cli.url();
   // Sources are started once /readyz says so: from then on, files are followed.
-  await waitUntil(
-    "/readyz 200",
-    async () => (await fetch(`${url}/readyz`)).status,
-    (s) => s === 200,
-  );
+  await waitReady(url);
   return { cli, url };
 }
 

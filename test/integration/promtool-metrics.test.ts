@@ -4,6 +4,7 @@ import { type ApiResponse, emptyCounts } from "../../src/core/records.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { type RunningServer, startServer } from "../../src/server/http-server.js";
 import { RecentErrors } from "../../src/server/recent-errors.js";
+import { throttlingResponse } from "../helpers/api-response.js";
 
 const promtool = process.env.PROMTOOL ?? "promtool";
 const missing = spawnSync(promtool, ["--version"], { stdio: "ignore" }).error !== undefined;
@@ -13,26 +14,9 @@ if (missing && process.env.CI === "true") {
 if (missing)
   console.warn(`promtool-metrics.test.ts: ${promtool} not found, skipped (install Debian's prometheus)`);
 
-function response(over: Partial<ApiResponse>): ApiResponse {
-  return {
-    requestId: "4C2A1B3D-5E6F-4A8B-9C0D-1E2F3A4B5C6D",
-    hostId: "ecs.cn-hangzhou.aliyuncs.com",
-    code: "Throttling.User",
-    message: "Request was denied due to user flow control.",
-    parameter: null,
-    status: 400,
-    statusSource: "body",
-    category: "throttling",
-    error: true,
-    retryable: true,
-    action: "DescribeInstances",
-    format: "json",
-    source: "app",
-    lineStart: 1,
-    lineEnd: 1,
-    ...over,
-  };
-}
+/** Responses with another endpoint and action than the helper's, so the exposition has both. */
+const response = (over: Partial<ApiResponse>): ApiResponse =>
+  throttlingResponse({ hostId: "ecs.cn-hangzhou.aliyuncs.com", action: "DescribeInstances", ...over });
 
 /** `promtool check metrics` reads the exposition on stdin; exit 0 means no format or lint problem. */
 function check(exposition: string): { status: number | null; output: string } {

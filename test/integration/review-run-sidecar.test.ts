@@ -10,7 +10,7 @@ import { connect } from "node:net";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
 
 afterEach(cleanupCli);
@@ -49,11 +49,7 @@ describe("review: run (bugs)", () => {
     });
     const cli = spawnCli(["run", "--config", file], { cwd: dir });
     const url = await cli.url();
-    await waitUntil(
-      "/readyz 200",
-      async () => (await fetch(`${url}/readyz`)).status,
-      (s) => s === 200,
-    );
+    await waitReady(url);
     const ledger = new ResponseLedger();
     // ~6 MiB in one write, then the rename at once: the exporter sees a rotated file far behind.
     const big = ledger.lines(40_000);
@@ -152,11 +148,7 @@ describe("review: run (checked)", () => {
     const dir = await makeTempDir();
     const cli = spawnCli(["run", "--listen", "127.0.0.1:0", "-"], { cwd: dir, stdin: "pipe" });
     const url = await cli.url();
-    await waitUntil(
-      "/readyz 200",
-      async () => (await fetch(`${url}/readyz`)).status,
-      (s) => s === 200,
-    );
+    await waitReady(url);
     cli.child.stdin?.write('{"RequestId":"A-1"}\n');
     await waitUntil(
       "1 response",

@@ -5,6 +5,7 @@ import { type ApiResponse, emptyCounts } from "../../src/core/records.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { type RunningServer, startServer } from "../../src/server/http-server.js";
 import { RecentErrors } from "../../src/server/recent-errors.js";
+import { throttlingResponse } from "../helpers/api-response.js";
 
 const PROMETHEUS_ACCEPT =
   "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -12,24 +13,12 @@ const PROMETHEUS_ACCEPT =
 let seq = 0;
 function response(over: Partial<ApiResponse> = {}): ApiResponse {
   seq++;
-  return {
+  return throttlingResponse({
     requestId: `6F2F3E1C-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-    hostId: "ess.aliyuncs.com",
-    code: "Throttling.User",
-    message: "Request was denied due to user flow control.",
-    parameter: null,
-    status: 400,
-    statusSource: "body",
-    category: "throttling",
-    error: true,
-    retryable: true,
-    action: "DescribeScalingGroups",
-    format: "json",
-    source: "app",
     lineStart: seq,
     lineEnd: seq,
     ...over,
-  };
+  });
 }
 
 /** Sends raw bytes and resolves with everything the server wrote before it closed the socket. */
