@@ -1,17 +1,13 @@
 /**
  * The record types that the pipeline stages hand to each other, one per stage boundary:
  *
- *   Source ──Chunk──▶ Framer ──Frame[]──▶ Extractor ──ApiResponse──▶ Sinks
+ *   Source ──bytes──▶ Framer ──Frame[]──▶ Extractor ──ApiResponse──▶ Sinks
  *
+ * A source writes the bytes of each file into that file's own pipeline (a RecordSink, see
+ * src/sources/types.ts), which knows its source name: the bytes need no record of their own.
  * Framing and body parsing work together (a body's extent is known only once it parses), so a
  * Frame carries the `Parsed` facts of its body. All records are plain readonly objects.
  */
-
-/** Bytes read from one source, in read order. `source` is the configured source name. */
-export interface Chunk {
-  readonly source: string;
-  readonly data: Buffer;
-}
 
 export type BodyFormat = "json" | "xml";
 

@@ -66,7 +66,7 @@ function asAction(v: FieldValue): string | null {
 }
 
 /** An HTTP status: an integer 100–599, as a number or a string of digits. */
-export function asStatus(v: FieldValue): number | null {
+function asStatus(v: FieldValue): number | null {
   let n: number;
   if (typeof v === "number") n = v;
   else if (typeof v === "string" && /^\s*\d{3}\s*$/.test(v)) n = Number(v);
@@ -100,10 +100,6 @@ export class FactsBuilder {
     this.wrapperStatus = null;
     this.wrapperAction = null;
     this.rootName = null;
-  }
-
-  get depth(): number {
-    return this.stack.length;
   }
 
   // Containers are made on their first field: most objects of a success body have none, and

@@ -7,7 +7,7 @@ import { classifyName, FieldClass } from "./field-names.js";
  * FactsBuilder as the scanners. It is the reference the fast scanner is tested against, and the
  * parser of last resort for callers that already hold a parsed value.
  */
-export function parsedFromValue(value: unknown): Parsed | null {
+function parsedFromValue(value: unknown): Parsed | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
   const facts = new FactsBuilder("json");
   walk(value, facts);
