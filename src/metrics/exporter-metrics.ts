@@ -2,8 +2,8 @@ import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
 import { type ApiResponse, addCounts, type Category, emptyCounts, type LineCounts } from "../core/records.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
-import { type Cell, CellCounter } from "./cell-counter.js";
-import { LabelCap } from "./label-cap.js";
+import { type Cell, CellCounter, type CounterSpec, clip } from "./cell-counter.js";
+import { LabelCap, OTHER } from "./label-cap.js";
 import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
 import { type StaticLabels, staticLabels } from "./static-labels.js";
 
@@ -14,6 +14,10 @@ export interface LabelCaps {
 }
 
 export const DEFAULT_LABEL_CAPS: LabelCaps = { action: 500, code: 300, endpoint: 200 };
+/** Series per API metric; past it new label sets share one overflow series (README, "Bounds"). */
+export const DEFAULT_MAX_SERIES = 10_000;
+/** Longer action, code and endpoint values are cut to this many characters. */
+export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
 
 export interface ExporterMetricsOptions {
   /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */
@@ -24,6 +28,14 @@ export interface ExporterMetricsOptions {
   readonly version?: string;
   /** prom-client's default process/nodejs metrics (default true; `analyze --metrics` may turn them off). */
   readonly processMetrics?: boolean;
+  /** A new API series is served at 0 this long before its count (default 0: at once; `run` sets it). */
+  readonly newSeriesHoldMs?: number;
+  /** Series per API metric (default DEFAULT_MAX_SERIES). */
+  readonly maxSeries?: number;
+  /** Label values are cut to this many characters (default DEFAULT_MAX_LABEL_VALUE_LENGTH). */
+  readonly maxLabelValueLength?: number;
+  /** The clock of the hold and of `_created` (tests). */
+  readonly now?: () => number;
 }
 
 export interface MetricsText {
@@ -48,17 +60,23 @@ interface SourceState {
 }
 
 /**
- * Every metric of DESIGN §6 on an explicit pair of registries (plain text and OpenMetrics; see
- * CellCounter for why two). `recordBatch` is the hot path: it only bumps plain numbers, and
- * prom-client sees the differences at scrape time.
+ * Every metric of DESIGN §6. The counters are Cells written out at scrape time (CellCounter); the
+ * gauges and prom-client's process metrics live on an explicit pair of registries (plain text and
+ * OpenMetrics). `recordBatch` is the hot path: it only bumps plain numbers.
  */
 export class ExporterMetrics {
   private readonly plain = new Registry<PrometheusContentType>();
   private readonly open = new Registry<OpenMetricsContentType>();
+  private readonly counters: CellCounter[] = [];
   private readonly statics: StaticLabels;
   private readonly sources = new Map<string, SourceState>();
   private readonly endpoints = new Map<string, Map<string, ByCategory>>();
   private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
+  private readonly maxSeries: number;
+  private readonly maxValueLength: number;
+  private readonly seriesOverflow: Cell;
+  private responsesOther: Cell | undefined;
+  private endpointOther: Cell | undefined;
 
   private readonly responses: CellCounter;
   private readonly endpointErrors: CellCounter;
@@ -74,11 +92,21 @@ export class ExporterMetrics {
   constructor(options: ExporterMetricsOptions = {}) {
     this.open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     this.statics = staticLabels(options.sourceLabels ?? {}, METRICS.responses.labels);
-    const counter = (spec: { name: string; help: string; labels: readonly string[] }, extra: string[] = []) =>
-      new CellCounter(spec, [...spec.labels, ...extra], this.plain, this.open);
+    this.maxSeries = positive("maxSeries", options.maxSeries ?? DEFAULT_MAX_SERIES);
+    this.maxValueLength = positive(
+      "maxLabelValueLength",
+      options.maxLabelValueLength ?? DEFAULT_MAX_LABEL_VALUE_LENGTH,
+    );
+    const now = options.now ?? Date.now;
+    const counter = (spec: CounterSpec, holdMs = 0) => {
+      const c = new CellCounter(spec, { holdMs, now });
+      this.counters.push(c);
+      return c;
+    };
 
-    this.responses = counter(METRICS.responses, [...this.statics.names]);
-    this.endpointErrors = counter(METRICS.endpointErrors);
+    const hold = options.newSeriesHoldMs ?? 0;
+    this.responses = counter(METRICS.responses, hold);
+    this.endpointErrors = counter(METRICS.endpointErrors, hold);
     this.records = counter(METRICS.records);
     this.bytesRead = counter(METRICS.bytesRead);
     this.rotations = counter(METRICS.fileRotations);
@@ -91,6 +119,7 @@ export class ExporterMetrics {
     const cap = (label: keyof LabelCaps) =>
       new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
     this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
+    this.seriesOverflow = overflow.cell({ label: "series" });
 
     const gauge = (spec: { name: string; help: string; labels: readonly string[] }) =>
       [this.plain, this.open].map(
@@ -173,13 +202,28 @@ export class ExporterMetrics {
     for (const state of this.sources.values()) addCounts(counts, state.counts);
     const overflow: Record<string, number> = {};
     for (const c of Object.values(this.caps)) overflow[c.label] = c.overflowed;
+    overflow.series = this.seriesOverflow.n;
     return snapshotOf(this.responses.cells, counts, overflow);
   }
 
-  /** One scrape: OpenMetrics (with exemplars) or Prometheus text 0.0.4. */
+  /** The series of `aliyun_api_responses_total`, for the status page's recent history. */
+  get responseCells(): readonly Cell[] {
+    return this.responses.cells;
+  }
+
+  /** One scrape: OpenMetrics (with exemplars and `_created`) or Prometheus text 0.0.4. */
   async metricsText(openMetrics: boolean): Promise<MetricsText> {
     const registry = openMetrics ? this.open : this.plain;
-    return { contentType: registry.contentType, body: await registry.metrics() };
+    let body = await registry.metrics();
+    const lines: string[] = [];
+    for (const c of this.counters) c.render(openMetrics, lines);
+    if (openMetrics) body = body.slice(0, body.lastIndexOf("# EOF\n"));
+    else if (body !== "\n") body += "\n";
+    else body = "";
+    return {
+      contentType: registry.contentType,
+      body: `${body}${lines.join("\n")}\n${openMetrics ? "# EOF\n" : ""}`,
+    };
   }
 
   private source(name: string): SourceState {
@@ -201,41 +245,65 @@ export class ExporterMetrics {
     return state;
   }
 
-  /** Slow path: a label set not seen before from this source, or a value past its cap. */
+  /**
+   * Slow path: a label set not seen before from this source, a value past its cap or too long, or a
+   * label set past maxSeries (which goes to the overflow series and is not remembered, so that
+   * memory stays bounded; it comes back here each time).
+   */
   private responseCell(state: SourceState, r: ApiResponse): Cell {
-    const action = this.caps.action.admit(r.action);
-    const code = this.caps.code.admit(r.code);
+    const action = this.caps.action.admit(clip(r.action, this.maxValueLength));
+    const code = this.caps.code.admit(clip(r.code, this.maxValueLength));
+    const found = state.actions.get(action)?.get(code)?.get(r.status)?.get(r.category);
+    if (found !== undefined) return found;
+    if (this.responses.cells.length >= this.maxSeries) {
+      this.seriesOverflow.n++;
+      this.responsesOther ??= this.responses.cell(
+        allOther([...METRICS.responses.labels, ...this.statics.names]),
+      );
+      return this.responsesOther;
+    }
     const byStatus = child(
       child(state.actions, action, () => new Map()),
       code,
       () => new Map(),
     );
     const byCategory = child(byStatus, r.status, () => new Map());
-    let cell = byCategory.get(r.category);
-    if (cell === undefined) {
-      const labels = { action, code, status: String(r.status), category: r.category, ...state.labels };
-      cell = this.responses.cell(labels);
-      byCategory.set(r.category, cell);
-    }
+    const labels = { action, code, status: String(r.status), category: r.category, ...state.labels };
+    const cell = this.responses.cell(labels);
+    byCategory.set(r.category, cell);
     return cell;
   }
 
   private endpointCell(host: string, rawCode: string, category: Category): Cell {
-    const endpoint = this.caps.endpoint.admit(host);
+    const endpoint = this.caps.endpoint.admit(clip(host, this.maxValueLength));
     // The same record's code was already counted (if replaced) by responseCell.
-    const code = this.caps.code.resolve(rawCode);
+    const code = this.caps.code.resolve(clip(rawCode, this.maxValueLength));
+    const found = this.endpoints.get(endpoint)?.get(code)?.get(category);
+    if (found !== undefined) return found;
+    if (this.endpointErrors.cells.length >= this.maxSeries) {
+      this.seriesOverflow.n++;
+      this.endpointOther ??= this.endpointErrors.cell(allOther(METRICS.endpointErrors.labels));
+      return this.endpointOther;
+    }
     const byCategory = child(
       child(this.endpoints, endpoint, () => new Map()),
       code,
       () => new Map(),
     );
-    let cell = byCategory.get(category);
-    if (cell === undefined) {
-      cell = this.endpointErrors.cell({ endpoint, code, category });
-      byCategory.set(category, cell);
-    }
+    const cell = this.endpointErrors.cell({ endpoint, code, category });
+    byCategory.set(category, cell);
     return cell;
   }
+}
+
+function allOther(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, OTHER]));
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
 }
 
 function child<K, C>(map: Map<K, C>, key: K, make: () => C): C {

@@ -41,7 +41,8 @@ export function snapshotOf(
     if (cell.n === 0) continue;
     const { action = "", code = "", status = "", category = "" } = cell.labels;
     responses += cell.n;
-    byCategory[category as Category] += cell.n;
+    // The overflow series (past maxSeries) has category `__other__`: in no category.
+    if (category in byCategory) byCategory[category as Category] += cell.n;
     byCode[code] = (byCode[code] ?? 0) + cell.n;
     byStatus[status] = (byStatus[status] ?? 0) + cell.n;
     byAction[action] = (byAction[action] ?? 0) + cell.n;
@@ -51,7 +52,7 @@ export function snapshotOf(
     bytes: counts.bytes,
     responses,
     success: byCategory.success,
-    errors: responses - byCategory.success,
+    errors: CATEGORIES.reduce((sum, c) => (c === "success" ? sum : sum + byCategory[c]), 0),
     throttled: byCategory.throttling,
     byCategory,
     byCode,

@@ -248,7 +248,7 @@ describe("ExporterMetrics per-batch counting", () => {
       nonResponse: 1,
       oversized: 0,
       duplicates: 1,
-      labelOverflow: { action: 0, code: 0, endpoint: 0 },
+      labelOverflow: { action: 0, code: 0, endpoint: 0, series: 0 },
     });
   });
 });
@@ -289,7 +289,7 @@ describe("label caps", () => {
     expect(value(s, ENDPOINT_ERRORS, { endpoint: "__other__", code: "Throttling.User" })).toBe(3);
     expect(value(s, ENDPOINT_ERRORS, { endpoint: "__other__", code: "__other__" })).toBe(1);
     expect(value(s, OVERFLOW, { label: "endpoint" })).toBe(4);
-    expect(m.snapshot().labelOverflow).toEqual({ action: 3, code: 1, endpoint: 4 });
+    expect(m.snapshot().labelOverflow).toEqual({ action: 3, code: 1, endpoint: 4, series: 0 });
   });
 
   it("shares one cap across sources and keeps admitted values for later batches", async () => {
@@ -404,5 +404,102 @@ describe("static labels of the sources", () => {
       "sources.app.labels.bad-name: not a valid Prometheus label name",
       'sources.app.labels.__reserved: names starting with "__" are reserved',
     ]);
+  });
+});
+
+describe("first sample at zero", () => {
+  it("serves a new API series at 0 for the hold, then its count, in both formats", async () => {
+    let now = 1_700_000_000_000;
+    const m = new ExporterMetrics({ processMetrics: false, newSeriesHoldMs: 30_000, now: () => now });
+    m.recordBatch("app", [response({ requestId: "R-1" })], counts({ responses: 1 }));
+    // First scrape (either format) starts the hold: every scraper within it sees the 0.
+    expect(value(await scrape(m, true), RESPONSES)).toBe(0);
+    expect(sample(await scrape(m, true), RESPONSES)?.exemplar).toBeUndefined();
+    now += 10_000;
+    expect(value(await scrape(m), RESPONSES)).toBe(0);
+    expect(value(await scrape(m), ENDPOINT_ERRORS)).toBe(0);
+    m.recordBatch("app", [response({ requestId: "R-2" })], counts({ responses: 1 }));
+    now += 19_999;
+    expect(value(await scrape(m, true), RESPONSES)).toBe(0);
+    now += 1;
+    // Only delayed, never lost.
+    expect(value(await scrape(m), RESPONSES)).toBe(2);
+    const open = await scrape(m, true);
+    expect(value(open, RESPONSES)).toBe(2);
+    expect(sample(open, RESPONSES)?.exemplar?.labels.request_id).toBe("R-2");
+    expect(value(open, ENDPOINT_ERRORS)).toBe(2);
+    // Self-metrics have no hold: they exist from the start.
+    expect(value(await scrape(m), RECORDS, { source: "app", result: "response" })).toBe(2);
+  });
+
+  it("holds each new series on its own: an old series counts at once, a new one starts at 0", async () => {
+    let now = 1_000_000;
+    const m = new ExporterMetrics({ processMetrics: false, newSeriesHoldMs: 5_000, now: () => now });
+    m.recordBatch("app", [success()], counts({ responses: 1 }));
+    await scrape(m);
+    now += 5_000;
+    m.recordBatch("app", [success(), response({ code: "Brand.New" })], counts({ responses: 2 }));
+    const s = await scrape(m);
+    expect(value(s, RESPONSES, { category: "success" })).toBe(2);
+    expect(value(s, RESPONSES, { code: "Brand.New" })).toBe(0);
+    now += 5_000;
+    expect(value(await scrape(m), RESPONSES, { code: "Brand.New" })).toBe(1);
+  });
+
+  it("writes _created (seconds) after each sample under OpenMetrics, never in plain text", async () => {
+    const m = new ExporterMetrics({ processMetrics: false, now: () => 1_700_000_000_250 });
+    m.recordBatch("app", [response()], counts({ responses: 1 }));
+    const open = (await m.metricsText(true)).body;
+    const lines = open.split("\n");
+    const total = lines.findIndex((l) => l.startsWith("aliyun_api_responses_total{"));
+    expect(lines[total]).toMatch(/^aliyun_api_responses_total\{action="DescribeScalingGroups",.*\} 1 # \{/);
+    expect(lines[total + 1]).toBe(
+      `aliyun_api_responses_created${(lines[total] ?? "").slice("aliyun_api_responses_total".length).split("} ")[0]}} 1700000000.250`,
+    );
+    expect(open).toContain("# TYPE aliyun_api_responses counter\n");
+    expect(open).toMatch(
+      /^aliyun_response_exporter_records_created\{source="app",result="response"\} 1700000000\.250$/m,
+    );
+    expect((await m.metricsText(false)).body).not.toContain("_created");
+  });
+});
+
+describe("bounds on series and label values", () => {
+  it("sends label sets past maxSeries to one overflow series per metric, counted as label=series", async () => {
+    const m = new ExporterMetrics({
+      processMetrics: false,
+      maxSeries: 3,
+      sourceLabels: { app: { team: "a" } },
+    });
+    const batch = Array.from({ length: 10 }, (_, i) => response({ code: `Code.${i}`, hostId: `h${i}` }));
+    m.recordBatch("app", batch, counts({ responses: 10 }));
+    m.recordBatch("app", batch.slice(0, 4), counts({ responses: 4 }));
+    const s = await scrape(m);
+    const series = s.filter((x) => x.name === RESPONSES);
+    expect(series).toHaveLength(4);
+    expect(value(s, RESPONSES, { code: "Code.0" })).toBe(2);
+    expect(value(s, RESPONSES, { code: "Code.2" })).toBe(2);
+    const other = { action: "__other__", code: "__other__", status: "__other__", category: "__other__" };
+    expect(sample(s, RESPONSES, other)?.labels).toEqual({ ...other, team: "__other__" });
+    expect(value(s, RESPONSES, other)).toBe(8);
+    expect(s.filter((x) => x.name === ENDPOINT_ERRORS)).toHaveLength(4);
+    expect(
+      value(s, ENDPOINT_ERRORS, { endpoint: "__other__", code: "__other__", category: "__other__" }),
+    ).toBe(8);
+    expect(value(s, OVERFLOW, { label: "series" })).toBe(16);
+    expect(m.snapshot().responses).toBe(14);
+    expect(m.snapshot().errors).toBe(6);
+  });
+
+  it("cuts action, code and endpoint values to maxLabelValueLength characters", async () => {
+    const m = new ExporterMetrics({ processMetrics: false, maxLabelValueLength: 10 });
+    const code = "X".repeat(65_536);
+    m.recordBatch("app", [response({ code, action: "A".repeat(50), hostId: "h".repeat(30) })], counts({}));
+    m.recordBatch("app", [response({ code, action: "A".repeat(50), hostId: "h".repeat(30) })], counts({}));
+    const text = (await m.metricsText(false)).body;
+    expect(text.length).toBeLessThan(20_000);
+    const s = parseSamples(text);
+    expect(value(s, RESPONSES, { code: "XXXXXXXXXX", action: "AAAAAAAAAA" })).toBe(2);
+    expect(value(s, ENDPOINT_ERRORS, { endpoint: "hhhhhhhhhh", code: "XXXXXXXXXX" })).toBe(2);
   });
 });
