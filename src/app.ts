@@ -3,6 +3,7 @@ import pino, { type Logger } from "pino";
 import { type Config, parseListen, type SourceConfig, STDIN_PATH } from "./config/schema.js";
 import { UsageError } from "./core/errors.js";
 import type { ApiResponse, LineCounts } from "./core/records.js";
+import { redactor } from "./core/redact.js";
 import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
@@ -44,8 +45,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     sourceLabels: Object.fromEntries(config.sources.map((s) => [s.name, s.labels])),
     labelCaps: config.labelCaps,
     version: VERSION,
+    newSeriesHoldMs: config.metrics.newSeriesHoldMs,
+    maxSeries: config.limits.maxSeries,
+    maxLabelValueLength: config.limits.maxLabelValueLength,
   });
-  const recentErrors = new RecentErrors(config.recentErrors.size);
+  const recentErrors = new RecentErrors(config.recentErrors.size, {
+    maxMessageLength: config.limits.maxMessageLength,
+    redact: redactor(config.redact),
+  });
   const warn = rateLimitedWarn(logger);
 
   const checkpoints =

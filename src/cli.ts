@@ -7,13 +7,16 @@ import { VERSION } from "./core/version.js";
 
 const USAGE = `Usage:
   aliyun-response-exporter run [--config FILE] [--listen HOST:PORT] [--checkpoint-dir DIR]
-                               [--start-at beginning|end] [--log-level LEVEL] [PATH_OR_GLOB ...]
-  aliyun-response-exporter analyze [--json] [--events] [--metrics] [--config FILE] [FILE ... | -]
+                               [--start-at beginning|end] [--log-level LEVEL] [--no-redact]
+                               [PATH_OR_GLOB ...]
+  aliyun-response-exporter analyze [--json] [--events] [--metrics] [--no-redact] [--config FILE]
+                                   [FILE ... | -]
   aliyun-response-exporter check-config FILE
   aliyun-response-exporter --version | --help
 
 run (the default command) tails log files and serves Prometheus metrics on /metrics.
 analyze reads files (or stdin, -) once and prints a summary, --json, --events (NDJSON) or --metrics.
+--no-redact shows AccessKey ids, tokens and signatures in messages unmasked (local debugging only).
 Environment: ALIYUN_RESPONSE_EXPORTER_CONFIG, ALIYUN_RESPONSE_EXPORTER_LISTEN, ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL.
 `;
 
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       events: { type: "boolean" },
       metrics: { type: "boolean" },
+      "no-redact": { type: "boolean" },
       config: { type: "string" },
     });
     // The config modules (zod, yaml) load only when a config is given: analyze starts faster.
@@ -64,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
         json: values.json === true,
         events: values.events === true,
         metrics: values.metrics === true,
+        noRedact: values["no-redact"] === true,
         ...(config ? { config } : {}),
       },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
@@ -77,9 +82,10 @@ async function main(argv: string[]): Promise<number> {
     "checkpoint-dir": { type: "string" },
     "start-at": { type: "string" },
     "log-level": { type: "string" },
+    "no-redact": { type: "boolean" },
   });
   const { loadConfig } = await import("./config/load.js");
-  const config = loadConfig({
+  const loaded = loadConfig({
     ...(values.config === undefined ? {} : { file: values.config as string }),
     overrides: {
       ...(values.listen === undefined ? {} : { listen: values.listen as string }),
@@ -91,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       paths: positionals,
     },
   });
+  const config = values["no-redact"] === true ? { ...loaded, redact: false } : loaded;
   const { runDaemon } = await import("./app.js");
   const code = await runDaemon(config);
   // The daemon is done: whatever is still pending (a read past the stop deadline) must not keep

@@ -19,6 +19,8 @@ export interface PipelineOptions {
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
   readonly atFileStart?: boolean;
+  /** The read time of a batch (epoch ms), for responses whose line has no time (default Date.now). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -84,8 +86,9 @@ export class RecordPipeline {
     if (frames.length === 0 && counts.lines === 0 && counts.bytes === 0 && counts.oversized === 0) return;
     this.framer.frames = [];
     counts.responses = frames.length;
-    const { extractor, source, onBatch } = this.options;
-    const responses = frames.map((f: Frame) => extractor.extract(f, source));
+    const { extractor, source, onBatch, now = Date.now } = this.options;
+    const readTime = frames.length === 0 ? 0 : now();
+    const responses = frames.map((f: Frame) => extractor.extract(f, source, readTime));
     onBatch(source, responses, counts);
     this.counts = emptyCounts();
     this.framer.counts = this.counts;

@@ -4,10 +4,12 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import type { ApiResponse, LineCounts } from "../core/records.js";
+import { redactor } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
 import { loadCatalog } from "../extract/catalog.js";
 import { Extractor } from "../extract/extractor.js";
 import { RecordPipeline } from "../pipeline.js";
+import { eventJson } from "./event-json.js";
 import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
@@ -18,6 +20,8 @@ export interface AnalyzeArgs {
   json: boolean;
   events: boolean;
   metrics: boolean;
+  /** `--no-redact`: print messages as they are (default: masked, or the config's `redact`). */
+  noRedact?: boolean;
   config?: Config;
 }
 
@@ -50,13 +54,14 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       })
     : null;
   const progress = ProgressBar.forStderr(sizes.reduce((a, b) => a + b, 0));
+  const redact = redactor(args.noRedact !== true && (config?.redact ?? true));
 
   for (const [i, input] of inputs.entries()) {
     let pending = "";
     const onBatch = (name: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
       totals.add(responses, counts);
       metrics?.recordBatch(name, responses, counts);
-      if (args.events) for (const r of responses) pending += `${JSON.stringify(r)}\n`;
+      if (args.events) for (const r of responses) pending += `${eventJson(r, redact)}\n`;
     };
     const pipeline = new RecordPipeline({ source: input, extractor, onBatch, ...limits });
     const size = sizes[i] ?? 0;

@@ -11,7 +11,12 @@ export interface AnalyzeOptions {
   maxRecordBytes?: number;
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
+  /** The read time of responses whose line has no time (default IN_MEMORY_READ_TIME). */
+  now?: () => number;
 }
+
+/** In-memory input has no moment of reading worth showing: a fixed one keeps results reproducible. */
+export const IN_MEMORY_READ_TIME = 0;
 
 let defaultCatalog: Catalog | undefined;
 
@@ -26,13 +31,14 @@ export function analyzeChunks(
   chunks: Iterable<Buffer>,
   options: AnalyzeOptions = {},
 ): { events: ApiResponse[]; summary: Summary } {
-  const { source = "test", catalog = shippedCatalog(), ...limits } = options;
+  const { source = "test", catalog = shippedCatalog(), now = () => IN_MEMORY_READ_TIME, ...limits } = options;
   const events: ApiResponse[] = [];
   const totals = new SummaryBuilder();
   const pipeline = new RecordPipeline({
     source,
     extractor: new Extractor(catalog),
     ...limits,
+    now,
     onBatch: (_source, responses, counts) => {
       for (const r of responses) events.push(r);
       totals.add(responses, counts);

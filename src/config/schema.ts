@@ -10,6 +10,12 @@ import { z } from "zod";
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { METRICS } from "../metrics/catalog.js";
+import {
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_NEW_SERIES_HOLD_MS,
+} from "../metrics/defaults.js";
+import { DEFAULT_MAX_MESSAGE_LENGTH } from "../server/recent-errors.js";
 import { describeValue } from "./problems.js";
 
 export const DEFAULT_LISTEN = "0.0.0.0:9787";
@@ -214,6 +220,25 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),
+  /** Bounds on what the exporter keeps and serves (README, "Bounds on series and sizes"). */
+  limits: z
+    .strictObject({
+      /** Series per API metric; past it new label sets share one `__other__` series. */
+      maxSeries: positiveInt.default(DEFAULT_MAX_SERIES),
+      /** Action, code and endpoint label values are cut to this many characters. */
+      maxLabelValueLength: positiveInt.default(DEFAULT_MAX_LABEL_VALUE_LENGTH),
+      /** Messages of recent errors are cut to this many characters. */
+      maxMessageLength: positiveInt.default(DEFAULT_MAX_MESSAGE_LENGTH),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** A new API series is served at 0 this long before its count: at least one scrape interval. */
+      newSeriesHoldMs: z.number().int().min(0).default(DEFAULT_NEW_SERIES_HOLD_MS),
+    })
+    .prefault({}),
+  /** Mask AccessKey ids, tokens, signatures and Authorization values in everything served or printed. */
+  redact: z.boolean().default(true),
   /** Merged over `config/error-codes.yaml`: later files win over earlier ones, `codes` win over files. */
   errorCodes: z
     .strictObject({

@@ -49,6 +49,9 @@ export const CATEGORIES: readonly Category[] = [
 
 export type StatusSource = "body" | "wrapper" | "line" | "catalog" | "none";
 
+/** Where `time` came from: the log line's own timestamp, or the moment the exporter read it. */
+export type TimeSource = "log" | "read";
+
 /** One classified API response: the event that `analyze --events` prints and the sinks count. */
 export interface ApiResponse {
   readonly requestId: string;
@@ -67,6 +70,9 @@ export interface ApiResponse {
   readonly source: string;
   readonly lineStart: number;
   readonly lineEnd: number;
+  /** When it happened (epoch ms): the line's timestamp, else when it was read (README, "Event time"). */
+  readonly time: number;
+  readonly timeSource: TimeSource;
 }
 
 /** How the lines and bytes of one batch were accounted for (DESIGN §3). */

@@ -1,6 +1,7 @@
 import type { ApiResponse, Frame } from "../core/records.js";
 import type { Catalog } from "./catalog.js";
 import { categorize, isError, isRetryable } from "./classify.js";
+import { timeFromText } from "./event-time.js";
 import { resolveStatus } from "./status.js";
 
 /** `Action=DescribeScalingGroups` in a URL query or a key=value log prefix. */
@@ -10,7 +11,8 @@ const ACTION_IN_TEXT = /(?:^|[?&\s])Action=([A-Za-z][\w.]*)/;
 export class Extractor {
   constructor(private readonly catalog: Catalog) {}
 
-  extract(frame: Frame, source: string): ApiResponse {
+  /** `readTime`: when the batch was read (epoch ms), the time of responses whose line has none. */
+  extract(frame: Frame, source: string, readTime: number): ApiResponse {
     const p = frame.parsed;
     const info = p.code === "" ? undefined : this.catalog.get(p.code);
     const resolved = resolveStatus(p, frame.prefix, info);
@@ -19,6 +21,7 @@ export class Extractor {
     const category = categorize(p.code, numeric, error, info);
     let parameter: string | null = null;
     if (info?.template && p.message !== null) parameter = info.template.exec(p.message)?.[1] ?? null;
+    const logTime = frame.prefix === "" ? null : timeFromText(frame.prefix);
     return {
       requestId: p.requestId,
       hostId: p.hostId,
@@ -35,6 +38,8 @@ export class Extractor {
       source,
       lineStart: frame.lineStart,
       lineEnd: frame.lineEnd,
+      time: logTime ?? readTime,
+      timeSource: logTime === null ? "read" : "log",
     };
   }
 }

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Regi
 import { type ApiResponse, addCounts, type Category, emptyCounts, type LineCounts } from "../core/records.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
 import { type Cell, CellCounter, type CounterSpec, clip } from "./cell-counter.js";
+import { DEFAULT_MAX_LABEL_VALUE_LENGTH, DEFAULT_MAX_SERIES } from "./defaults.js";
 import { LabelCap, OTHER } from "./label-cap.js";
 import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
 import { type StaticLabels, staticLabels } from "./static-labels.js";
@@ -14,10 +15,6 @@ export interface LabelCaps {
 }
 
 export const DEFAULT_LABEL_CAPS: LabelCaps = { action: 500, code: 300, endpoint: 200 };
-/** Series per API metric; past it new label sets share one overflow series (README, "Bounds"). */
-export const DEFAULT_MAX_SERIES = 10_000;
-/** Longer action, code and endpoint values are cut to this many characters. */
-export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
 
 export interface ExporterMetricsOptions {
   /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */

@@ -18,6 +18,8 @@ export function throttlingResponse(over: Partial<ApiResponse> = {}): ApiResponse
     source: "app",
     lineStart: 1,
     lineEnd: 1,
+    time: Date.UTC(2026, 0, 2, 3, 4, 5),
+    timeSource: "log",
     ...over,
   };
 }

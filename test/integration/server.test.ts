@@ -65,7 +65,7 @@ describe("HTTP server", () => {
       bytes: 999,
       malformed: 1,
     });
-    recent.add(batch, "app", Date.UTC(2026, 10, 29, 12, 0, 0));
+    recent.add(batch, "app");
     server = await startServer({
       host: "127.0.0.1",
       port: 0,
@@ -155,7 +155,8 @@ describe("HTTP server", () => {
       status: 400,
       action: "DescribeScalingGroups",
       category: "throttling",
-      time: "2026-11-29T12:00:00.000Z",
+      time: "2026-01-02T03:04:05.000Z",
+      timeSource: "log",
       source: "app",
     });
     const limited = (await (await fetch(`${server.url}/api/v1/recent-errors?limit=2`)).json()) as {

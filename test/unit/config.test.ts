@@ -64,6 +64,9 @@ describe("valid configs", () => {
       checkpoint: { dir: null, intervalMs: 5000 },
       labelCaps: { action: 500, code: 300, endpoint: 200 },
       recentErrors: { size: 100 },
+      limits: { maxSeries: 10_000, maxLabelValueLength: 128, maxMessageLength: 2048 },
+      metrics: { newSeriesHoldMs: 60_000 },
+      redact: true,
       errorCodes: { files: [], codes: [] },
       server: { requestTimeoutMs: 10_000, headersTimeoutMs: 5000, tls: null, basicAuth: null },
     };
@@ -94,6 +97,9 @@ describe("valid configs", () => {
       checkpoint: { dir: "/var/lib/exporter", intervalMs: 1000 },
       labelCaps: { action: 50, code: 40, endpoint: 30 },
       recentErrors: { size: 0 },
+      limits: { maxSeries: 2000, maxLabelValueLength: 64, maxMessageLength: 500 },
+      metrics: { newSeriesHoldMs: 30_000 },
+      redact: false,
       errorCodes: {
         files: ["/etc/exporter/ess-codes.yaml"],
         codes: [

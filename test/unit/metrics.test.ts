@@ -76,6 +76,8 @@ function response(over: Partial<ApiResponse> = {}): ApiResponse {
     source: "app",
     lineStart: 1,
     lineEnd: 1,
+    time: 0,
+    timeSource: "read",
     ...over,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiResponse } from "../../src/core/records.js";
 import { RecentErrors } from "../../src/server/recent-errors.js";
 
-function response(requestId: string, error = true): ApiResponse {
+function response(requestId: string, error = true, time = Date.UTC(2026, 0, 2, 3, 4, 5)): ApiResponse {
   return {
     requestId,
     hostId: error ? "ecs.aliyuncs.com" : null,
@@ -19,6 +19,8 @@ function response(requestId: string, error = true): ApiResponse {
     source: "ignored",
     lineStart: 1,
     lineEnd: 1,
+    time,
+    timeSource: "log",
   };
 }
 const ids = (r: RecentErrors, limit?: number) => r.list(limit).map((e) => e.requestId);
@@ -26,8 +28,8 @@ const ids = (r: RecentErrors, limit?: number) => r.list(limit).map((e) => e.requ
 describe("RecentErrors ring buffer", () => {
   it("lists error responses newest first with what a support ticket needs", () => {
     const r = new RecentErrors(10);
-    r.add([response("A"), response("ok", false), response("B")], "app", Date.UTC(2026, 0, 2, 3, 4, 5));
-    r.add([response("C")], "web", new Date(Date.UTC(2026, 0, 2, 3, 4, 6)));
+    r.add([response("A"), response("ok", false), response("B")], "app");
+    r.add([response("C", true, Date.UTC(2026, 0, 2, 3, 4, 6))], "web");
     expect(ids(r)).toEqual(["C", "B", "A"]);
     expect(r.length).toBe(3);
     expect(r.list(1)).toEqual([
@@ -40,6 +42,7 @@ describe("RecentErrors ring buffer", () => {
         action: "DescribeScalingGroups",
         category: "client_error",
         time: "2026-01-02T03:04:06.000Z",
+        timeSource: "log",
         source: "web",
       },
     ]);
