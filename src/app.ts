@@ -8,6 +8,7 @@ import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
+import { ResponseHistory, TICK_MS } from "./metrics/history.js";
 import { RecordPipeline } from "./pipeline.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
@@ -54,6 +55,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     redact: redactor(config.redact),
   });
   const warn = rateLimitedWarn(logger);
+  const history = new ResponseHistory(() => metrics.responseCells);
+  const historyTimer = setInterval(() => history.tick(), TICK_MS);
+  historyTimer.unref();
+  /** When each source last handed on a batch: the status page's "last data". */
+  const lastRead = new Map<string, number>();
 
   const checkpoints =
     config.checkpoint.dir === null
@@ -81,6 +87,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const onBatch = (source: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
     metrics.recordBatch(source, responses, counts);
     recentErrors.add(responses, source);
+    if (counts.bytes > 0) lastRead.set(source, Date.now());
   };
   const byName = new Map<string, SourceConfig>(config.sources.map((s) => [s.name, s]));
   const hooks: SourceHooks = {
@@ -143,11 +150,25 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     metrics,
     recentErrors,
     isReady: () => ready,
-    status: () => ({
-      version: VERSION,
-      startedAt,
-      sources: config.sources.map((s) => ({ name: s.name, paths: s.paths })),
-    }),
+    history,
+    status: () => ({ version: VERSION, startedAt, redaction: config.redact ? "on" : "off (redact: false)" }),
+    sources: () => {
+      const totals = metrics.sourceTotals();
+      return config.sources.map((s) => {
+        const t = totals.get(s.name);
+        const stdin = s.paths.length === 1 && s.paths[0] === STDIN_PATH;
+        return {
+          name: s.name,
+          paths: s.paths,
+          files: stdin ? null : (watched.get(s.name) ?? 0),
+          bytes: t?.bytes ?? 0,
+          lines: t?.lines ?? 0,
+          malformed: t?.malformed ?? 0,
+          readErrors: t?.readErrors ?? 0,
+          lastReadAt: lastRead.get(s.name) ?? null,
+        };
+      });
+    },
     requestTimeoutMs: config.server.requestTimeoutMs,
     headersTimeoutMs: config.server.headersTimeoutMs,
     ...(config.server.tls ? { tls: config.server.tls } : {}),
@@ -181,6 +202,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     stop: () => {
       stopping ??= (async () => {
         ready = false;
+        clearInterval(historyTimer);
         await Promise.all(sources.map((s) => s.stop()));
         await checkpoints?.close();
         await server.close();

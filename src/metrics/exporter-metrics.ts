@@ -203,6 +203,20 @@ export class ExporterMetrics {
     return snapshotOf(this.responses.cells, counts, overflow);
   }
 
+  /** Per source: what was read and how it was accounted for, for the status page. */
+  sourceTotals(): Map<string, { bytes: number; lines: number; malformed: number; readErrors: number }> {
+    const out = new Map<string, { bytes: number; lines: number; malformed: number; readErrors: number }>();
+    for (const [name, s] of this.sources) {
+      out.set(name, {
+        bytes: s.counts.bytes,
+        lines: s.counts.lines,
+        malformed: s.counts.malformed,
+        readErrors: s.readErrors.n,
+      });
+    }
+    return out;
+  }
+
   /** The series of `aliyun_api_responses_total`, for the status page's recent history. */
   get responseCells(): readonly Cell[] {
     return this.responses.cells;

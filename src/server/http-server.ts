@@ -4,10 +4,11 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../core/errors.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
+import type { ResponseHistory } from "../metrics/history.js";
 import { type BasicAuthCredentials, basicAuthChecker } from "./basic-auth.js";
 import { wantsOpenMetrics } from "./content-negotiation.js";
 import type { RecentErrors } from "./recent-errors.js";
-import { renderStatusPage } from "./status-page.js";
+import { renderStatusPage, type SourceStatus } from "./status-page.js";
 
 /** The part of a pino logger the server uses (a pino Logger fits). */
 export interface ServerLogger {
@@ -22,8 +23,12 @@ export interface ServerOptions {
   readonly recentErrors: RecentErrors;
   /** `/readyz` answers 200 while this is true (config loaded, sources started), else 503. */
   isReady(): boolean;
-  /** Facts about the running exporter for the status page (version, sources, start time…). */
+  /** Facts about the running exporter for the status page (version, start time…), shown as a table. */
   status?(): Readonly<Record<string, unknown>>;
+  /** The sources as the status page shows them (files, lag, read errors). */
+  sources?(): readonly SourceStatus[];
+  /** Rates, the last hour and top codes/actions of the status page. */
+  readonly history?: ResponseHistory;
   /** Whole request (headers and body) must arrive within this; default 10 s. */
   readonly requestTimeoutMs?: number;
   /** Headers must arrive within this; default 5 s. Must not exceed requestTimeoutMs. */
@@ -87,12 +92,17 @@ function routes(options: ServerOptions): ReadonlyMap<string, Route> {
     ],
     [
       "/",
-      () => {
+      (query) => {
+        options.history?.tick();
         const body = renderStatusPage({
-          snapshot: options.metrics.snapshot(),
-          recent: options.recentErrors.list(20),
-          status: options.status?.() ?? {},
+          now: Date.now(),
           ready: options.isReady(),
+          snapshot: options.metrics.snapshot(),
+          ...(options.history ? { history: options.history } : {}),
+          recent: options.recentErrors.list(),
+          sources: options.sources?.() ?? [],
+          details: options.status?.() ?? {},
+          params: query,
         });
         const csp = "default-src 'none'; style-src 'unsafe-inline'";
         return { status: 200, type: HTML, body, headers: { "Content-Security-Policy": csp } };

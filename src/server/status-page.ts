@@ -1,30 +1,203 @@
+import type { ResponseHistory } from "../metrics/history.js";
 import type { MetricsSnapshot } from "../metrics/snapshot.js";
 import type { RecentError } from "./recent-errors.js";
+import { minuteChart } from "./status-page/chart.js";
+import { ago, bytes, escapeHtml, percent, perSecond } from "./status-page/html.js";
+import { recentErrorsSection } from "./status-page/recent-table.js";
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+export { escapeHtml } from "./status-page/html.js";
 
-/** Every value that may come from a log line goes through here before it reaches the page. */
-export function escapeHtml(value: unknown): string {
-  const s = typeof value === "string" ? value : value === null || value === undefined ? "" : String(value);
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+/** One configured source as the status page shows it. */
+export interface SourceStatus {
+  readonly name: string;
+  readonly paths: readonly string[];
+  /** Files followed now; null for stdin. */
+  readonly files: number | null;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly malformed: number;
+  readonly readErrors: number;
+  /** When the source last handed on data (ms); null before. */
+  readonly lastReadAt: number | null;
 }
 
 export interface StatusPageData {
-  readonly snapshot: MetricsSnapshot;
-  readonly recent: readonly RecentError[];
-  /** Whatever the app reports about itself (version, sources, start time…), shown as a table. */
-  readonly status: Readonly<Record<string, unknown>>;
+  readonly now: number;
   readonly ready: boolean;
+  readonly snapshot: MetricsSnapshot;
+  readonly history?: ResponseHistory;
+  /** Every kept error, newest first (the table filters and pages them). */
+  readonly recent: readonly RecentError[];
+  readonly sources: readonly SourceStatus[];
+  /** Whatever else the app reports about itself (version, start time…), shown as a table. */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** The page's query: `category`, `code`, `page`. */
+  readonly params: URLSearchParams;
 }
 
-function percent(part: number, whole: number): string {
-  return whole === 0 ? "–" : `${((100 * part) / whole).toFixed(2)} %`;
+/** A source is red when this share of its lines (of at least MIN_LINES) is malformed. */
+const MALFORMED_RED = 0.1;
+const MIN_LINES = 20;
+const WINDOWS = [
+  ["1 min", 60_000],
+  ["5 min", 300_000],
+  ["15 min", 900_000],
+] as const;
+const TOP_N = 8;
+
+/** What is wrong now, for the red banner (README, "The status page"). */
+export function problems(data: Pick<StatusPageData, "ready" | "sources" | "snapshot">): string[] {
+  const out: string[] = [];
+  if (!data.ready) out.push("not ready: the config is loading or the sources are starting");
+  for (const s of data.sources) {
+    if (s.files === 0) out.push(`source ${s.name}: no file matches ${s.paths.join(", ")}`);
+    if (s.readErrors > 0) out.push(`source ${s.name}: ${s.readErrors} read errors`);
+    if (s.lines >= MIN_LINES && s.malformed / s.lines >= MALFORMED_RED)
+      out.push(`source ${s.name}: ${percent(s.malformed, s.lines)} of lines are malformed bodies`);
+  }
+  const series = data.snapshot.labelOverflow.series ?? 0;
+  if (series > 0) out.push(`limits.maxSeries reached: ${series} responses counted in the __other__ series`);
+  return out;
+}
+
+const STYLE = `*{box-sizing:border-box}body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
+header{padding:.6rem 1.2rem;color:#fff;background:#1b5e20}header.state-bad{background:#b00020}
+header h1{font-size:1.15rem;margin:0;display:inline}header ul{margin:.3rem 0 0;padding-left:1.2rem}
+header a{color:#fff}nav{display:inline;margin-left:1rem;font-size:.9rem}
+main{padding:0 1.2rem 1.2rem}h2{font-size:1.05rem;margin:1.1rem 0 .4rem}
+.row{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}.row>section{min-width:0}
+table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#666;font-size:.85em}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}
+.badge{font-size:.75em;background:#eee;border-radius:3px;padding:0 .3em;color:#555}
+svg text{font-size:10px;fill:#555}svg .axis{stroke:#999}svg .r{fill:#c7ccd1}svg .e{fill:#d32f2f}svg .t{fill:#f9a825}
+.legend span{display:inline-block;width:.8em;height:.8em;margin:0 .25em 0 .8em;vertical-align:-.05em}
+table.recent{width:100%;table-layout:fixed;font-size:12.5px}.recent td{overflow-wrap:anywhere}
+.recent .c-time{width:11.5rem}.recent .c-code{width:13rem}.recent .c-action{width:12rem}.recent .c-ids{width:19rem}
+.recent td.message{white-space:pre-wrap}.recent td.ids,.recent td.time{font-family:ui-monospace,monospace;font-size:11.5px}
+tr.cat-throttling td:first-child{border-left:4px solid #f9a825}tr.cat-server_error td:first-child{border-left:4px solid #6a1b9a}
+tr.cat-auth_error td:first-child{border-left:4px solid #d32f2f}tr.cat-client_error td:first-child{border-left:4px solid #1565c0}
+form{margin:.3rem 0}select{max-width:18rem}.pages a,.pages b{margin:0 .15rem}`;
+
+/** The `/` page: an incident view, server-rendered, without scripts or external assets. */
+export function renderStatusPage(data: StatusPageData): string {
+  const wrong = problems(data);
+  const banner =
+    wrong.length === 0
+      ? `<header id="state" class="state-ok"><h1>aliyun-response-exporter · OK</h1>${links()}</header>`
+      : `<header id="state" class="state-bad"><h1>aliyun-response-exporter · ${wrong.length} problem${wrong.length === 1 ? "" : "s"}</h1>${links()}` +
+        `<ul>${wrong.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul></header>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${wrong.length === 0 ? "" : "✖ "}aliyun-response-exporter</title><style>${STYLE}</style></head>
+<body>
+${banner}
+<main>
+<div class="row">
+<section><h2>Error and throttling rate</h2>${ratesTable(data)}</section>
+<section><h2>Last hour, per minute</h2>${chart(data)}</section>
+</div>
+<div class="row">
+<section><h2>Top error codes, last 15 min</h2>${topTable(data, "code")}</section>
+<section><h2>Top actions, last 15 min</h2>${topTable(data, "action")}</section>
+<section><h2>Since start</h2>${totalsTable(data.snapshot)}</section>
+</div>
+<h2 id="errors">Recent errors</h2>
+${recentErrorsSection(data.recent, data.params)}
+<h2>Sources</h2>
+${sourcesTable(data)}
+<h2>Exporter</h2>
+<table id="details">${Object.entries(data.details)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(show(v))}</td></tr>`)
+    .join("")}</table>
+</main>
+</body></html>
+`;
+}
+
+function links(): string {
+  return `<nav><a href="metrics">metrics</a> · <a href="api/v1/recent-errors">recent errors (JSON)</a> · <a href="readyz">readyz</a></nav>`;
+}
+
+function ratesTable(data: StatusPageData): string {
+  const h = data.history;
+  if (h === undefined) return `<p class="muted">No history.</p>`;
+  const rows = WINDOWS.map(([label, ms]) => {
+    const w = h.window(ms);
+    const short = w.seconds < ms / 1000 - 1 ? ` <span class="muted">(${Math.round(w.seconds)} s)</span>` : "";
+    return (
+      `<tr><th>${label}${short}</th><td class="num">${w.responses}</td><td class="num">${perSecond(w.responses, w.seconds)}</td>` +
+      `<td class="num">${w.errors}</td><td class="num${w.errors > 0 ? " bad" : ""}">${percent(w.errors, w.responses)}</td>` +
+      `<td class="num">${w.throttled}</td><td class="num${w.throttled > 0 ? " bad" : ""}">${percent(w.throttled, w.responses)}</td></tr>`
+    );
+  });
+  return (
+    `<table id="rates"><thead><tr><th>window</th><th>responses</th><th>per s</th><th>errors</th><th>error rate</th>` +
+    `<th>throttled</th><th>throttling rate</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
+    `<p class="muted">Counted when read; times of single errors are in the table below.</p>`
+  );
+}
+
+function chart(data: StatusPageData): string {
+  if (data.history === undefined) return `<p class="muted">No history.</p>`;
+  return (
+    `${minuteChart(data.history.perMinute(60))}<div class="legend muted">` +
+    `<span class="r" style="background:#c7ccd1"></span>responses<span style="background:#d32f2f"></span>errors` +
+    `<span style="background:#f9a825"></span>throttled</div>`
+  );
+}
+
+function topTable(data: StatusPageData, label: "code" | "action"): string {
+  const h = data.history;
+  const top = h?.top(label, 900_000, TOP_N, label === "code") ?? [];
+  if (top.length === 0)
+    return `<p class="muted">${label === "code" ? "No errors" : "No responses"} in the last 15 minutes.</p>`;
+  const head =
+    label === "code"
+      ? "<tr><th>code</th><th>errors</th></tr>"
+      : "<tr><th>action</th><th>responses</th><th>errors</th><th>error rate</th></tr>";
+  const rows = top.map((t) =>
+    label === "code"
+      ? `<tr><td>${escapeHtml(t.value === "" ? "(none)" : t.value)}</td><td class="num">${t.errors}</td></tr>`
+      : `<tr><td>${escapeHtml(t.value)}</td><td class="num">${t.responses}</td><td class="num">${t.errors}</td>` +
+        `<td class="num">${percent(t.errors, t.responses)}</td></tr>`,
+  );
+  return `<table id="top-${label}s"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function totalsTable(s: MetricsSnapshot): string {
+  const rows: [string, string | number][] = [
+    ["responses", s.responses],
+    ["errors", `${s.errors} (${percent(s.errors, s.responses)})`],
+    ["throttled", `${s.throttled} (${percent(s.throttled, s.responses)})`],
+    ["lines read", s.lines],
+    ["bytes read", bytes(s.bytes)],
+    ["malformed / not a response", `${s.malformed} / ${s.nonResponse}`],
+    ["oversized / duplicates", `${s.oversized} / ${s.duplicates}`],
+  ];
+  return `<table id="totals">${rows.map(([k, v]) => `<tr><th>${k}</th><td class="num">${escapeHtml(v)}</td></tr>`).join("")}</table>`;
+}
+
+function sourcesTable(data: StatusPageData): string {
+  if (data.sources.length === 0) return `<p class="muted">No sources.</p>`;
+  const rows = data.sources.map((s) => {
+    const noFiles = s.files === 0;
+    const malformedHigh = s.lines >= MIN_LINES && s.malformed / s.lines >= MALFORMED_RED;
+    const red = noFiles || s.readErrors > 0 || malformedHigh;
+    return (
+      `<tr class="${red ? "bad" : ""}"><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.paths.join(", "))}</td>` +
+      `<td class="num${noFiles ? " bad" : ""}">${s.files === null ? "stdin" : s.files}</td>` +
+      `<td>${s.lastReadAt === null ? "never" : ago(data.now - s.lastReadAt)}</td>` +
+      `<td class="num">${bytes(s.bytes)}</td><td class="num">${s.lines}</td>` +
+      `<td class="num${malformedHigh ? " bad" : ""}">${percent(s.malformed, s.lines)}</td>` +
+      `<td class="num${s.readErrors > 0 ? " bad" : ""}">${s.readErrors}</td><td>${red ? '<span class="bad">✖ check</span>' : '<span class="ok">ok</span>'}</td></tr>`
+    );
+  });
+  return (
+    `<table id="sources"><thead><tr><th>source</th><th>paths</th><th>files watched</th><th>last data</th><th>read</th>` +
+    `<th>lines</th><th>malformed</th><th>read errors</th><th>state</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+  );
 }
 
 function show(value: unknown): string {
@@ -35,63 +208,4 @@ function show(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function rows(pairs: readonly (readonly [string, unknown])[]): string {
-  return pairs
-    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(show(v))}</td></tr>`)
-    .join("\n");
-}
-
-const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
-h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.5rem}
-table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.num{text-align:right}.bad{color:#b00020}.ok{color:#1b5e20}
-.recent td{font-family:ui-monospace,monospace;font-size:12px}
-.recent td:nth-child(1),.recent td:nth-child(7){white-space:nowrap}.recent td:last-child{min-width:24rem}`;
-
-/** The `/` page: totals, error and throttling rates, recent errors. Self-contained, no external assets. */
-export function renderStatusPage(data: StatusPageData): string {
-  const s = data.snapshot;
-  const totals = rows([
-    ["responses", s.responses],
-    ["errors", s.errors],
-    ["error rate", percent(s.errors, s.responses)],
-    ["throttled", s.throttled],
-    ["throttling rate", percent(s.throttled, s.responses)],
-    ...Object.entries(s.byCategory).map(([c, n]) => [`category ${c}`, n] as const),
-    ["lines read", s.lines],
-    ["bytes read", s.bytes],
-    ["unrecognized lines (malformed / non-response)", `${s.malformed} / ${s.nonResponse}`],
-    ["oversized records", s.oversized],
-    ["duplicates dropped", s.duplicates],
-  ]);
-  const recent =
-    data.recent.length === 0
-      ? "<p>No error responses seen yet.</p>"
-      : `<table class="recent"><tr><th>time</th><th>source</th><th>action</th><th>status</th><th>code</th>` +
-        `<th>category</th><th>request id</th><th>host id</th><th>message</th></tr>\n${data.recent
-          .map(
-            (e) =>
-              `<tr><td>${escapeHtml(e.time)}</td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.action)}</td>` +
-              `<td>${escapeHtml(e.status)}</td><td>${escapeHtml(e.code)}</td><td>${escapeHtml(e.category)}</td>` +
-              `<td>${escapeHtml(e.requestId)}</td><td>${escapeHtml(e.hostId)}</td><td>${escapeHtml(e.message)}</td></tr>`,
-          )
-          .join("\n")}</table>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
-<title>aliyun-response-exporter</title><style>${STYLE}</style></head>
-<body>
-<h1>aliyun-response-exporter</h1>
-<p>${data.ready ? '<span class="ok">ready</span>' : '<span class="bad">not ready</span>'} ·
-<a href="metrics">metrics</a> · <a href="api/v1/recent-errors">recent errors (JSON)</a> ·
-<a href="healthz">healthz</a> · <a href="readyz">readyz</a></p>
-<h2>Totals since start</h2>
-<table>${totals}</table>
-<h2>Recent errors</h2>
-${recent}
-<h2>Exporter</h2>
-<table>${rows(Object.entries(data.status))}</table>
-</body></html>
-`;
 }

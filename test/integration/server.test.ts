@@ -185,10 +185,10 @@ describe("HTTP server", () => {
     // No external assets.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).not.toMatch(/<link|<script/);
-    // Totals and rates: 4 responses, 3 errors (75 %), 1 throttled (25 %).
-    expect(html).toMatch(/<th>responses<\/th><td>4<\/td>/);
-    expect(html).toMatch(/<th>error rate<\/th><td>75.00 %<\/td>/);
-    expect(html).toMatch(/<th>throttling rate<\/th><td>25.00 %<\/td>/);
+    // Totals since start: 4 responses, 3 errors (75 %), 1 throttled (25 %).
+    expect(html).toMatch(/<th>responses<\/th><td class="num">4<\/td>/);
+    expect(html).toMatch(/<th>errors<\/th><td class="num">3 \(75.0 %\)<\/td>/);
+    expect(html).toMatch(/<th>throttled<\/th><td class="num">1 \(25.0 %\)<\/td>/);
   });
 
   it("answers HEAD like GET, without a body", async () => {
