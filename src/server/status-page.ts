@@ -64,16 +64,16 @@ const STYLE = `*{box-sizing:border-box}body{font:14px/1.4 system-ui,sans-serif;m
 header{padding:.6rem 1.2rem;color:#fff;background:#1b5e20}header.state-bad{background:#b00020}
 header h1{font-size:1.15rem;margin:0;display:inline}header ul{margin:.3rem 0 0;padding-left:1.2rem}
 header a{color:#fff}nav{display:inline;margin-left:1rem;font-size:.9rem}
-main{padding:0 1.2rem 1.2rem}h2{font-size:1.05rem;margin:1.1rem 0 .4rem}
-.row{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}.row>section{min-width:0}
+main{padding:0 1.2rem 1.2rem}h2{font-size:1rem;margin:.8rem 0 .3rem}
+.row{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:flex-start}#rates{font-size:13px}.row>section{min-width:0}
 table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.muted{color:#666;font-size:.85em}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}
+.muted{color:#666;font-size:.85em}p{margin:.3rem 0}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}
 .badge{font-size:.75em;background:#eee;border-radius:3px;padding:0 .3em;color:#555}
 svg text{font-size:10px;fill:#555}svg .axis{stroke:#999}svg .r{fill:#c7ccd1}svg .e{fill:#d32f2f}svg .t{fill:#f9a825}
 .legend span{display:inline-block;width:.8em;height:.8em;margin:0 .25em 0 .8em;vertical-align:-.05em}
 table.recent{width:100%;table-layout:fixed;font-size:12.5px}.recent td{overflow-wrap:anywhere}
-.recent .c-time{width:11.5rem}.recent .c-code{width:13rem}.recent .c-action{width:12rem}.recent .c-ids{width:19rem}
+.recent .c-time{width:10.5rem}.recent .c-code{width:12.5rem}.recent .c-action{width:11rem}.recent .c-ids{width:16rem}
 .recent td.message{white-space:pre-wrap}.recent td.ids,.recent td.time{font-family:ui-monospace,monospace;font-size:11.5px}
 tr.cat-throttling td:first-child{border-left:4px solid #f9a825}tr.cat-server_error td:first-child{border-left:4px solid #6a1b9a}
 tr.cat-auth_error td:first-child{border-left:4px solid #d32f2f}tr.cat-client_error td:first-child{border-left:4px solid #1565c0}
@@ -135,7 +135,7 @@ function ratesTable(data: StatusPageData): string {
   return (
     `<table id="rates"><thead><tr><th>window</th><th>responses</th><th>per s</th><th>errors</th><th>error rate</th>` +
     `<th>throttled</th><th>throttling rate</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
-    `<p class="muted">Counted when read; times of single errors are in the table below.</p>`
+    `<p class="muted">Counted when read; each error's own time is in the table below.</p>`
   );
 }
 

@@ -8,7 +8,10 @@ function setup() {
   const counter = new CellCounter({ name: "x_total", help: "x" }, { now: () => now });
   const series = (action: string, code: string, category: string): Cell =>
     counter.cell({ action, code, status: "400", category });
-  const history = new ResponseHistory(() => counter.cells, () => now);
+  const history = new ResponseHistory(
+    () => counter.cells,
+    () => now,
+  );
   /** Advances the clock by `ms`, ticking every TICK_MS as the app's timer does. */
   const advance = (ms: number) => {
     for (let left = ms; left > 0; left -= TICK_MS) {

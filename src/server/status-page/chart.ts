@@ -1,8 +1,8 @@
 import type { Totals } from "../../metrics/history.js";
 import { escapeHtml } from "./html.js";
 
-const WIDTH = 600;
-const HEIGHT = 160;
+const WIDTH = 540;
+const HEIGHT = 130;
 const LEFT = 44;
 const BOTTOM = 20;
 const TOP = 8;
