@@ -13,7 +13,7 @@ export const MASK = "[redacted]";
 const TRIGGER = /LTAI|STS\.|CAIS|token|signature|to.?sign|authorization|secret/i;
 
 /** An id is not preceded by a letter or digit, except after a URL-encoded `=` (`%3D`). */
-const ID_START = String.raw`(?:(?<=%3D)|(?<![A-Za-z0-9.]))`;
+const ID_START = "(?:(?<=%3D)|(?<![A-Za-z0-9.]))";
 const ACCESS_KEY_ID = new RegExp(String.raw`${ID_START}(LTAI|STS\.)([A-Za-z0-9]{8,40})(?![A-Za-z0-9])`, "g");
 /** A name, then `=`/`:`/`%3D` (optionally quoted), then its value up to a separator. */
 const value = (names: string) =>
@@ -21,9 +21,9 @@ const value = (names: string) =>
     String.raw`((?:(?<=%26)|\b)(?:${names})\b(?:["']?\s*(?:[:=]|%3D)\s*["']?|>))((?:(?!%26)[^\s"'&,;<\]}])+)`,
     "gi",
   );
-const TOKEN = value(String.raw`(?:x-acs-)?security[_-]?token|sts[_-]?token`);
-const SIGNATURE = value(String.raw`signature|signatureprovided`);
-const SECRET = value(String.raw`access[_-]?key[_-]?secret|accesskeysecret`);
+const TOKEN = value("(?:x-acs-)?security[_-]?token|sts[_-]?token");
+const SIGNATURE = value("signature|signatureprovided");
+const SECRET = value("access[_-]?key[_-]?secret|accesskeysecret");
 /** The scheme stays (`acs`, `OSS`, `ACS3-HMAC-SHA256`); the credential after it goes, to the quote or line end. */
 const AUTHORIZATION = /(\bauthorization\b["']?\s*[:=]\s*\[?["']?)(?:([A-Za-z0-9-]+) )?([^"'\r\n\]]+)/gi;
 /** An STS token on its own (they start `CAIS` and run to hundreds of base64 characters). */

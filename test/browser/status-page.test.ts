@@ -4,6 +4,7 @@
  * person sees at 1280×800 with JavaScript turned off (the page must not need it), and saves a
  * screenshot to .tmp/browser/. Without chromium the suite is skipped with a notice, unless CI=true.
  */
+// biome-ignore-all lint/performance/useDomNodeTextContent: innerText is the text as a person sees it, which is what the test asserts.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,6 +12,26 @@ import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanupCli, makeTempDir, REPO, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { findExecutable } from "../helpers/prometheus-binaries.js";
+
+// The callbacks below run in the page (so they call nothing of this module); the project's
+// tsconfig has no DOM library, so they are typed with only what they use.
+interface Shown {
+  readonly innerText: string;
+  readonly textContent: string | null;
+  readonly classList: { contains(name: string): boolean };
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { left: number; right: number; width: number; height: number; toJSON(): Box };
+  getBBox(): { height: number };
+  querySelectorAll(selector: string): Iterable<Shown>;
+}
+interface Box {
+  readonly left: number;
+  readonly right: number;
+  readonly width: number;
+  readonly height: number;
+}
+declare const document: { documentElement: { scrollWidth: number } };
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
 
 const CHROMIUM =
   findExecutable("chromium") ?? (findExecutable("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
@@ -125,30 +146,38 @@ describe.skipIf(skip)("the status page in headless chromium", () => {
     expect(banner.background).toBe("rgb(176, 0, 32)");
 
     const rates = await page.$$eval("#rates tbody tr", (rows) =>
-      rows.map((r) => (r as HTMLElement).innerText),
+      rows.map((r) => (r as unknown as Shown).innerText),
     );
     expect(rates).toHaveLength(3);
     // Everything was read within the last minute: 64 responses, 63 errors, 60 throttled.
     expect(rates[0]).toMatch(/^1 min.*\t64\t.*\t63\t98\.4 %\t60\t93\.8 %$/);
 
     const bars = await page.$$eval("#chart rect", (rects) =>
-      rects.map((r) => ({ cls: r.getAttribute("class"), h: (r as SVGRectElement).getBBox().height })),
+      rects.map((r) => ({
+        cls: (r as unknown as Shown).getAttribute("class"),
+        h: (r as unknown as Shown).getBBox().height,
+      })),
     );
     expect(bars.filter((b) => b.cls === "r" && b.h > 0).length).toBeGreaterThan(0);
     expect(bars.filter((b) => b.cls === "t" && b.h > 0).length).toBeGreaterThan(0);
-    const chart = await page.$eval("#chart", (svg) => svg.getBoundingClientRect().toJSON());
+    const chart = await page.$eval("#chart", (svg) =>
+      (svg as unknown as Shown).getBoundingClientRect().toJSON(),
+    );
     expect(chart.width).toBeGreaterThan(300);
     expect(chart.right).toBeLessThanOrEqual(1280);
 
     const codes = await page.$$eval("#top-codes tbody tr", (rows) =>
-      rows.map((r) => (r as HTMLElement).innerText),
+      rows.map((r) => (r as unknown as Shown).innerText),
     );
     expect(codes).toEqual(["Throttling.User\t60", "SignatureDoesNotMatch\t3"]);
-    const actions = await page.$eval("#top-actions tbody tr", (r) => (r as HTMLElement).innerText);
+    const actions = await page.$eval("#top-actions tbody tr", (r) => (r as unknown as Shown).innerText);
     expect(actions).toBe("DescribeScalingGroups\t63\t63\t100.0 %");
 
     const sources = await page.$$eval("#sources tbody tr", (rows) =>
-      rows.map((r) => ({ text: (r as HTMLElement).innerText, red: r.classList.contains("bad") })),
+      rows.map((r) => ({
+        text: (r as unknown as Shown).innerText,
+        red: (r as unknown as Shown).classList.contains("bad"),
+      })),
     );
     expect(sources[0]?.text).toMatch(/^app\t.*\t1\t\d+ s ago\t/);
     expect(sources[0]?.red).toBe(false);
@@ -159,12 +188,12 @@ describe.skipIf(skip)("the status page in headless chromium", () => {
   it("shows each error's own time, ids and a masked message that wraps inside the screen", async () => {
     await page.goto(`${url}/`, { waitUntil: "load" });
     const first = await page.$eval("table.recent tbody tr", (tr) => {
-      const cells = [...tr.querySelectorAll("td")];
-      const message = cells[4] as HTMLElement;
+      const cells = [...(tr as unknown as Shown).querySelectorAll("td")];
+      const message = cells[4] as unknown as Shown;
       const box = message.getBoundingClientRect();
       return {
-        time: (cells[0] as HTMLElement).innerText,
-        ids: (cells[3] as HTMLElement).innerText,
+        time: (cells[0] as unknown as Shown).innerText,
+        ids: (cells[3] as unknown as Shown).innerText,
         message: message.innerText,
         left: box.left,
         right: box.right,
