@@ -2,7 +2,8 @@
  * End to end with a real Prometheus (Debian's package): the built exporter tails a log that this test
  * writes, Prometheus scrapes it every second and evaluates the shipped recording rules and alerts
  * (with their `for:` shortened), and the test asks Prometheus's HTTP API whether the numbers, the
- * recording rules, the throttling alert, the exemplars and the dashboard's queries all work.
+ * recording rules, the throttling alert, the exemplars and the dashboard's queries all work, and
+ * that the first error of a brand-new series counts (the series is served at 0 first: issue 8).
  *
  * Needs `dist/cli.js` (npm test builds it) and `prometheus` on PATH: without prometheus the suite is
  * skipped with a notice, unless CI=true, where it fails.
@@ -38,6 +39,10 @@ const JOB = "aliyun-response-exporter";
 /** The `for:` of every alert in the test's copy of alerts.yml: long enough to see "pending", short enough to wait for. */
 const TEST_FOR = "2s";
 const HOST_ID = "ess.aliyuncs.com";
+/** The exporter's newSeriesHoldMs: at least one scrape interval (1 s here), so every scrape sees the 0. */
+const HOLD_MS = 2_000;
+/** A test-only alert on any error of any code, new ones included, without `for:`. */
+const NEW_ERROR_ALERT = "E2EAnyErrorIncrease";
 
 const prometheus = externalBinary("prometheus", "the end-to-end test with a real Prometheus");
 
@@ -111,13 +116,18 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
     await appendFile(logFile, written.lines.slice(before).join(""));
   }
 
-  async function expectValue(expr: string, expected: number, what: string): Promise<void> {
+  async function expectValue(
+    expr: string,
+    expected: number | undefined,
+    what: string,
+    ok: (v: number) => boolean = (v) => v === expected,
+  ): Promise<void> {
     await waitFor(
-      `${what}: ${expr} == ${expected}`,
+      `${what}: ${expr}${expected === undefined ? "" : ` == ${expected}`}`,
       async (seen) => {
         const v = await api.scalar(expr);
         seen(String(v));
-        return v === expected ? v : undefined;
+        return v !== undefined && ok(v) ? v : undefined;
       },
       { timeoutMs: 20_000 },
     );
@@ -152,6 +162,7 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
         sources: [
           { name: "app", paths: [path.join(logDir, "*.log")], startAt: "beginning", pollIntervalMs: 100 },
         ],
+        metrics: { newSeriesHoldMs: HOLD_MS },
       }),
     );
     exporter = ManagedProcess.spawn(
@@ -171,10 +182,21 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
     // The shipped alerts with every `for:` shortened, so the test sees them pending and firing.
     const alerts = parseYaml(await readFile(ALERTS_FILE, "utf8")) as { groups: RuleGroup[] };
     const fastAlerts = {
-      groups: alerts.groups.map((g) => ({
-        ...g,
-        rules: g.rules.map((r) => (r.for === undefined ? r : { ...r, for: TEST_FOR })),
-      })),
+      groups: [
+        ...alerts.groups.map((g) => ({
+          ...g,
+          rules: g.rules.map((r) => (r.for === undefined ? r : { ...r, for: TEST_FOR })),
+        })),
+        {
+          name: "e2e_first_error",
+          rules: [
+            {
+              alert: NEW_ERROR_ALERT,
+              expr: 'sum by (action, code) (increase(aliyun_api_responses_total{category!="success"}[1m])) > 0',
+            },
+          ],
+        },
+      ],
     };
     const alertsFile = path.join(dir, "alerts-fast.yml");
     await writeFile(alertsFile, stringifyYaml(fastAlerts));
@@ -331,6 +353,69 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
       expect(e.labels.host_id).toBe(HOST_ID);
     }
   }, 30_000);
+
+  it("counts the single first error of a brand-new series: increase() == 1 and an alert fires", async () => {
+    const code = "InvalidAccessKeyId.NotFound";
+    const series = `aliyun_api_responses_total{action="BrandNewAction", code="${code}"}`;
+    try {
+      await append((w) => {
+        requestSeq += 1;
+        const body = {
+          RequestId: `E2E-FIRST-${requestSeq}`,
+          HostId: HOST_ID,
+          Code: code,
+          Message: "Specified access key is not found.",
+          statusCode: 404,
+        };
+        const line = `${JSON.stringify({ level: "error", action: "BrandNewAction", response: body })}\n`;
+        w.lines.push(line);
+        w.bytes += Buffer.byteLength(line);
+        w.responses += 1;
+        w.errors += 1;
+        w.errorRequestIds.add(body.RequestId);
+      });
+      // Prometheus stored the 0 first, then the 1.
+      await expectValue(
+        `count_over_time(${series}[1m])`,
+        undefined,
+        "samples of the new series",
+        (v) => v >= 2,
+      );
+      await expectValue(`min_over_time(${series}[1m])`, 0, "the first sample at 0");
+      await expectValue(series, 1, "the count after the hold");
+      // At the newest sample's time, the window holds the 0: increase() is exactly the one error.
+      const at = await api.scalar(`timestamp(${series})`);
+      expect(await api.scalar(`increase(${series}[1m] @ ${at})`)).toBe(1);
+      expect(await api.scalar(`increase(aliyun_api_responses_total{code="${code}"}[1m] @ ${at})`)).toBe(1);
+
+      const alert = await waitFor(
+        `${NEW_ERROR_ALERT} to fire for the new code`,
+        async (seen) => {
+          const alerts = await api.alerts();
+          seen(
+            JSON.stringify(
+              alerts
+                .filter((a) => a.labels.alertname === NEW_ERROR_ALERT)
+                .map((a) => [a.labels.code, a.state]),
+            ),
+          );
+          return alerts.find(
+            (a) => a.labels.alertname === NEW_ERROR_ALERT && a.labels.code === code && a.state === "firing",
+          );
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(alert.labels.action).toBe("BrandNewAction");
+      // OpenMetrics scrapes carry _created: Prometheus (2.42 keeps it as a series) read it.
+      const created = await api.scalar(
+        `aliyun_api_responses_created{action="BrandNewAction", code="${code}"}`,
+      );
+      expect(created).toBeGreaterThan(startedAt - 1);
+      expect(created).toBeLessThan(Date.now() / 1000);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${diagnostics()}`);
+    }
+  }, 60_000);
 
   it("answers every query of the Grafana dashboard, with data for the API panels", async () => {
     const empty: string[] = [];
