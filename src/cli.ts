@@ -8,7 +8,7 @@ import { VERSION } from "./core/version.js";
 const USAGE = `Usage:
   aliyun-response-exporter run [--config FILE] [--listen HOST:PORT] [--checkpoint-dir DIR]
                                [--start-at beginning|end] [--log-level LEVEL] [--no-redact]
-                               [PATH_OR_GLOB ...]
+                               [--new-series-hold-ms MS] [PATH_OR_GLOB ...]
   aliyun-response-exporter analyze [--json] [--events] [--metrics] [--no-redact] [--config FILE]
                                    [FILE ... | -]
   aliyun-response-exporter check-config FILE
@@ -83,7 +83,11 @@ async function main(argv: string[]): Promise<number> {
     "start-at": { type: "string" },
     "log-level": { type: "string" },
     "no-redact": { type: "boolean" },
+    "new-series-hold-ms": { type: "string" },
   });
+  const hold = values["new-series-hold-ms"] as string | undefined;
+  if (hold !== undefined && !/^\d{1,9}$/.test(hold))
+    throw new UsageError(`--new-series-hold-ms: expected a non-negative integer (ms), got "${hold}"`);
   const { loadConfig } = await import("./config/load.js");
   const loaded = loadConfig({
     ...(values.config === undefined ? {} : { file: values.config as string }),
@@ -97,7 +101,11 @@ async function main(argv: string[]): Promise<number> {
       paths: positionals,
     },
   });
-  const config = values["no-redact"] === true ? { ...loaded, redact: false } : loaded;
+  const config = {
+    ...loaded,
+    ...(values["no-redact"] === true ? { redact: false } : {}),
+    ...(hold === undefined ? {} : { metrics: { ...loaded.metrics, newSeriesHoldMs: Number(hold) } }),
+  };
   const { runDaemon } = await import("./app.js");
   const code = await runDaemon(config);
   // The daemon is done: whatever is still pending (a read past the stop deadline) must not keep

@@ -36,7 +36,17 @@ describe("the running CLI over HTTP", () => {
     );
     const cli = spawnCli(
       // A relative glob: resolved against the working directory, as a shell user expects.
-      ["run", "--listen", "127.0.0.1:0", "--start-at", "beginning", "logs/*.log"],
+      // No first sample at zero here: the counts are read at once (issue 8 has its own tests).
+      [
+        "run",
+        "--listen",
+        "127.0.0.1:0",
+        "--new-series-hold-ms",
+        "0",
+        "--start-at",
+        "beginning",
+        "logs/*.log",
+      ],
       { cwd: dir },
     );
     const url = await cli.url();

@@ -47,7 +47,10 @@ function binaryJunk(n: number, seed = 42): Buffer {
 describe("run - (stdin as the source)", () => {
   it("counts what is piped in, including a last line without a newline at the end of input", async () => {
     const dir = await makeTempDir();
-    const cli = spawnCli(["run", "--listen", "127.0.0.1:0", "-"], { cwd: dir, stdin: "pipe" });
+    const cli = spawnCli(["run", "--listen", "127.0.0.1:0", "--new-series-hold-ms", "0", "-"], {
+      cwd: dir,
+      stdin: "pipe",
+    });
     const url = await cli.url();
     const stdin = cli.child.stdin;
     if (stdin === null) throw new Error("no stdin pipe");
