@@ -6,7 +6,6 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { findExecutable } from "../helpers/prometheus-binaries.js";
 
@@ -137,16 +136,4 @@ export async function removeAll(): Promise<void> {
   for (const name of made.containers) await exec("podman", ["rm", "-f", "-t", "0", name]);
   for (const name of made.volumes) await exec("podman", ["volume", "rm", "-f", name]);
   for (const name of made.images) await exec("podman", ["rmi", "-f", name]);
-}
-
-/** A TCP port that was free a moment ago: with host networking the test picks the port (README "Docker"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
