@@ -2,23 +2,13 @@
  * `healthcheck` against a real `run` with TLS and basic auth on a port that is not 9787: it reads the
  * same config as `run` (listen address, TLS) and exits 0 only when that exporter answers /healthz.
  */
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliProcess, cleanupCli, makeTempDir, runCli, spawnCli } from "../helpers/cli-process.js";
+import { selfSignedCert, skipWithoutOpenssl } from "../helpers/openssl.js";
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const opensslMissing = !hasOpenssl() && process.env.CI !== "true";
-if (opensslMissing)
-  console.warn("NOTICE: healthcheck.test.ts: openssl not found, TLS healthcheck tests skipped");
+const opensslMissing = skipWithoutOpenssl("healthcheck.test.ts");
 
 const PASSWORD = "hc-s3cret-do-not-print";
 
@@ -43,15 +33,7 @@ describe.skipIf(opensslMissing)("healthcheck", () => {
 
   beforeAll(async () => {
     dir = await makeTempDir("are-healthcheck-");
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...["-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "2"],
-        ...["-subj", "/CN=exporter.example"],
-      ],
-      { stdio: "ignore" },
-    );
+    selfSignedCert(dir, "/CN=exporter.example");
     writeFileSync(path.join(dir, "password"), `${PASSWORD}\n`);
     writeFileSync(path.join(dir, "app.log"), "");
     secure = config(
