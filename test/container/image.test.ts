@@ -67,9 +67,13 @@ describe.skipIf(gate.skip)("the container image", () => {
   let configDir = "";
   let expected: Expected;
 
-  /** A detached container of the image on `port`, with the test's logs, config and volume. */
+  /**
+   * A detached container of the image on `port`, with the test's logs, config and volume, and the
+   * Kubernetes manifest's securityContext: read-only root, no capabilities, no privilege escalation.
+   */
   async function start(base: string, port: number): Promise<{ name: string; url: string }> {
     const name = await runDetached(track("containers", base), image, [
+      ...["--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges"],
       ...["-e", `ALIYUN_RESPONSE_EXPORTER_LISTEN=127.0.0.1:${port}`],
       ...["-v", `${logs}:/var/log/app:ro`],
       ...["-v", `${configDir}:/etc/aliyun-response-exporter:ro`],
