@@ -1,6 +1,13 @@
 import type { Frame, LineCounts, Parsed } from "../core/records.js";
 import { firstNonBlank } from "../parsers/blanks.js";
-import { type BodyParser, failurePos, isFailed, MORE, type Outcome } from "../parsers/body-parser.js";
+import {
+  type BodyParser,
+  failurePos,
+  isFailed,
+  MORE,
+  type Outcome,
+  type TextRecognizer,
+} from "../parsers/body-parser.js";
 import { JsonScanner } from "../parsers/json-scanner.js";
 import { XmlBody } from "../parsers/xml-body.js";
 import { findCandidate } from "./candidates.js";
@@ -56,6 +63,7 @@ export class BodyFramer implements LineHandler {
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
+    private readonly text: TextRecognizer | null = null,
   ) {
     this.counts = counts;
   }
@@ -124,17 +132,23 @@ export class BodyFramer implements LineHandler {
     from: number,
   ): void {
     let pos = from;
+    const text = this.text;
     for (;;) {
-      const p = findCandidate(buf, pos, end);
-      if (p < 0) break;
-      const parser: BodyParser = buf[p] === 0x7b ? this.json : this.xml;
+      let p = findCandidate(buf, pos, end);
+      let parser: BodyParser;
+      const t = text === null ? -1 : text.find(buf, pos, p < 0 ? end : p);
+      if (t >= 0) {
+        p = t;
+        parser = (text as TextRecognizer).parser;
+      } else if (p < 0) break;
+      else parser = buf[p] === 0x7b ? this.json : this.xml;
       const after = parser.begin(buf, p, end);
       if (after === MORE) {
         this.startOpen(parser, buf, start, end, p, lineNo, offset, flags);
         return;
       }
       if (isFailed(after)) {
-        flags |= FAILED;
+        if (parser.format !== "text") flags |= FAILED;
         pos = p + 1;
         continue;
       }
@@ -230,12 +244,13 @@ export class BodyFramer implements LineHandler {
     const open = this.open as OpenBody;
     const { lines: held, arena } = this.held;
     open.parser.finish();
+    const malformed = open.parser.format !== "text";
     this.resetOpen();
     this.releaseDeferred();
     const last = held.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = held[i] as HeldLine;
-      const failed = i < last || lastLineConsumed || i === 0;
+      const failed = malformed && (i < last || lastLineConsumed || i === 0);
       this.replay.push({
         buf: arena,
         start: l.start,

@@ -46,3 +46,19 @@ export interface BodyParser {
   /** The response of the body that is done (the shallowest object with a request id); null if none. */
   result(): Parsed | null;
 }
+
+/**
+ * The SDK error-string recognizer (DESIGN §3, format `text`) as the framer sees it: a cheap byte
+ * prefilter and the parser of what it finds. The framer looks for text candidates on the parts of a
+ * line that no body covers (before the next `{`/`<` candidate), and inside JSON string values of
+ * lines where `find` matches; a text candidate that fails is not counted as malformed.
+ */
+export interface TextRecognizer {
+  /**
+   * Where an SDK error string may start in `buf[pos, end)`, or -1. Runs on every line that is not
+   * all body: it must cost about an `indexOf` or two on a line without one.
+   */
+  find(buf: Buffer, pos: number, end: number): number;
+  /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
+  readonly parser: BodyParser;
+}
