@@ -1,4 +1,4 @@
-import type { Frame, LineCounts, Parsed } from "../core/records.js";
+import { emptyCounts, type Frame, type LineCounts, type Parsed } from "../core/records.js";
 import { firstNonBlank } from "../parsers/blanks.js";
 import {
   type BodyParser,
@@ -8,7 +8,7 @@ import {
   type Outcome,
   type TextRecognizer,
 } from "../parsers/body-parser.js";
-import { JsonScanner } from "../parsers/json-scanner.js";
+import { JsonScanner, jsonStringEnd } from "../parsers/json-scanner.js";
 import { XmlBody } from "../parsers/xml-body.js";
 import { findCandidate } from "./candidates.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
@@ -17,6 +17,7 @@ import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
 import { prefixText } from "./prefix-text.js";
 import { SettleProbe } from "./settle-probe.js";
+import { MAX_STRING_DEPTH, StringBodies } from "./string-bodies.js";
 
 /** A line to examine again, with its bytes. */
 interface ReplayLine {
@@ -28,12 +29,16 @@ interface ReplayLine {
   readonly flags: number;
   /** Where to start looking for candidates. */
   readonly from: number;
+  /** Candidate positions known to fail (nested in a failed body, still open when it failed). */
+  readonly skip: Set<number> | null;
 }
 
 interface OpenBody {
   readonly parser: BodyParser;
   /** Position of the body's first byte in the arena. */
   readonly start: number;
+  /** Arena position minus the position in the buffer the body began in (its first line). */
+  readonly shift: number;
 }
 
 /**
@@ -46,8 +51,9 @@ interface OpenBody {
 export class BodyFramer implements LineHandler {
   frames: Frame[] = [];
   counts: LineCounts;
-  private readonly json = new JsonScanner();
+  private readonly json: JsonScanner;
   private readonly xml = new XmlBody();
+  private readonly strings: StringBodies;
   private open: OpenBody | null = null;
   private readonly held = new HeldLines();
   /** Bytes of all lines received so far. */
@@ -62,12 +68,19 @@ export class BodyFramer implements LineHandler {
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
 
+  /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
     private readonly text: TextRecognizer | null = null,
+    depth = 0,
   ) {
     this.counts = counts;
+    this.strings = new StringBodies(
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
+      text,
+    );
+    this.json = new JsonScanner(depth < MAX_STRING_DEPTH ? this.strings : null);
   }
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
@@ -79,7 +92,7 @@ export class BodyFramer implements LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
     const offset = this.seen;
     this.seen += size;
-    this.process(buf, start, end, lineNo, offset, 0, start);
+    this.process(buf, start, end, lineNo, offset, 0, start, null);
     this.drain();
   }
 
@@ -101,7 +114,7 @@ export class BodyFramer implements LineHandler {
 
   private drain(): void {
     for (let l = this.replay.pop(); l !== undefined; l = this.replay.pop()) {
-      this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from);
+      this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from, l.skip);
     }
   }
 
@@ -113,6 +126,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
+    skip: Set<number> | null,
   ): void {
     const first = firstNonBlank(buf, start, end);
     const open = this.open;
@@ -121,14 +135,20 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
+    const strings = this.strings.lineMayHold(buf, start, end);
+    this.json.examineStrings = strings;
+    this.strings.lineNo = lineNo;
     if (open !== null) {
       this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
     }
-    this.examine(buf, start, end, lineNo, offset, flags, from);
+    this.examine(buf, start, end, lineNo, offset, flags, from, skip, strings);
   }
 
-  /** Looks for bodies on a line from `from`; the line is final unless a body stays open. */
+  /**
+   * Looks for bodies (and SDK strings, and quoted strings holding either when `strings`) on a line
+   * from `from`; the line is final unless a body stays open.
+   */
   private examine(
     buf: Buffer,
     start: number,
@@ -137,18 +157,39 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
+    skip: Set<number> | null,
+    strings = false,
   ): void {
     let pos = from;
+    let quotesFrom = strings ? from : end;
     const text = this.text;
     for (;;) {
       let p = findCandidate(buf, pos, end);
+      const limit = p < 0 ? end : p;
+      if (quotesFrom < limit) {
+        const q = buf.subarray(0, limit).indexOf(0x22, Math.max(pos, quotesFrom));
+        if (q >= 0) {
+          const after = this.quoted(buf, start, q, end);
+          if (after > 0) {
+            flags |= RESPONSE;
+            pos = after;
+          }
+          quotesFrom = Math.abs(after);
+          continue;
+        }
+        quotesFrom = end;
+      }
       let parser: BodyParser;
-      const t = text === null ? -1 : text.find(buf, pos, p < 0 ? end : p);
+      const t = text === null ? -1 : text.find(buf, pos, limit);
       if (t >= 0) {
         p = t;
         parser = (text as TextRecognizer).parser;
       } else if (p < 0) break;
-      else parser = buf[p] === 0x7b ? this.json : this.xml;
+      else if (skip?.has(p)) {
+        flags |= FAILED;
+        pos = p + 1;
+        continue;
+      } else parser = buf[p] === 0x7b ? this.json : this.xml;
       const after = parser.begin(buf, p, end);
       if (after === MORE) {
         this.startOpen(parser, buf, start, end, p, lineNo, offset, flags);
@@ -156,13 +197,29 @@ export class BodyFramer implements LineHandler {
       }
       if (isFailed(after)) {
         if (parser.format !== "text") flags |= FAILED;
+        skip = knownFailures(parser, skip, 0, null);
         pos = p + 1;
         continue;
       }
-      flags |= this.bodyDone(parser.result(), buf, start, p, lineNo, lineNo);
+      flags |= this.bodyDone(parser, buf, start, p, lineNo, lineNo);
       pos = after;
     }
     countLine(this.counts, flags);
+  }
+
+  /**
+   * A quoted string in free text at `q`: when it may hold a response, its decoded text is examined.
+   * Returns the position after it when it held one, else minus the position to look for quotes from.
+   */
+  private quoted(buf: Buffer, start: number, q: number, end: number): number {
+    const close = jsonStringEnd(buf, q + 1, end);
+    if (close < 0) return -end;
+    if (!this.strings.mayHold(buf, q + 1, close, true)) return -(close + 1);
+    const found = this.strings.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
+    if (found.length === 0) return -(close + 1);
+    const outer = prefixText(buf, start, q);
+    for (const f of found) this.frames.push({ ...f, prefix: outer + f.prefix });
+    return close + 1;
   }
 
   private startOpen(
@@ -181,7 +238,7 @@ export class BodyFramer implements LineHandler {
       this.deferred.unshift(frames.pop() as Frame);
     }
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    this.open = { parser, start: line.start + (p - start) };
+    this.open = { parser, start: line.start + (p - start), shift: line.start - start };
   }
 
   /** One more non-blank line for the open body; `first` is its first non-blank byte (relative). */
@@ -234,19 +291,21 @@ export class BodyFramer implements LineHandler {
     const endedBefore = last > 0 && endPos === lastLine.start;
     const endLine = endedBefore ? (held[last - 1] as HeldLine) : lastLine;
     this.releaseDeferred();
-    const flag = this.bodyDone(parsed, arena, firstLine.start, open.start, firstLine.lineNo, endLine.lineNo);
+    const flag = this.bodyDone(
+      open.parser,
+      arena,
+      firstLine.start,
+      open.start,
+      firstLine.lineNo,
+      endLine.lineNo,
+      parsed,
+    );
     this.resetOpen();
     for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
-    this.examine(
-      arena,
-      start,
-      end,
-      lineNo,
-      offset,
-      endedBefore ? lastLine.flags : lastLine.flags | flag,
-      endPos,
-    );
+    const lastFlags = endedBefore ? lastLine.flags : lastLine.flags | flag;
+    const strings = this.strings.lineMayHold(arena, start, end);
+    this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null, strings);
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
@@ -255,6 +314,7 @@ export class BodyFramer implements LineHandler {
     const { lines: held, arena } = this.held;
     open.parser.finish();
     const malformed = open.parser.format !== "text";
+    const skip = knownFailures(open.parser, null, open.shift, held);
     this.resetOpen();
     this.releaseDeferred();
     const last = held.length - 1;
@@ -269,6 +329,7 @@ export class BodyFramer implements LineHandler {
         offset: l.offset,
         flags: failed ? l.flags | FAILED : l.flags,
         from: i === 0 ? open.start + 1 : l.start,
+        skip,
       });
     }
   }
@@ -283,18 +344,21 @@ export class BodyFramer implements LineHandler {
     this.held.lines = [];
   }
 
-  /** A body parsed completely; returns the flag for its lines. */
+  /** A body parsed completely: its response and those in its strings; returns the flag for its lines. */
   private bodyDone(
-    parsed: Parsed | null,
+    parser: BodyParser,
     buf: Buffer,
     lineStartPos: number,
     bodyPos: number,
     lineStart: number,
     lineEnd: number,
+    parsed: Parsed | null = parser.result(),
   ): number {
-    if (parsed === null) return BODY;
+    const inner = parser.strings?.() ?? NO_FRAMES;
+    if (parsed === null && inner.length === 0) return BODY;
     const prefix = prefixText(buf, lineStartPos, bodyPos);
-    this.frames.push({ parsed, lineStart, lineEnd, prefix });
+    if (parsed !== null) this.frames.push({ parsed, lineStart, lineEnd, prefix });
+    for (const f of inner) this.frames.push(f);
     return RESPONSE;
   }
 
@@ -332,4 +396,29 @@ export class BodyFramer implements LineHandler {
   holdLimitBytes(): number {
     return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
+}
+
+const NO_FRAMES: readonly Frame[] = [];
+
+/**
+ * Adds the candidate positions that a failed body says fail the same way (BodyParser.openStarts) to
+ * `skip`. Positions of the body's first line are moved by `shift`; those of later lines are already
+ * in the arena (`held`: the body's lines; null for a body that failed on its own line).
+ */
+function knownFailures(
+  parser: BodyParser,
+  skip: Set<number> | null,
+  shift: number,
+  held: readonly HeldLine[] | null,
+): Set<number> | null {
+  const pairs = parser.openStarts?.();
+  if (pairs === undefined || pairs.length === 0) return skip;
+  const out = skip ?? new Set<number>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const line = pairs[i] as number;
+    const pos = pairs[i + 1] as number;
+    if (line === 0) out.add(pos + shift);
+    else if (held !== null && line < held.length) out.add(pos);
+  }
+  return out;
 }
