@@ -3,6 +3,7 @@ import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./co
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
+import type { TextRecognizer } from "./parsers/body-parser.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
 export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   readonly atFileStart?: boolean;
   /** The read time of a batch (epoch ms), for responses whose line has no time (default Date.now). */
   readonly now?: () => number;
+  /** The SDK error-string recognizer of this source (none: bodies only). */
+  readonly text?: TextRecognizer | null;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -36,7 +39,11 @@ export class RecordPipeline {
 
   constructor(private readonly options: PipelineOptions) {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES);
+    this.framer = new BodyFramer(
+      this.counts,
+      options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+      options.text ?? null,
+    );
     this.splitter = new LineSplitter(this.framer, {
       maxRecordBytes,
       // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
@@ -67,9 +74,13 @@ export class RecordPipeline {
     this.emit();
   }
 
-  /** The input paused: a partial last line is complete (a body still open stays open). */
+  /**
+   * The input paused (a source calls this after partialLineTimeoutMs of quiet): a partial last line
+   * is complete, and a body still open is settled — it does not hold back what follows (DESIGN §3).
+   */
   flush(): void {
     this.splitter.flush();
+    this.framer.settle();
     this.emit();
   }
 

@@ -147,16 +147,12 @@ export function timeFromField(value: string | number): number | null {
   else if (/^\s*\d{9,19}(\.\d+)?\s*$/.test(value)) n = Number(value);
   else return timeFromText(value);
   if (!Number.isFinite(n) || n <= 0) return null;
-  const ms = n < 1e11 ? n * 1000 : n < 1e14 ? n : n < 1e17 ? n / 1e3 : n / 1e6;
-  return ms >= MIN_MS && ms < MAX_MS ? Math.floor(ms) : null;
+  // Seconds with a fraction are rounded to the ms (1764576000.123 * 1000 is 1764576000122.9998).
+  const ms = n < 1e11 ? Math.round(n * 1000) : Math.floor(n < 1e14 ? n : n < 1e17 ? n / 1e3 : n / 1e6);
+  return ms >= MIN_MS && ms < MAX_MS ? ms : null;
 }
 
 const month = (name: string | undefined): number => MONTHS.indexOf(name as string) / 3 + 1;
-
-function millis(frac: string | undefined): number {
-  if (frac === undefined) return 0;
-  return Number(`${frac}00`.slice(0, 3));
-}
 
 function fromParts(
   y: number,

@@ -1,7 +1,7 @@
 import type { ApiResponse, Frame } from "../core/records.js";
 import type { Catalog } from "./catalog.js";
 import { categorize, isError, isRetryable } from "./classify.js";
-import { timeFromText } from "./event-time.js";
+import { timeFromField, timeFromText } from "./event-time.js";
 import { resolveStatus } from "./status.js";
 
 /** `Action=DescribeScalingGroups` in a URL query or a key=value log prefix. */
@@ -21,7 +21,10 @@ export class Extractor {
     const category = categorize(p.code, numeric, error, info);
     let parameter: string | null = null;
     if (info?.template && p.message !== null) parameter = info.template.exec(p.message)?.[1] ?? null;
-    const logTime = frame.prefix === "" ? null : timeFromText(frame.prefix);
+    // The log envelope's time member first (structured lines), else a timestamp before the body.
+    const logTime =
+      (p.logTime === null ? null : timeFromField(p.logTime)) ??
+      (frame.prefix === "" ? null : timeFromText(frame.prefix));
     return {
       requestId: p.requestId,
       hostId: p.hostId,

@@ -1,0 +1,79 @@
+import type { Frame } from "../core/records.js";
+import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
+
+/** A request-id name (DESIGN §3) in raw bytes, escaped or not; `request id` as SDK messages write it. */
+const REQUEST_ID_NAME = /request[ _-]?id/i;
+
+/** How deep strings inside strings are examined: DESIGN §3 asks for at least two levels of escaping. */
+export const MAX_STRING_DEPTH = 3;
+
+/** The part of the framer that examines decoded text: a framer of its own, one level deeper. */
+export interface TextFramer {
+  frames: Frame[];
+  line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void;
+  finish(): void;
+}
+
+/**
+ * Bodies inside string values (DESIGN §3): a JSON string — a member of a structured line, or quoted
+ * in free text — whose raw bytes may hold a body (a request-id name, escaped or in XML) or an SDK
+ * error string (the recognizer's prefilter) is decoded, and its text is examined like a line of its
+ * own by a framer one level deeper. Its responses keep the physical line of the string.
+ *
+ * Cost: `lineMayHold` is two `indexOf` calls on a plain NDJSON line (no `\"`, no `<`), plus the
+ * recognizer's prefilter; only on lines that pass it does the JSON scanner look at its strings.
+ */
+export class StringBodies implements StringExaminer {
+  /** The physical line the strings being examined are on. */
+  lineNo = 0;
+  private framer: TextFramer | null = null;
+
+  constructor(
+    private readonly makeFramer: () => TextFramer,
+    private readonly text: TextRecognizer | null,
+  ) {}
+
+  /** Whether a line's bytes may hold a string with a body or an SDK string in it. */
+  lineMayHold(buf: Buffer, start: number, end: number): boolean {
+    const line = buf.subarray(start, end);
+    if (
+      (line.indexOf(ESCAPED_QUOTE) >= 0 || line.indexOf(0x3c) >= 0) &&
+      REQUEST_ID_NAME.test(line.latin1Slice(0, line.length))
+    )
+      return true;
+    return this.text !== null && this.text.find(buf, start, end) >= 0;
+  }
+
+  mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean {
+    if (end - start < 12) return false;
+    if (
+      (escaped || buf.subarray(start, end).indexOf(0x3c) >= 0) &&
+      REQUEST_ID_NAME.test(buf.latin1Slice(start, end))
+    )
+      return true;
+    return this.text !== null && this.text.find(buf, start, end) >= 0;
+  }
+
+  examine(text: string): readonly Frame[] {
+    this.framer ??= this.makeFramer();
+    const framer = this.framer;
+    const buf = Buffer.from(text, "utf8");
+    let lineNo = 1;
+    for (let s = 0; s <= buf.length; ) {
+      let nl = buf.indexOf(0x0a, s);
+      if (nl < 0) nl = buf.length;
+      const e = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+      framer.line(buf, s, e, lineNo++, nl - s + 1);
+      s = nl + 1;
+    }
+    framer.finish();
+    const found = framer.frames;
+    if (found.length === 0) return NONE;
+    framer.frames = [];
+    const at = this.lineNo;
+    return found.map((f) => ({ ...f, lineStart: at, lineEnd: at }));
+  }
+}
+
+const ESCAPED_QUOTE = Buffer.from('\\"');
+const NONE: readonly Frame[] = [];
