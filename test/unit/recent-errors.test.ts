@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApiResponse } from "../../src/core/records.js";
+import { redactor } from "../../src/core/redact.js";
 import { RecentErrors } from "../../src/server/recent-errors.js";
 
 function response(requestId: string, error = true, time = Date.UTC(2026, 0, 2, 3, 4, 5)): ApiResponse {
@@ -79,5 +80,36 @@ describe("RecentErrors ring buffer", () => {
   it("rejects a negative or fractional size", () => {
     expect(() => new RecentErrors(-1)).toThrow(RangeError);
     expect(() => new RecentErrors(1.5)).toThrow(RangeError);
+  });
+});
+
+describe("RecentErrors keeps bounded, masked copies", () => {
+  const KEY = "LTAI5tAbCdEfGhIjKlMn0001";
+
+  it("masks credentials in what it keeps when given the redactor", () => {
+    const r = new RecentErrors(5, { redact: redactor(true) });
+    const e = response("S");
+    r.add([{ ...e, message: `server string to sign is:GET&%2F&AccessKeyId%3D${KEY}%26Action%3DX` }], "app");
+    expect(r.list()[0]?.message).toBe("server string to sign is:[redacted]");
+    const open = new RecentErrors(5, { redact: redactor(false) });
+    open.add([{ ...e, message: `key ${KEY}` }], "app");
+    expect(open.list()[0]?.message).toBe(`key ${KEY}`);
+  });
+
+  it("cuts long messages to maxMessageLength (marked …) and long ids to 256, masking a key across the cut", () => {
+    const r = new RecentErrors(5, { maxMessageLength: 100, redact: redactor(true) });
+    const e = response("L");
+    const message = `${"m".repeat(90)} ${KEY} ${"z".repeat(1_000_000)}`;
+    r.add([{ ...e, message, code: "C".repeat(65_536), requestId: "R".repeat(1000) }], "app");
+    const kept = r.list()[0];
+    expect(kept?.message).toHaveLength(100);
+    expect(kept?.message?.endsWith("…")).toBe(true);
+    expect(kept?.message).not.toContain("LTAI5tAbCd");
+    expect(kept?.message).toContain(`${"m".repeat(90)} LTAI5t`);
+    expect(kept?.code).toHaveLength(256);
+    expect(kept?.requestId).toHaveLength(256);
+    // Short values are kept as they are.
+    r.add([response("short")], "app");
+    expect(r.list()[0]?.message).toBe("The specified parameter ScalingGroupId is not valid.");
   });
 });
