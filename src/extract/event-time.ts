@@ -12,10 +12,10 @@ export const HEAD_CHARS = 80;
 
 // date(1) and ctime: [Tue Mar 08 07:41:19 UTC 2022], Tue Mar  8 07:41:19 2022.
 const DATE_CMD =
-  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Z]{1,5}|[+-]\d{4}))? (\d{4})\b/;
+  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?<d>\d{1,2}) (?<h>\d{2}):(?<mi>\d{2}):(?<s>\d{2})(?: (?<zone>[A-Z]{1,5}|[+-]\d{4}))? (?<y>\d{4})\b/;
 // Common Log Format (access logs, the Java SDK's {date_common_log}): [01/May/2024:10:00:00 +0800].
 const COMMON_LOG =
-  /(?<!\d)(\d{2})\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})/;
+  /(?<!\d)(?<d>\d{2})\/(?<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(?<y>\d{4}):(?<h>\d{2}):(?<mi>\d{2}):(?<s>\d{2}) (?<zone>[+-]\d{4})/;
 const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
 /** Epoch values outside 2000-01-01 … 2100-01-01 are not times (a counter, a duration, an id). */
@@ -31,33 +31,9 @@ export function timeFromText(text: string): number | null {
   const colon = text.indexOf(":");
   if (colon < 0 || colon >= end) return null;
   const head = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
-  const clf = COMMON_LOG.exec(head);
-  if (clf !== null) {
-    const [, d, mon, y, h, mi, s, zone] = clf;
-    return fromParts(
-      +(y as string),
-      month(mon),
-      +(d as string),
-      +(h as string),
-      +(mi as string),
-      +(s as string),
-      0,
-      zone,
-    );
-  }
-  const cmd = DATE_CMD.exec(head);
-  if (cmd === null) return null;
-  const [, mon, d, h, mi, s, zone, y] = cmd;
-  return fromParts(
-    +(y as string),
-    month(mon),
-    +(d as string),
-    +(h as string),
-    +(mi as string),
-    +(s as string),
-    0,
-    zone,
-  );
+  const g = (COMMON_LOG.exec(head) ?? DATE_CMD.exec(head))?.groups;
+  if (g === undefined) return null;
+  return fromParts(Number(g.y), month(g.mon), Number(g.d), Number(g.h), Number(g.mi), Number(g.s), 0, g.zone);
 }
 
 /**
