@@ -49,6 +49,9 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const metrics = args.metrics
     ? new (await import("../metrics/exporter-metrics.js")).ExporterMetrics({
         labelCaps: config?.labelCaps,
+        ...(config
+          ? { maxSeries: config.limits.maxSeries, maxLabelValueLength: config.limits.maxLabelValueLength }
+          : {}),
         version: VERSION,
         processMetrics: false,
       })
