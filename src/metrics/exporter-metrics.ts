@@ -1,10 +1,11 @@
 import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
-import { type ApiResponse, addCounts, type Category, emptyCounts, type LineCounts } from "../core/records.js";
+import { type ApiResponse, addCounts, emptyCounts, type LineCounts } from "../core/records.js";
+import { ApiSeries, type ResponseSeries } from "./api-series.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
-import { type Cell, CellCounter, type CounterSpec, clip } from "./cell-counter.js";
+import { type Cell, CellCounter, type CounterSpec } from "./cell-counter.js";
 import { DEFAULT_MAX_LABEL_VALUE_LENGTH, DEFAULT_MAX_SERIES } from "./defaults.js";
-import { LabelCap, OTHER } from "./label-cap.js";
+import { LabelCap } from "./label-cap.js";
 import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
 import { type StaticLabels, staticLabels } from "./static-labels.js";
 
@@ -40,14 +41,9 @@ export interface MetricsText {
   readonly body: string;
 }
 
-// action → code → status → category → series; one Map lookup per label keeps the hot path at ~100 ns.
-type ByCategory = Map<Category, Cell>;
-type ByStatus = Map<number | "unknown", ByCategory>;
-type ByCode = Map<string, ByStatus>;
-
 interface SourceState {
   readonly labels: Readonly<Record<string, string>>;
-  readonly actions: Map<string, ByCode>;
+  readonly actions: ResponseSeries;
   readonly records: Readonly<Record<RecordResult, Cell>>;
   readonly bytes: Cell;
   readonly rotations: Cell;
@@ -67,13 +63,9 @@ export class ExporterMetrics {
   private readonly counters: CellCounter[] = [];
   private readonly statics: StaticLabels;
   private readonly sources = new Map<string, SourceState>();
-  private readonly endpoints = new Map<string, Map<string, ByCategory>>();
   private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
-  private readonly maxSeries: number;
-  private readonly maxValueLength: number;
   private readonly seriesOverflow: Cell;
-  private responsesOther: Cell | undefined;
-  private endpointOther: Cell | undefined;
+  private readonly api: ApiSeries;
 
   private readonly responses: CellCounter;
   private readonly endpointErrors: CellCounter;
@@ -89,11 +81,6 @@ export class ExporterMetrics {
   constructor(options: ExporterMetricsOptions = {}) {
     this.open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     this.statics = staticLabels(options.sourceLabels ?? {}, METRICS.responses.labels);
-    this.maxSeries = positive("maxSeries", options.maxSeries ?? DEFAULT_MAX_SERIES);
-    this.maxValueLength = positive(
-      "maxLabelValueLength",
-      options.maxLabelValueLength ?? DEFAULT_MAX_LABEL_VALUE_LENGTH,
-    );
     const now = options.now ?? Date.now;
     const counter = (spec: CounterSpec, holdMs = 0) => {
       const c = new CellCounter(spec, { holdMs, now });
@@ -117,6 +104,20 @@ export class ExporterMetrics {
       new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
     this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
     this.seriesOverflow = overflow.cell({ label: "series" });
+    this.api = new ApiSeries(
+      this.responses,
+      this.endpointErrors,
+      this.caps,
+      {
+        maxSeries: positive("maxSeries", options.maxSeries ?? DEFAULT_MAX_SERIES),
+        maxLabelValueLength: positive(
+          "maxLabelValueLength",
+          options.maxLabelValueLength ?? DEFAULT_MAX_LABEL_VALUE_LENGTH,
+        ),
+      },
+      this.seriesOverflow,
+      this.statics.names,
+    );
 
     const gauge = (spec: { name: string; help: string; labels: readonly string[] }) =>
       [this.plain, this.open].map(
@@ -147,17 +148,19 @@ export class ExporterMetrics {
   recordBatch(source: string, responses: readonly ApiResponse[], counts: LineCounts): void {
     const state = this.sources.get(source) ?? this.source(source);
     const actions = state.actions;
+    const endpoints = this.api.endpoints;
     for (const r of responses) {
       const cell =
-        actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ?? this.responseCell(state, r);
+        actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ??
+        this.api.responseCell(actions, state.labels, r);
       cell.n++;
       if (r.error) {
         const host = r.hostId ?? "";
         cell.requestId = r.requestId;
         cell.hostId = host;
         const errors =
-          this.endpoints.get(host)?.get(r.code)?.get(r.category) ??
-          this.endpointCell(host, r.code, r.category);
+          endpoints.get(host)?.get(r.code)?.get(r.category) ??
+          this.api.endpointCell(host, r.code, r.category);
         errors.n++;
         errors.requestId = r.requestId;
         errors.hostId = host;
@@ -255,73 +258,10 @@ export class ExporterMetrics {
     this.sources.set(name, state);
     return state;
   }
-
-  /**
-   * Slow path: a label set not seen before from this source, a value past its cap or too long, or a
-   * label set past maxSeries (which goes to the overflow series and is not remembered, so that
-   * memory stays bounded; it comes back here each time).
-   */
-  private responseCell(state: SourceState, r: ApiResponse): Cell {
-    const action = this.caps.action.admit(clip(r.action, this.maxValueLength));
-    const code = this.caps.code.admit(clip(r.code, this.maxValueLength));
-    const found = state.actions.get(action)?.get(code)?.get(r.status)?.get(r.category);
-    if (found !== undefined) return found;
-    if (this.responses.cells.length >= this.maxSeries) {
-      this.seriesOverflow.n++;
-      this.responsesOther ??= this.responses.cell(
-        allOther([...METRICS.responses.labels, ...this.statics.names]),
-      );
-      return this.responsesOther;
-    }
-    const byStatus = child(
-      child(state.actions, action, () => new Map()),
-      code,
-      () => new Map(),
-    );
-    const byCategory = child(byStatus, r.status, () => new Map());
-    const labels = { action, code, status: String(r.status), category: r.category, ...state.labels };
-    const cell = this.responses.cell(labels);
-    byCategory.set(r.category, cell);
-    return cell;
-  }
-
-  private endpointCell(host: string, rawCode: string, category: Category): Cell {
-    const endpoint = this.caps.endpoint.admit(clip(host, this.maxValueLength));
-    // The same record's code was already counted (if replaced) by responseCell.
-    const code = this.caps.code.resolve(clip(rawCode, this.maxValueLength));
-    const found = this.endpoints.get(endpoint)?.get(code)?.get(category);
-    if (found !== undefined) return found;
-    if (this.endpointErrors.cells.length >= this.maxSeries) {
-      this.seriesOverflow.n++;
-      this.endpointOther ??= this.endpointErrors.cell(allOther(METRICS.endpointErrors.labels));
-      return this.endpointOther;
-    }
-    const byCategory = child(
-      child(this.endpoints, endpoint, () => new Map()),
-      code,
-      () => new Map(),
-    );
-    const cell = this.endpointErrors.cell({ endpoint, code, category });
-    byCategory.set(category, cell);
-    return cell;
-  }
-}
-
-function allOther(names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, OTHER]));
 }
 
 function positive(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
     throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-function child<K, C>(map: Map<K, C>, key: K, make: () => C): C {
-  let next = map.get(key);
-  if (next === undefined) {
-    next = make();
-    map.set(key, next);
-  }
-  return next;
 }
