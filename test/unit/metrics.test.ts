@@ -434,6 +434,25 @@ describe("first sample at zero", () => {
     expect(value(await scrape(m), RECORDS, { source: "app", result: "response" })).toBe(2);
   });
 
+  it("lets both replicas of an HA pair see the 0 when the hold is one scrape interval", async () => {
+    let now = 0;
+    const interval = 15_000;
+    const m = new ExporterMetrics({ processMetrics: false, newSeriesHoldMs: interval, now: () => now });
+    // Replica A scrapes at 0, 15, 30 … s; replica B 14.9 s after A (the worst offset), in OpenMetrics.
+    const seen = { a: [] as (number | undefined)[], b: [] as (number | undefined)[] };
+    m.recordBatch("app", [response({ code: "New.Code" })], counts({ responses: 1 }));
+    for (let t = 0; t < 4 * interval; t += interval) {
+      now = t + 1;
+      seen.a.push(value(await scrape(m), RESPONSES, { code: "New.Code" }));
+      now = t + 1 + interval - 100;
+      seen.b.push(value(await scrape(m, true), RESPONSES, { code: "New.Code" }));
+    }
+    expect(seen.a[0]).toBe(0);
+    expect(seen.b[0]).toBe(0);
+    expect(seen.a.at(-1)).toBe(1);
+    expect(seen.b.at(-1)).toBe(1);
+  });
+
   it("holds each new series on its own: an old series counts at once, a new one starts at 0", async () => {
     let now = 1_000_000;
     const m = new ExporterMetrics({ processMetrics: false, newSeriesHoldMs: 5_000, now: () => now });
