@@ -8,7 +8,7 @@ import type { ResponseHistory } from "../metrics/history.js";
 import { type BasicAuthCredentials, basicAuthChecker } from "./basic-auth.js";
 import { wantsOpenMetrics } from "./content-negotiation.js";
 import type { RecentErrors } from "./recent-errors.js";
-import { renderStatusPage, type SourceStatus } from "./status-page.js";
+import { renderStatusPage, type SourceRow } from "./status-page.js";
 
 /** The part of a pino logger the server uses (a pino Logger fits). */
 export interface ServerLogger {
@@ -26,7 +26,7 @@ export interface ServerOptions {
   /** Facts about the running exporter for the status page (version, start time…), shown as a table. */
   status?(): Readonly<Record<string, unknown>>;
   /** The sources as the status page shows them (files, lag, read errors). */
-  sources?(): readonly SourceStatus[];
+  sources?(): readonly SourceRow[];
   /** Rates, the last hour and top codes/actions of the status page. */
   readonly history?: ResponseHistory;
   /** Whole request (headers and body) must arrive within this; default 10 s. */

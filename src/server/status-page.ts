@@ -8,7 +8,7 @@ import { recentErrorsSection } from "./status-page/recent-table.js";
 export { escapeHtml } from "./status-page/html.js";
 
 /** One configured source as the status page shows it. */
-export interface SourceStatus {
+export interface SourceRow {
   readonly name: string;
   readonly paths: readonly string[];
   /** Files followed now; null for stdin. */
@@ -28,7 +28,7 @@ export interface StatusPageData {
   readonly history?: ResponseHistory;
   /** Every kept error, newest first (the table filters and pages them). */
   readonly recent: readonly RecentError[];
-  readonly sources: readonly SourceStatus[];
+  readonly sources: readonly SourceRow[];
   /** Whatever else the app reports about itself (version, start time…), shown as a table. */
   readonly details: Readonly<Record<string, unknown>>;
   /** The page's query: `category`, `code`, `page`. */
