@@ -5,6 +5,7 @@
  * screenshot to .tmp/browser/. Without chromium the suite is skipped with a notice, unless CI=true.
  */
 // biome-ignore-all lint/performance/useDomNodeTextContent: innerText is the text as a person sees it, which is what the test asserts.
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,7 +35,7 @@ declare const document: { documentElement: { scrollWidth: number } };
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
 
 const CHROMIUM =
-  findExecutable("chromium") ?? (findExecutable("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  findExecutable("chromium") ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const skip = CHROMIUM === undefined && process.env.CI !== "true";
 if (skip)
   console.warn("NOTICE: skipping the browser test: `chromium` is not on PATH (apt-get install chromium).");
