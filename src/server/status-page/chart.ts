@@ -22,7 +22,7 @@ export function minuteChart(minutes: readonly Totals[]): string {
   const bars: string[] = [];
   minutes.forEach((m, i) => {
     const x = (LEFT + i * slot).toFixed(1);
-    const title = `${new Date(m.t).toISOString().slice(11, 16)}Z: ${m.responses} responses, ${m.errors} errors, ${m.throttled} throttled`;
+    const title = `${hhmm(m.t)}: ${m.responses} responses, ${m.errors} errors, ${m.throttled} throttled`;
     const bar = (cls: string, v: number) =>
       v <= 0
         ? ""
@@ -38,9 +38,15 @@ export function minuteChart(minutes: readonly Totals[]): string {
     `<text x="${LEFT - 4}" y="${TOP + plotH}" text-anchor="end">0</text>` +
     (first === undefined
       ? ""
-      : `<text x="${LEFT}" y="${HEIGHT - 4}">${n} min ago</text><text x="${WIDTH - 4}" y="${HEIGHT - 4}" text-anchor="end">now</text>`);
+      : `<text x="${LEFT}" y="${HEIGHT - 4}">${hhmm(first.t)} (${n} min ago)</text>` +
+        `<text x="${WIDTH - 4}" y="${HEIGHT - 4}" text-anchor="end">now</text>`);
   return (
     `<svg id="chart" role="img" aria-label="Responses, errors and throttling per minute, last hour" ` +
     `viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}">${axis}${bars.join("")}</svg>`
   );
+}
+
+/** `11:22Z`: the chart's times are UTC, as the recent errors' are. */
+function hhmm(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)}Z`;
 }
