@@ -10,10 +10,12 @@
  */
 
 export type BodyFormat = "json" | "xml";
+/** A body, or an SDK error string without one (`text`). */
+export type ResponseFormat = BodyFormat | "text";
 
 /** The facts a body parser found in one body: the shallowest object (or element) with a request id. */
 export interface Parsed {
-  readonly format: BodyFormat;
+  readonly format: ResponseFormat;
   readonly requestId: string;
   /** `HostId` trimmed; `""` when present but empty; null when absent. */
   readonly hostId: string | null;
@@ -26,6 +28,8 @@ export interface Parsed {
   readonly wrapperStatus: number | null;
   /** `action`/`Action`/`api` on the response object or its nearest ancestor; for XML the `{Action}Response` root. */
   readonly action: string | null;
+  /** The status an SDK error string states (`HTTP Status: 400`, `StatusCode=403`): the `line` status. */
+  readonly lineStatus?: number | null;
 }
 
 /** One recognised response body and where it stands in the input. */
@@ -63,7 +67,7 @@ export interface ApiResponse {
   readonly error: boolean;
   readonly retryable: boolean;
   readonly action: string;
-  readonly format: BodyFormat | "text";
+  readonly format: ResponseFormat;
   readonly source: string;
   readonly lineStart: number;
   readonly lineEnd: number;

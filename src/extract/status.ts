@@ -26,7 +26,7 @@ export function resolveStatus(parsed: Parsed, prefix: string, info: CodeInfo | u
   if (parsed.bodyStatus !== null) return { status: parsed.bodyStatus, source: "body", explicit: true };
   if (parsed.wrapperStatus !== null)
     return { status: parsed.wrapperStatus, source: "wrapper", explicit: true };
-  const fromLine = statusFromLine(prefix);
+  const fromLine = parsed.lineStatus ?? statusFromLine(prefix);
   if (fromLine !== null) return { status: fromLine, source: "line", explicit: true };
   if (info !== undefined && info.status !== null)
     return { status: info.status, source: "catalog", explicit: false };
