@@ -53,6 +53,8 @@ const SOURCE_DEFAULTS: Omit<SourceConfig, "name" | "paths"> = {
   pollIntervalMs: 250,
   globIntervalMs: 5000,
   rotateWaitMs: 5000,
+  sdkStrings: { presets: true, patterns: [] },
+  dedupWindowIds: 10_000,
 };
 
 describe("valid configs", () => {

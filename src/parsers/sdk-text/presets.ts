@@ -96,7 +96,8 @@ export const PRESETS: readonly Preset[] = [
     kind: "block",
     name: "java-core",
     needle: "com.aliyuncs.exceptions.",
-    start: /com\.aliyuncs\.exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
+    start:
+      /com\.aliyuncs\.exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
     keys: { RequestId: "requestId", Description: null, Recommend: null },
   },
   {
@@ -110,7 +111,8 @@ export const PRESETS: readonly Preset[] = [
     kind: "block",
     name: "dotnet-core",
     needle: "Aliyun.Acs.Core.Exceptions.",
-    start: /Aliyun\.Acs\.Core\.Exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
+    start:
+      /Aliyun\.Acs\.Core\.Exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
     keys: { RequestId: "requestId" },
   },
   {
@@ -177,7 +179,8 @@ export const PRESETS: readonly Preset[] = [
     ),
     complete: (f) => {
       const m = f.message;
-      if (m !== undefined && m.length >= 2 && m.startsWith('"') && m.endsWith('"')) f.message = m.slice(1, -1);
+      if (m !== undefined && m.length >= 2 && m.startsWith('"') && m.endsWith('"'))
+        f.message = m.slice(1, -1);
     },
   },
   {
@@ -205,7 +208,12 @@ export const PRESETS: readonly Preset[] = [
     name: "oss-java",
     needle: "OSSException: ",
     start: /(?:[\w$.]+\.)?OSSException: (?<message>.*?)(?=\s*(?:\[ErrorCode\]|$))/,
-    keys: { "[ErrorCode]": "code", "[RequestId]": "requestId", "[HostId]": "hostId", "[ResponseError]": null },
+    keys: {
+      "[ErrorCode]": "code",
+      "[RequestId]": "requestId",
+      "[HostId]": "hostId",
+      "[ResponseError]": null,
+    },
     last: "[ResponseError]",
   },
   {
@@ -213,7 +221,12 @@ export const PRESETS: readonly Preset[] = [
     name: "oss-java-fields",
     needle: "[ErrorCode]",
     start: /(?=\[ErrorCode\])/,
-    keys: { "[ErrorCode]": "code", "[RequestId]": "requestId", "[HostId]": "hostId", "[ResponseError]": null },
+    keys: {
+      "[ErrorCode]": "code",
+      "[RequestId]": "requestId",
+      "[HostId]": "hostId",
+      "[ResponseError]": null,
+    },
     last: "[ResponseError]",
   },
   {
@@ -221,7 +234,8 @@ export const PRESETS: readonly Preset[] = [
     kind: "line",
     name: "oss-python",
     needle: "'x-oss-request-id': '",
-    regex: /(?:oss2\.exceptions\.(?<code>\w+): )?\{'status': (?<status>-?\d+), 'x-oss-request-id': '(?<requestId>[^']*)', 'details': (?<data>\{.*\})\}/,
+    regex:
+      /(?:oss2\.exceptions\.(?<code>\w+): )?\{'status': (?<status>-?\d+), 'x-oss-request-id': '(?<requestId>[^']*)', 'details': (?<data>\{.*\})\}/,
     complete: (f) => {
       const generic = f.code === undefined || f.code === "ServerError" || f.code === "OssError";
       if (f.data !== undefined && member(f.data, "Code") !== undefined) f.code = member(f.data, "Code");

@@ -132,13 +132,16 @@ export class SdkTextRecognizer {
     // A string logged with its newlines escaped (`\n` in a JSON or logfmt value): its parts are lines.
     if (!this.escaped && text.includes("\\n")) {
       const frames = this.scanLines(text.split(/\\r\\n|\\n/), lineNo, true);
-      return frames.length === 0 ? NOTHING : { closed: null, span: { from: lineNo, to: lineNo, frames }, held: false };
+      return frames.length === 0
+        ? NOTHING
+        : { closed: null, span: { from: lineNo, to: lineNo, frames }, held: false };
     }
     for (const re of this.rules.patterns) {
       const m = re.exec(text);
       if (m?.groups === undefined) continue;
       const frame = this.frame({ ...definedGroups(m.groups) }, text.slice(0, m.index), lineNo, lineNo);
-      if (frame !== null) return { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
+      if (frame !== null)
+        return { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
     }
     for (const p of this.rules.presets) {
       if (!text.includes(p.needle)) continue;
@@ -154,7 +157,9 @@ export class SdkTextRecognizer {
     const fields: TextFields = definedGroups(m.groups ?? {});
     p.complete?.(fields);
     const frame = this.frame(fields, text.slice(0, m.index), lineNo, lineNo);
-    return frame === null ? null : { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
+    return frame === null
+      ? null
+      : { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
   }
 
   private startBlock(p: BlockPreset, text: string, lineNo: number): TextStep | null {
@@ -170,7 +175,8 @@ export class SdkTextRecognizer {
       fields: definedGroups(m.groups ?? {}),
     };
     this.open = block;
-    if (this.readFields(block, text, m.index + m[0].length, false) === LAST_KEY) return { closed: null, span: this.close(), held: false };
+    if (this.readFields(block, text, m.index + m[0].length, false) === LAST_KEY)
+      return { closed: null, span: this.close(), held: false };
     return HELD;
   }
 
