@@ -7,7 +7,7 @@ import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
-import { RecordPipeline, sourceStages } from "./pipeline.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "./pipeline.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
@@ -87,7 +87,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         onBatch,
         maxRecordBytes: s.maxRecordBytes,
         maxMultilineBytes: s.maxMultilineBytes,
-        ...stages.get(source),
+        ...pipelineStages(stages.get(source)),
       });
     },
     onRotation: (source, file) => {

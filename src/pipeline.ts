@@ -4,7 +4,8 @@ import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
-import { DEFAULT_TEXT_RULES, type TextRules } from "./parsers/sdk-text/recognizer.js";
+import type { TextRecognizer } from "./parsers/body-parser.js";
+import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./parsers/sdk-text/recognizer.js";
 import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
@@ -22,8 +23,11 @@ export interface PipelineOptions {
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
   readonly atFileStart?: boolean;
-  /** The SDK error strings recognised (default: every preset, no user pattern). */
-  readonly textRules?: TextRules;
+  /**
+   * The SDK error-string recognizer of this input (one per pipeline: it holds an open block). Default:
+   * every preset, no user pattern (createTextRecognizer); null: bodies only.
+   */
+  readonly text?: TextRecognizer | null;
   /**
    * The request ids already counted (README "One request, counted once"): shared by the pipelines
    * of one source. Default: a window of DEFAULT_DEDUP_WINDOW_IDS of its own; null: no dedup.
@@ -39,7 +43,10 @@ export interface TextAndDedupSettings {
   readonly dedupWindowIds: number;
 }
 
-/** Built once per source from its settings: its recognizer's rules and its request-id window. */
+/**
+ * Built once per source from its settings: its recognizer's rules (each pipeline makes its own
+ * recognizer from them: `createTextRecognizer`) and its request-id window (shared).
+ */
 export function sourceStages(s: TextAndDedupSettings): {
   textRules: TextRules;
   dedup: RequestIdWindow | null;
@@ -48,6 +55,14 @@ export function sourceStages(s: TextAndDedupSettings): {
     textRules: textRules(s.sdkStrings),
     dedup: s.dedupWindowIds === 0 ? null : new RequestIdWindow(s.dedupWindowIds),
   };
+}
+
+/** The options of one more pipeline of a source: a recognizer of its own, the source's window. */
+export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdWindow | null } | undefined): {
+  text?: TextRecognizer | null;
+  dedup?: RequestIdWindow | null;
+} {
+  return stages === undefined ? {} : { text: createTextRecognizer(stages.textRules), dedup: stages.dedup };
 }
 
 /**
@@ -59,13 +74,15 @@ export class RecordPipeline {
   private readonly framer: BodyFramer;
   private counts: LineCounts = emptyCounts();
   readonly dedup: RequestIdWindow | null;
-  readonly textRules: TextRules;
 
   constructor(private readonly options: PipelineOptions) {
     this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
-    this.textRules = options.textRules ?? DEFAULT_TEXT_RULES;
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES);
+    this.framer = new BodyFramer(
+      this.counts,
+      options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+      options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
+    );
     this.splitter = new LineSplitter(this.framer, {
       maxRecordBytes,
       // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.

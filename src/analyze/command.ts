@@ -9,7 +9,7 @@ import { loadCatalog } from "../extract/catalog.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
 import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";
-import { RecordPipeline, sourceStages } from "../pipeline.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
@@ -69,7 +69,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       extractor,
       onBatch,
       ...limits,
-      ...sourceStages(settings),
+      ...pipelineStages(sourceStages(settings)),
     });
     const size = sizes[i] ?? 0;
     if (input !== "-" && !args.events && !metrics && canSplit(size)) {

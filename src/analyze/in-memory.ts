@@ -3,7 +3,7 @@ import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
 import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
-import type { TextRules } from "../parsers/sdk-text/recognizer.js";
+import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
@@ -13,7 +13,7 @@ export interface AnalyzeOptions {
   maxRecordBytes?: number;
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
-  textRules?: TextRules;
+  text?: TextRecognizer | null;
   dedup?: RequestIdWindow | null;
 }
 

@@ -4,6 +4,7 @@ import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
 import { dedupBatch, isPlaceholderId, RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import { createTextRecognizer } from "../parsers/sdk-text/recognizer.js";
 import type { TextSettings } from "../parsers/sdk-text/rules.js";
 import { textRules } from "../parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../pipeline.js";
@@ -39,7 +40,7 @@ const pipeline = new RecordPipeline({
   maxRecordBytes: job.maxRecordBytes,
   maxMultilineBytes: job.maxMultilineBytes,
   atFileStart: false,
-  textRules: textRules(job.sdkStrings),
+  text: createTextRecognizer(textRules(job.sdkStrings)),
   dedup: null,
   onBatch: (_source, responses, counts) => {
     if (window === null) {

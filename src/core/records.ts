@@ -10,12 +10,10 @@
  */
 
 export type BodyFormat = "json" | "xml";
-/** A body, or an SDK error string without one (`text`). */
-export type ResponseFormat = BodyFormat | "text";
 
-/** The facts a body parser found in one body: the shallowest object (or element) with a request id. */
+/** The facts a body parser found in one body (the shallowest object or element with a request id) or in one SDK error string (`text`). */
 export interface Parsed {
-  readonly format: ResponseFormat;
+  readonly format: BodyFormat | "text";
   readonly requestId: string;
   /** `HostId` trimmed; `""` when present but empty; null when absent. */
   readonly hostId: string | null;
@@ -28,8 +26,14 @@ export interface Parsed {
   readonly wrapperStatus: number | null;
   /** `action`/`Action`/`api` on the response object or its nearest ancestor; for XML the `{Action}Response` root. */
   readonly action: string | null;
-  /** The status an SDK error string states (`HTTP Status: 400`, `StatusCode=403`): the `line` status. */
-  readonly lineStatus?: number | null;
+  /** A status the response's own text carries (SDK error strings: `HTTP Status: 400`); statusSource `line`. */
+  readonly lineStatus: number | null;
+  /**
+   * The raw `time`/`ts`/`timestamp`/`@timestamp` member of the log envelope around the response (the
+   * response object itself when it is a log envelope, else its nearest ancestor that has one, also
+   * across a string the response was found in); null when there is none.
+   */
+  readonly logTime: string | number | null;
 }
 
 /** One recognised response body and where it stands in the input. */
@@ -67,7 +71,7 @@ export interface ApiResponse {
   readonly error: boolean;
   readonly retryable: boolean;
   readonly action: string;
-  readonly format: ResponseFormat;
+  readonly format: BodyFormat | "text";
   readonly source: string;
   readonly lineStart: number;
   readonly lineEnd: number;

@@ -29,6 +29,11 @@ class Container {
     }
   }
 
+  /** A log envelope (DESIGN §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
+  isEnvelope(): boolean {
+    return (this.names[FieldClass.Envelope]?.length ?? 0) + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
+  }
+
   /** The first value of a class that `valid` accepts. */
   pick<T>(cls: FieldClass, valid: (v: FieldValue) => T | null): T | null {
     const values = this.values[cls];
@@ -41,13 +46,15 @@ class Container {
   }
 }
 
+/** An empty (or blank) request id still makes a response: the member is present (DESIGN §3). */
 function asRequestId(v: FieldValue): string | null {
   if (typeof v === "number") return String(v);
-  if (typeof v === "string") {
-    const t = v.trim();
-    return t === "" ? null : t;
-  }
-  return null;
+  return typeof v === "string" ? v.trim() : null;
+}
+
+/** A logger's time member as it was written (i8's event time parses it). */
+function asTime(v: FieldValue): string | number | null {
+  return v;
 }
 
 function asCode(v: FieldValue): string | null {
@@ -87,6 +94,8 @@ export class FactsBuilder {
   private ancestorsOpen = 0;
   private wrapperStatus: number | null = null;
   private wrapperAction: string | null = null;
+  /** The best response's own time member when it is an envelope, else the nearest ancestor's. */
+  private logTime: string | number | null = null;
   /** The element name of an XML response's root, when it is `{Action}Response`. */
   private rootName: string | null = null;
 
@@ -99,6 +108,7 @@ export class FactsBuilder {
     this.ancestorsOpen = 0;
     this.wrapperStatus = null;
     this.wrapperAction = null;
+    this.logTime = null;
     this.rootName = null;
   }
 
@@ -141,10 +151,15 @@ export class FactsBuilder {
       this.ancestorsOpen = this.stack.length;
       if (this.wrapperStatus === null) this.wrapperStatus = c.pick(FieldClass.Status, asStatus);
       if (this.wrapperAction === null) this.wrapperAction = c.pick(FieldClass.Action, asAction);
+      if (this.logTime === null) this.logTime = c.pick(FieldClass.Time, asTime);
     }
     if (c.depth >= this.bestDepth) return;
     const requestId = c.pick(FieldClass.RequestId, asRequestId);
     if (requestId === null) return;
+    // A log record is not a response (DESIGN §3): an envelope never is when a nested object is one,
+    // and without one only with a response's own member, HostId.
+    const envelope = this.format === "json" && c.isEnvelope();
+    if (envelope && (this.best !== null || c.pick(FieldClass.HostId, asText) === null)) return;
     const code = c.pick(FieldClass.Code, asCode) ?? c.pick(FieldClass.ErrorCode, asCode) ?? "";
     this.best = {
       format: this.format,
@@ -155,11 +170,14 @@ export class FactsBuilder {
       bodyStatus: c.pick(FieldClass.Status, asStatus),
       wrapperStatus: null,
       action: c.pick(FieldClass.Action, asAction),
+      lineStatus: null,
+      logTime: null,
     };
     this.bestDepth = c.depth;
     this.ancestorsOpen = this.stack.length;
     this.wrapperStatus = null;
     this.wrapperAction = null;
+    this.logTime = envelope ? c.pick(FieldClass.Time, asTime) : null;
     this.rootName = elementName !== undefined && c.depth === 0 ? elementName : null;
   }
 
@@ -171,7 +189,7 @@ export class FactsBuilder {
     if (this.rootName !== null && this.rootName.length > 8 && this.rootName.endsWith("Response")) {
       action = this.rootName.slice(0, -8);
     }
-    if (action === best.action && this.wrapperStatus === null) return best;
-    return { ...best, wrapperStatus: this.wrapperStatus, action };
+    if (action === best.action && this.wrapperStatus === null && this.logTime === null) return best;
+    return { ...best, wrapperStatus: this.wrapperStatus, action, logTime: this.logTime };
   }
 }

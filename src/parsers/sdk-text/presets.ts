@@ -157,7 +157,7 @@ export const PRESETS: readonly Preset[] = [
     // alibabacloud_tea_openapi TeaException.__str__: `Error: <code> <message> Response: <dict repr>`.
     kind: "line",
     name: "python-tea",
-    needle: "Response: {",
+    needle: "Response: ",
     regex: /(?<![\w.])Error: (?<code>\S+) (?<message>.*?) Response: (?<data>\{.*\})/,
     complete: fromData,
   },

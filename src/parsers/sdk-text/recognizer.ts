@@ -1,35 +1,17 @@
 /**
  * Recognises the body-less error strings of the SDKs (README "SDK error strings"): named presets
- * plus user patterns, one line at a time (blocks span lines), or over one decoded string (`scan`).
- * Pure: no framing, no I/O. A line without any preset's trigger costs one regex test.
+ * plus user patterns, as a TextRecognizer for the framer (`find` + a BodyParser: one line, or a
+ * block over the lines that follow) and as `scanText` over one decoded string.
+ *
+ * Lines are matched as latin1 text, so that a string index is a byte position (UTF-8 bytes keep
+ * their values; field values are decoded as UTF-8 at the end).
  */
-import type { Frame } from "../../core/records.js";
-import { type BlockPreset, type LinePreset, PRESETS, type Preset, type TextFields } from "./presets.js";
-import { textFrame } from "./text-frame.js";
+import type { Frame, Parsed } from "../../core/records.js";
+import { type BodyParser, failedAt, MORE, type Outcome, type TextRecognizer } from "../body-parser.js";
+import { type BlockPreset, PRESETS, type Preset, type TextFields } from "./presets.js";
+import { textParsed } from "./text-frame.js";
 
-/** The lines of one SDK string (or of a block that turned out not to be one), settled together. */
-export interface TextSpan {
-  /** First and last physical line. */
-  readonly from: number;
-  readonly to: number;
-  /** The responses it holds: none when the string had no request id (its lines are not responses). */
-  readonly frames: readonly Frame[];
-}
-
-/** What one line did. */
-export interface TextStep {
-  /** A block that was open before this line and ended before it (this line is not part of it). */
-  readonly closed: TextSpan | null;
-  /** A string that ends with this line (and includes it): one line, or a block from `from`. */
-  readonly span: TextSpan | null;
-  /** The line opens or continues a block that is not complete yet: hold it. */
-  readonly held: boolean;
-}
-
-const NOTHING: TextStep = { closed: null, span: null, held: false };
-const HELD: TextStep = { closed: null, span: null, held: true };
-
-/** The presets and user patterns one source uses, compiled once at start. */
+/** The presets and user patterns one source uses (config `sources[].sdkStrings`, see rules.ts). */
 export interface TextRules {
   readonly presets: readonly Preset[];
   /** User patterns (validated by the config): named groups requestId, code, status, message, hostId. */
@@ -38,203 +20,276 @@ export interface TextRules {
 
 export const DEFAULT_TEXT_RULES: TextRules = { presets: PRESETS, patterns: [] };
 
-/** Longest block: a string that goes on longer is taken as it stands. */
+/** Longest block in lines: a string that goes on longer is taken as it stands. */
 export const MAX_BLOCK_LINES = 16;
+
+/** One recognizer per pipeline (it holds an open block); null when nothing is to be recognised. */
+export function createTextRecognizer(rules: TextRules): TextRecognizer | null {
+  if (rules.presets.length === 0 && rules.patterns.length === 0) return null;
+  return new SdkTextParser(compiled(rules));
+}
+
+/** Every SDK string in one decoded text (a JSON string value, `\n` inside), all at line `lineNo`. */
+export function scanText(text: string, lineNo: number, rules: TextRules = DEFAULT_TEXT_RULES): Frame[] {
+  const parser = new SdkTextParser(compiled(rules));
+  const buf = Buffer.from(text, "utf8");
+  const frames: Frame[] = [];
+  const push = (parsed: Parsed | null, prefixEnd: number, lineStart: number) => {
+    if (parsed !== null)
+      frames.push({
+        parsed,
+        lineStart: lineNo,
+        lineEnd: lineNo,
+        prefix: buf.toString("utf8", lineStart, prefixEnd),
+      });
+  };
+  let open: { at: number; lineStart: number } | null = null;
+  let start = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const lineEnd = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+    let pos = start;
+    if (open !== null) {
+      const o = parser.feed(buf, start, lineEnd);
+      if (o === MORE) pos = lineEnd;
+      else {
+        if (o >= 0) push(parser.result(), open.at, open.lineStart);
+        open = null;
+        pos = o >= 0 ? o : start;
+      }
+    }
+    while (pos < lineEnd && open === null) {
+      const t = parser.find(buf, pos, lineEnd, lineEnd);
+      if (t < 0) break;
+      const o = parser.begin(buf, t, lineEnd);
+      if (o === MORE) open = { at: t, lineStart: start };
+      else if (o >= 0) {
+        push(parser.result(), t, start);
+        pos = Math.max(o, t + 1);
+      } else pos = t + 1;
+    }
+    start = end + 1;
+  }
+  if (open !== null && parser.finish() >= 0) push(parser.result(), open.at, open.lineStart);
+  return frames;
+}
+
+interface Compiled {
+  readonly rules: TextRules;
+  /** The union of every preset's literal: one test decides that a text holds none. */
+  readonly trigger: RegExp | null;
+  readonly keys: ReadonlyMap<BlockPreset, RegExp>;
+}
+
+const cache = new WeakMap<TextRules, Compiled>();
+
+function compiled(rules: TextRules): Compiled {
+  let c = cache.get(rules);
+  if (c === undefined) {
+    const needles = rules.presets.map((p) => escapeRegex(p.needle));
+    const keys = new Map<BlockPreset, RegExp>();
+    for (const p of rules.presets) if (p.kind === "block") keys.set(p, keyRegex(p));
+    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|")), keys };
+    cache.set(rules, c);
+  }
+  return c;
+}
+
+/** A string found on a line: where it starts and ends (text positions), what it said. */
+interface Hit {
+  readonly start: number;
+  readonly end: number;
+  readonly fields: TextFields;
+  /** The block it starts, or null for a one-line string. */
+  readonly block: BlockPreset | null;
+}
 
 interface OpenBlock {
   readonly preset: BlockPreset;
   readonly keys: RegExp;
-  readonly from: number;
-  to: number;
-  readonly prefix: string;
   readonly fields: TextFields;
+  lines: number;
+  /** End of the last line fed (for `finish`). */
+  lastEnd: number;
 }
 
 const NO_KEY = -1;
 const KEYS = 0;
 const LAST_KEY = 1;
 
-/** Block margins: indentation, Terraform's box `│`, a `|`. */
-const MARGIN = /^[\s│|]*/;
+/** Block margins: indentation, Terraform's box `│` (as latin1: its three UTF-8 bytes), a `|`. */
+const MARGIN = /^(?:[\s|]|\xe2\x94\x82)*/;
+/** A newline escaped inside a quoted string (logfmt, Terraform `[ERROR]` lines). */
+const ESCAPED_NEWLINE = /\\r\\n|\\n/g;
 
-export class SdkTextRecognizer {
-  private open: OpenBlock | null = null;
-  private readonly trigger: RegExp | null;
-  private readonly keyRegexes = new Map<BlockPreset, RegExp>();
+class SdkTextParser implements TextRecognizer, BodyParser {
+  readonly format = "text" as const;
+  private block: OpenBlock | null = null;
+  private parsed: Parsed | null = null;
+  /** `find`'s match, kept for the `begin` that follows it. */
+  private found: { buf: Buffer; at: number; hit: Hit } | null = null;
 
-  constructor(private readonly rules: TextRules = DEFAULT_TEXT_RULES) {
-    const needles = rules.presets.map((p) => escapeRegex(p.needle));
-    // One test per line: the union of every preset's literal (V8 matches an alternation of literals fast).
-    this.trigger = needles.length === 0 ? null : new RegExp(needles.join("|"));
-    for (const p of rules.presets) if (p.kind === "block") this.keyRegexes.set(p, keyRegex(p));
+  constructor(private readonly c: Compiled) {}
+
+  get parser(): BodyParser {
+    return this;
   }
 
-  /** Nothing is held: no block is open. */
-  get idle(): boolean {
-    return this.open === null;
+  find(buf: Buffer, pos: number, limit: number, end: number = limit): number {
+    if (limit <= pos) return -1;
+    const c = this.c;
+    // The trigger runs on the part before the next body candidate: a line that is all body costs nothing.
+    const head = buf.latin1Slice(pos, limit);
+    if (c.rules.patterns.length === 0 && (c.trigger === null || !c.trigger.test(head))) return -1;
+    const text = end === limit ? head : buf.latin1Slice(pos, end);
+    const hit = this.firstHit(text, limit - pos);
+    if (hit === null) return -1;
+    this.found = { buf, at: pos + hit.start, hit };
+    return pos + hit.start;
   }
 
-  /** Offers one physical line (its text without the line terminator). */
-  line(text: string, lineNo: number): TextStep {
-    let closed: TextSpan | null = null;
-    const open = this.open;
-    if (open !== null) {
-      const cont = this.continueBlock(open, text, lineNo);
-      if (cont === "more") return HELD;
-      if (cont === "done") return { closed: null, span: this.close(), held: false };
-      closed = this.close();
+  begin(buf: Buffer, pos: number, end: number): Outcome {
+    this.parsed = null;
+    this.block = null;
+    const found = this.found;
+    this.found = null;
+    let hit: Hit | null;
+    if (found !== null && found.buf === buf && found.at === pos) hit = found.hit;
+    else {
+      hit = this.firstHit(buf.latin1Slice(pos, end), 1);
+      if (hit !== null && hit.start !== 0) hit = null;
     }
-    const step = this.fresh(text, lineNo);
-    if (closed === null) return step;
-    return { closed, span: step.span, held: step.held };
-  }
-
-  /** The input ended or went quiet: an open block is complete as it stands. */
-  settle(): TextSpan | null {
-    return this.open === null ? null : this.close();
-  }
-
-  /**
-   * Every SDK string in one decoded text (a JSON string value, with `\n` inside), all reported at
-   * `lineNo`, the physical line of the enclosing string. Independent of the line state.
-   */
-  scan(text: string, lineNo: number): Frame[] {
-    if (!this.mayHold(text)) return [];
-    return this.scanLines(text.split(/\r?\n/), lineNo, false);
-  }
-
-  private mayHold(text: string): boolean {
-    return this.rules.patterns.length > 0 || (this.trigger !== null && this.trigger.test(text));
-  }
-
-  private scanLines(lines: readonly string[], lineNo: number, escaped: boolean): Frame[] {
-    const inner = new SdkTextRecognizer(this.rules);
-    inner.escaped = escaped;
-    const frames: Frame[] = [];
-    const take = (span: TextSpan | null) => {
-      if (span !== null) for (const f of span.frames) frames.push(at(f, lineNo));
-    };
-    for (const l of lines) {
-      const step = inner.line(l, lineNo);
-      take(step.closed);
-      take(step.span);
+    if (hit === null) return failedAt(pos);
+    const start = pos - hit.start;
+    if (hit.block === null) {
+      this.parsed = textParsed(hit.fields);
+      return this.parsed === null ? failedAt(pos) : start + hit.end;
     }
-    take(inner.settle());
-    return frames;
-  }
-
-  /** Values end at an unescaped `"` (the text came from inside a quoted string). */
-  private escaped = false;
-
-  /** A line with no block open. */
-  private fresh(text: string, lineNo: number): TextStep {
-    if (!this.mayHold(text)) return NOTHING;
-    // A string logged with its newlines escaped (`\n` in a JSON or logfmt value): its parts are lines.
-    if (!this.escaped && text.includes("\\n")) {
-      const frames = this.scanLines(text.split(/\\r\\n|\\n/), lineNo, true);
-      return frames.length === 0
-        ? NOTHING
-        : { closed: null, span: { from: lineNo, to: lineNo, frames }, held: false };
-    }
-    for (const re of this.rules.patterns) {
-      const m = re.exec(text);
-      if (m?.groups === undefined) continue;
-      const frame = this.frame({ ...definedGroups(m.groups) }, text.slice(0, m.index), lineNo, lineNo);
-      if (frame !== null)
-        return { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
-    }
-    for (const p of this.rules.presets) {
-      if (!text.includes(p.needle)) continue;
-      const step = p.kind === "line" ? this.lineString(p, text, lineNo) : this.startBlock(p, text, lineNo);
-      if (step !== null) return step;
-    }
-    return NOTHING;
-  }
-
-  private lineString(p: LinePreset, text: string, lineNo: number): TextStep | null {
-    const m = p.regex.exec(text);
-    if (m === null) return null;
-    const fields: TextFields = definedGroups(m.groups ?? {});
-    p.complete?.(fields);
-    const frame = this.frame(fields, text.slice(0, m.index), lineNo, lineNo);
-    return frame === null
-      ? null
-      : { closed: null, span: { from: lineNo, to: lineNo, frames: [frame] }, held: false };
-  }
-
-  private startBlock(p: BlockPreset, text: string, lineNo: number): TextStep | null {
-    const m = p.start.exec(text);
-    if (m === null) return null;
-    const keys = this.keyRegexes.get(p) as RegExp;
     const block: OpenBlock = {
-      preset: p,
-      keys,
-      from: lineNo,
-      to: lineNo,
-      prefix: text.slice(0, m.index),
-      fields: definedGroups(m.groups ?? {}),
+      preset: hit.block,
+      keys: this.c.keys.get(hit.block) as RegExp,
+      fields: hit.fields,
+      lines: 1,
+      lastEnd: end,
     };
-    this.open = block;
-    if (this.readFields(block, text, m.index + m[0].length, false) === LAST_KEY)
-      return { closed: null, span: this.close(), held: false };
-    return HELD;
+    this.block = block;
+    const rest = buf.latin1Slice(start + hit.end, end);
+    const restAt = start + hit.end;
+    if (rest.includes("\\n")) return this.escapedBlock(block, rest, restAt, end);
+    const read = readFields(block, rest, 0, false, false);
+    if (read.state === LAST_KEY) return this.complete(restAt + read.endAt);
+    return MORE;
   }
 
-  /** "more": the line is one of the block's fields; "done": its last field; "other": not part of it. */
-  private continueBlock(block: OpenBlock, text: string, lineNo: number): "more" | "done" | "other" {
-    if (lineNo - block.from >= MAX_BLOCK_LINES) return "other";
+  feed(buf: Buffer, start: number, end: number): Outcome {
+    const block = this.block;
+    if (block === null) return failedAt(start);
+    if (start === end || block.lines >= MAX_BLOCK_LINES) return this.complete(start);
+    const text = buf.latin1Slice(start, end);
     const margin = MARGIN.exec(text)?.[0].length ?? 0;
-    if (margin === text.length) return "other";
-    const read = this.readFields(block, text, margin, true);
-    if (read === NO_KEY) return "other";
-    block.to = lineNo;
-    return read === LAST_KEY ? "done" : "more";
+    if (margin === text.length) return this.complete(start);
+    const read = readFields(block, text, margin, true, false);
+    if (read.state === NO_KEY) return this.complete(start);
+    block.lines++;
+    block.lastEnd = end;
+    return read.state === LAST_KEY ? this.complete(start + read.endAt) : MORE;
   }
 
-  /**
-   * Reads `Key: value` fields of the block's keys from `from`; with `mustStart` the text there must
-   * begin with a key (else nothing is read: NO_KEY). LAST_KEY when the block's last key was read.
-   */
-  private readFields(block: OpenBlock, text: string, from: number, mustStart: boolean): number {
-    const re = block.keys;
-    re.lastIndex = from;
-    let m = re.exec(text);
-    if (m === null) return mustStart ? NO_KEY : KEYS;
-    if (mustStart && m.index !== from) return NO_KEY;
-    const f = block.fields;
-    const keys = block.preset.keys;
-    let last = false;
-    while (m !== null) {
-      const key = m[1] as string;
-      const valueStart = m.index + m[0].length;
-      const next = re.exec(text);
-      let value = text.slice(valueStart, next === null ? text.length : next.index);
-      if (this.escaped) value = unescapeQuoted(value);
-      value = value.trim().replace(/[,;]$/, "").trim();
-      const field = keys[key];
-      if (field !== null && field !== undefined && f[field] === undefined) f[field] = value;
-      if (key === block.preset.last) last = true;
-      m = next;
+  finish(): Outcome {
+    const block = this.block;
+    return block === null ? failedAt(0) : this.complete(block.lastEnd);
+  }
+
+  result(): Parsed | null {
+    return this.parsed;
+  }
+
+  /** The open block ends at `at`: done there when it has a request id, else failed there. */
+  private complete(at: number): Outcome {
+    const block = this.block as OpenBlock;
+    this.block = null;
+    block.preset.complete?.(block.fields);
+    this.parsed = textParsed(block.fields);
+    return this.parsed === null ? failedAt(at) : at;
+  }
+
+  /** A block whose lines are `\n` escapes inside one quoted value: it ends on this line. */
+  private escapedBlock(block: OpenBlock, rest: string, restAt: number, end: number): Outcome {
+    let partStart = 0;
+    let first = true;
+    for (;;) {
+      ESCAPED_NEWLINE.lastIndex = partStart;
+      const nl = ESCAPED_NEWLINE.exec(rest);
+      const partEnd = nl === null ? rest.length : nl.index;
+      const part = rest.slice(partStart, partEnd);
+      const margin = first ? 0 : (MARGIN.exec(part)?.[0].length ?? 0);
+      const read = readFields(block, part, margin, !first, true);
+      if (read.state === NO_KEY) return this.complete(restAt + partStart);
+      if (read.state === LAST_KEY) return this.complete(restAt + partStart + read.endAt);
+      if (nl === null || ++block.lines > MAX_BLOCK_LINES) return this.complete(end);
+      partStart = nl.index + nl[0].length;
+      first = false;
     }
-    return last ? LAST_KEY : KEYS;
   }
 
-  private close(): TextSpan {
-    const block = this.open as OpenBlock;
-    this.open = null;
-    const f = block.fields;
-    block.preset.complete?.(f);
-    const frame = this.frame(f, block.prefix, block.from, block.to);
-    return { from: block.from, to: block.to, frames: frame === null ? [] : [frame] };
-  }
-
-  private frame(f: TextFields, prefix: string, from: number, to: number): Frame | null {
-    return textFrame(f, prefix, from, to);
+  /** The earliest string that starts before `limit` and is one (a one-line string needs its request id). */
+  private firstHit(text: string, limit: number): Hit | null {
+    let best: Hit | null = null;
+    for (const re of this.c.rules.patterns) {
+      const m = re.exec(text);
+      if (m !== null && m.index < limit && (best === null || m.index < best.start)) {
+        const fields = definedGroups(m.groups ?? {});
+        if (textParsed(fields) !== null)
+          best = { start: m.index, end: m.index + m[0].length, fields, block: null };
+      }
+    }
+    for (const p of this.c.rules.presets) {
+      if (!text.includes(p.needle)) continue;
+      const m = (p.kind === "line" ? p.regex : p.start).exec(text);
+      if (m === null || m.index >= limit || (best !== null && m.index >= best.start)) continue;
+      const fields = definedGroups(m.groups ?? {});
+      if (p.kind === "line") {
+        p.complete?.(fields);
+        if (textParsed(fields) === null) continue;
+      }
+      best = { start: m.index, end: m.index + m[0].length, fields, block: p.kind === "block" ? p : null };
+    }
+    return best;
   }
 }
 
-function at(f: Frame, lineNo: number): Frame {
-  return f.lineStart === lineNo && f.lineEnd === lineNo ? f : { ...f, lineStart: lineNo, lineEnd: lineNo };
+/**
+ * Reads the block's `Key: value` fields in `text` from `from`. With `mustStart` the text there must
+ * begin with a key (else NO_KEY). `endAt`: where the block ends on this text when its last key was
+ * read (the start of that key's value: a tea `Data: {…}` body is framed on its own).
+ */
+function readFields(
+  block: OpenBlock,
+  text: string,
+  from: number,
+  mustStart: boolean,
+  quoted: boolean,
+): { state: number; endAt: number } {
+  const re = block.keys;
+  re.lastIndex = from;
+  let m = re.exec(text);
+  if (m === null || (mustStart && m.index !== from)) return { state: mustStart ? NO_KEY : KEYS, endAt: 0 };
+  const f = block.fields;
+  const keys = block.preset.keys;
+  while (m !== null) {
+    const key = m[1] as string;
+    const valueStart = m.index + m[0].length;
+    const next = re.exec(text);
+    let value = text.slice(valueStart, next === null ? text.length : next.index);
+    if (quoted) value = unquoted(value);
+    value = value.trim().replace(/[,;]$/, "").trim();
+    const field = keys[key];
+    if (field !== null && field !== undefined && f[field] === undefined) f[field] = value;
+    if (key === block.preset.last) return { state: LAST_KEY, endAt: valueStart };
+    m = next;
+  }
+  return { state: KEYS, endAt: 0 };
 }
 
 /** The keys of a block preset, each after a non-word character or the start, then `:` or `=`. */
@@ -260,7 +315,7 @@ function definedGroups(groups: Record<string, string | undefined>): TextFields {
 }
 
 /** A value cut out of a quoted string: it ends at the first unescaped `"`, and `\"` is a quote. */
-function unescapeQuoted(value: string): string {
+function unquoted(value: string): string {
   const end = value.search(/(?<!\\)"/);
   return (end < 0 ? value : value.slice(0, end)).replace(/\\(["\\/])/g, "$1");
 }

@@ -1,38 +1,40 @@
-import type { Frame, Parsed } from "../../core/records.js";
+import type { Parsed } from "../../core/records.js";
 import type { TextFields } from "./presets.js";
 
 /** What an SDK string says instead of a request id when it has none (Python prints None). */
 const NO_ID = new Set(["", "None", "none", "null", "nil", "<nil>", "undefined"]);
 
-/** The longest prefix kept for `Action=` and `HTTP/1.1 400` look-ups, as for bodies (README). */
-const MAX_PREFIX_CHARS = 8192;
-
 /**
- * The frame of one SDK error string, or null when it has no request id (then it is not a
- * response). Fields are trimmed; a status counts when it is an integer 100–599.
+ * The facts of one SDK error string, or null when it has no request id (then it is not a
+ * response). Values were matched as latin1 text: they are decoded as UTF-8 and trimmed; a status
+ * counts when it is an integer 100–599 (README "SDK error strings").
  */
-export function textFrame(f: TextFields, prefix: string, lineStart: number, lineEnd: number): Frame | null {
-  const requestId = f.requestId?.trim().replace(/\.$/, "");
+export function textParsed(f: TextFields): Parsed | null {
+  const requestId = f.requestId === undefined ? undefined : utf8(f.requestId).replace(/\.$/, "");
   if (requestId === undefined || NO_ID.has(requestId)) return null;
-  const code = f.code?.trim() ?? "";
-  const parsed: Parsed = {
+  const code = f.code === undefined ? "" : utf8(f.code);
+  return {
     format: "text",
     requestId,
-    hostId: f.hostId === undefined ? null : f.hostId.trim(),
+    hostId: f.hostId === undefined ? null : utf8(f.hostId),
     code: code === "None" ? "" : code,
-    message: f.message === undefined ? null : f.message.trim(),
+    message: f.message === undefined ? null : utf8(f.message),
     bodyStatus: null,
     wrapperStatus: null,
     action: null,
     lineStatus: httpStatus(f.status),
+    logTime: null,
   };
-  const p = prefix.length > MAX_PREFIX_CHARS ? prefix.slice(-MAX_PREFIX_CHARS) : prefix;
-  return { parsed, lineStart, lineEnd, prefix: p };
+}
+
+/** A latin1-matched value as the UTF-8 text it was, trimmed. */
+function utf8(latin1: string): string {
+  const t = latin1.trim();
+  return /[\x80-\xff]/.test(t) ? Buffer.from(t, "latin1").toString("utf8") : t;
 }
 
 function httpStatus(s: string | undefined): number | null {
   if (s === undefined) return null;
   const t = s.trim();
-  if (!/^[1-5]\d\d$/.test(t)) return null;
-  return Number(t);
+  return /^[1-5]\d\d$/.test(t) ? Number(t) : null;
 }
