@@ -90,6 +90,11 @@ describe("valid configs", () => {
           pollIntervalMs: 100,
           globIntervalMs: 2000,
           rotateWaitMs: 1500,
+          sdkStrings: {
+            presets: ["python-core", "tea"],
+            patterns: ["MyClient failed: (?<code>\\S+) rid=(?<requestId>\\S+)"],
+          },
+          dedupWindowIds: 500,
         },
         { name: "stdin-feed", paths: ["-"], ...SOURCE_DEFAULTS },
       ],

@@ -159,7 +159,10 @@ export const PRESETS: readonly Preset[] = [
     name: "python-tea",
     needle: "Response: ",
     regex: /(?<![\w.])Error: (?<code>\S+) (?<message>.*?) Response: (?<data>\{.*\})/,
-    complete: fromData,
+    complete: (f) => {
+      fromTeaMessage(f);
+      fromData(f);
+    },
   },
   {
     kind: "line",
