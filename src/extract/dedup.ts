@@ -43,15 +43,18 @@ export class RequestIdWindow {
 
 /**
  * The responses of one batch that count (input order kept) and how many were duplicates: a response
- * whose request id is in the window is a duplicate. Within the batch, when an SDK string and a body
- * share an id, the body is the one counted, wherever it stands (its fields win).
+ * whose request id is in the window is a duplicate. Within the batch, an SDK string followed (within
+ * the window) by a body of the same request leaves the count to the body: its fields win.
  */
 export function dedupBatch(
   responses: readonly ApiResponse[],
   window: RequestIdWindow,
 ): { kept: ApiResponse[]; duplicates: number } {
   const kept: ApiResponse[] = [];
-  const bodyFirst = bodiesBeatingText(responses, window);
+  const later = laterBodies(responses);
+  /** Ids whose SDK string left the count to a later body of the batch. */
+  const deferred = later === null ? null : new Set<string>();
+  let k = 0;
   for (let i = 0; i < responses.length; i++) {
     const r = responses[i] as ApiResponse;
     const id = r.requestId;
@@ -59,34 +62,51 @@ export function dedupBatch(
       kept.push(r);
       continue;
     }
-    const winner = bodyFirst?.get(id);
-    const duplicate = winner === undefined ? window.has(id) : winner !== i;
+    let duplicate: boolean;
+    if (deferred?.delete(id) === true) duplicate = false;
+    else {
+      duplicate = window.has(id);
+      const body = later === null || duplicate || r.format !== "text" ? undefined : later.next(id, i);
+      if (body !== undefined && body - k <= window.size) {
+        duplicate = true;
+        deferred?.add(id);
+      }
+    }
     window.add(id);
+    k++;
     if (!duplicate) kept.push(r);
   }
   return { kept, duplicates: responses.length - kept.length };
 }
 
 /**
- * For the ids of this batch's SDK strings that a body of the batch also has and the window has not
- * seen: the index of that body, the one to count. Null when the batch has no SDK string (the usual
- * case: no extra work).
+ * The bodies of the batch whose request id an SDK string of the batch has (null when the batch has
+ * no SDK string: the usual case, no extra work). `next(id, i)`: the window position (count of
+ * non-placeholder responses before it) of the first such body after index `i`.
  */
-function bodiesBeatingText(
+function laterBodies(
   responses: readonly ApiResponse[],
-  window: RequestIdWindow,
-): Map<string, number> | null {
+): { next(id: string, i: number): number | undefined } | null {
   let textIds: Set<string> | null = null;
   for (const r of responses) {
-    if (r.format === "text" && !isPlaceholderId(r.requestId) && !window.has(r.requestId)) {
+    if (r.format === "text" && !isPlaceholderId(r.requestId)) {
       textIds ??= new Set();
       textIds.add(r.requestId);
     }
   }
   if (textIds === null) return null;
-  const first = new Map<string, number>();
-  responses.forEach((r, i) => {
-    if (r.format !== "text" && textIds.has(r.requestId) && !first.has(r.requestId)) first.set(r.requestId, i);
+  const bodies = new Map<string, { index: number; k: number }[]>();
+  let k = 0;
+  responses.forEach((r, index) => {
+    if (isPlaceholderId(r.requestId)) return;
+    if (r.format !== "text" && textIds.has(r.requestId)) {
+      const list = bodies.get(r.requestId);
+      if (list === undefined) bodies.set(r.requestId, [{ index, k }]);
+      else list.push({ index, k });
+    }
+    k++;
   });
-  return first.size === 0 ? null : first;
+  return {
+    next: (id, i) => bodies.get(id)?.find((b) => b.index > i)?.k,
+  };
 }
