@@ -113,9 +113,13 @@ export class RecordPipeline {
     this.emit();
   }
 
-  /** The input paused: a partial last line is complete (a body still open stays open). */
+  /**
+   * The input paused (a source calls this after partialLineTimeoutMs of quiet): a partial last line
+   * is complete, and a body still open is settled — it does not hold back what follows (DESIGN §3).
+   */
   flush(): void {
     this.splitter.flush();
+    this.framer.settle();
     this.emit();
   }
 

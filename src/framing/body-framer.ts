@@ -16,6 +16,7 @@ import { BODY, countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
 import { prefixText } from "./prefix-text.js";
+import { SettleProbe } from "./settle-probe.js";
 
 /** A line to examine again, with its bytes. */
 interface ReplayLine {
@@ -59,6 +60,7 @@ export class BodyFramer implements LineHandler {
    */
   private deferred: Frame[] = [];
   private long: LongLine | null = null;
+  private readonly probe = new SettleProbe();
 
   constructor(
     counts: LineCounts,
@@ -90,6 +92,11 @@ export class BodyFramer implements LineHandler {
       else this.closeOpen(this.open.parser.result(), outcome);
       this.drain();
     }
+  }
+
+  /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
+  settle(): void {
+    this.finish();
   }
 
   private drain(): void {
@@ -189,7 +196,10 @@ export class BodyFramer implements LineHandler {
     first: number,
   ): void {
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    if (this.held.used > this.maxMultilineBytes) {
+    if (
+      this.held.used > this.maxMultilineBytes ||
+      (open.parser !== this.json && this.probe.settles(buf, start, end))
+    ) {
       this.failOpen(false);
       return;
     }

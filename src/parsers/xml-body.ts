@@ -23,6 +23,9 @@ export class XmlBody implements BodyParser {
       this.parsed = this.facts.result();
       return xmlEnd;
     }
+    // A declaration ends on its own line: one that does not would make sax read every later line
+    // as part of it (DESIGN §3).
+    if (buf[pos + 1] === 0x3f && !closesOnLine(buf, pos + 2, end)) return failedAt(end);
     this.sax.begin();
     this.open = true;
     return this.feed(buf, pos, end);
@@ -87,6 +90,14 @@ export class XmlPieces implements BodyParser {
   result(): Parsed | null {
     return this.sax.result();
   }
+}
+
+/** Whether `?>` occurs in `buf[pos, end)`. */
+function closesOnLine(buf: Buffer, pos: number, end: number): boolean {
+  for (let i = buf.indexOf(0x3f, pos); i >= 0 && i + 1 < end; i = buf.indexOf(0x3f, i + 1)) {
+    if (buf[i + 1] === 0x3e) return true;
+  }
+  return false;
 }
 
 /** Byte position after the `count`-th `>` from `start`: where a document ends whose decoded text had `count` of them. */
