@@ -490,3 +490,33 @@ describe("scanText over a decoded string", () => {
     expect(scanText("just a log line with RequestId mentioned", 1)).toEqual([]);
   });
 });
+
+describe("bounded work on adversarial lines", () => {
+  /** Least CPU time of three runs over one line of `unit` repeated to `bytes`. */
+  function cpuMs(unit: string, bytes: number): number {
+    const line = Buffer.from(`${unit.repeat(Math.floor(bytes / unit.length))}\n`);
+    let best = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 3; r++) {
+      const t = process.cpuUsage();
+      analyzeBuffer(line);
+      const u = process.cpuUsage(t);
+      best = Math.min(best, (u.user + u.system) / 1000);
+    }
+    return best;
+  }
+
+  it.each([
+    ["a Python string that never reaches its RequestID", "HTTP Status: 400 Error:X msg "],
+    ["block starts between body candidates", '{"a":"SDKError: '],
+    ["a Java start whose message never ends", "com.aliyuncs.exceptions.ServerException: A : b "],
+    ["Python tea without a closing brace", "Error: A b Response: {"],
+    ["ErrCode starts", "ErrCode:x "],
+  ])("%s: linear in the line's length", (_name, unit) => {
+    cpuMs(unit, 64 * 1024); // warm-up
+    const small = cpuMs(unit, 256 * 1024);
+    const large = cpuMs(unit, 1024 * 1024);
+    // Linear: about 4× for 4× the bytes (quadratic would be 16×); generous for a loaded machine.
+    expect(large).toBeLessThan(Math.max(8 * small, 50));
+    expect(large).toBeLessThan(2000);
+  });
+});
