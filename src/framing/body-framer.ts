@@ -30,7 +30,7 @@ interface ReplayLine {
   /** Where to start looking for candidates. */
   readonly from: number;
   /** Candidate positions known to fail (nested in a failed body, still open when it failed). */
-  readonly skip: Set<number> | null;
+  readonly skip: Skips | null;
 }
 
 interface OpenBody {
@@ -126,7 +126,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
-    skip: Set<number> | null,
+    skip: Skips | null,
   ): void {
     const first = firstNonBlank(buf, start, end);
     const open = this.open;
@@ -157,7 +157,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
-    skip: Set<number> | null,
+    skip: Skips | null,
     strings = false,
   ): void {
     let pos = from;
@@ -185,7 +185,7 @@ export class BodyFramer implements LineHandler {
         p = t;
         parser = (text as TextRecognizer).parser;
       } else if (p < 0) break;
-      else if (skip?.has(p)) {
+      else if (skip !== null && skip.bits[p - skip.base] === 1) {
         flags |= FAILED;
         pos = p + 1;
         continue;
@@ -197,7 +197,7 @@ export class BodyFramer implements LineHandler {
       }
       if (isFailed(after)) {
         if (parser.format !== "text") flags |= FAILED;
-        skip = knownFailures(parser, skip, 0, null);
+        skip = knownFailures(parser, skip, 0, null, start, end);
         pos = p + 1;
         continue;
       }
@@ -314,7 +314,7 @@ export class BodyFramer implements LineHandler {
     const { lines: held, arena } = this.held;
     open.parser.finish();
     const malformed = open.parser.format !== "text";
-    const skip = knownFailures(open.parser, null, open.shift, held);
+    const skip = knownFailures(open.parser, null, open.shift, held, 0, this.held.used);
     this.resetOpen();
     this.releaseDeferred();
     const last = held.length - 1;
@@ -400,25 +400,35 @@ export class BodyFramer implements LineHandler {
 
 const NO_FRAMES: readonly Frame[] = [];
 
+/** Candidate positions known to fail, `bits[pos - base]` = 1 (a bitmap: such lists can be long). */
+interface Skips {
+  readonly base: number;
+  readonly bits: Uint8Array;
+}
+
 /**
  * Adds the candidate positions that a failed body says fail the same way (BodyParser.openStarts) to
- * `skip`. Positions of the body's first line are moved by `shift`; those of later lines are already
- * in the arena (`held`: the body's lines; null for a body that failed on its own line).
+ * `skip`, a bitmap over `[base, end)`. Positions of the body's first line are moved by `shift`; those
+ * of later lines are already in the arena (`held`: the body's lines; null for a body that failed on
+ * its own line).
  */
 function knownFailures(
   parser: BodyParser,
-  skip: Set<number> | null,
+  skip: Skips | null,
   shift: number,
   held: readonly HeldLine[] | null,
-): Set<number> | null {
+  base: number,
+  end: number,
+): Skips | null {
   const pairs = parser.openStarts?.();
   if (pairs === undefined || pairs.length === 0) return skip;
-  const out = skip ?? new Set<number>();
+  const out = skip ?? { base, bits: new Uint8Array(end - base) };
+  const bits = out.bits;
   for (let i = 0; i < pairs.length; i += 2) {
     const line = pairs[i] as number;
-    const pos = pairs[i + 1] as number;
-    if (line === 0) out.add(pos + shift);
-    else if (held !== null && line < held.length) out.add(pos);
+    if (line !== 0 && (held === null || line >= held.length)) continue;
+    const at = (pairs[i + 1] as number) + (line === 0 ? shift : 0) - out.base;
+    if (at >= 0 && at < bits.length) bits[at] = 1;
   }
   return out;
 }

@@ -1,8 +1,10 @@
 import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
 
-/** A request-id name (DESIGN §3) in raw bytes, escaped or not; `request id` as SDK messages write it. */
+/** A request-id name (DESIGN §3) in a string's bytes; `request id` as SDK messages write it. */
 const REQUEST_ID_NAME = /request[ _-]?id/i;
+const EQUEST = Buffer.from("equest");
+const EQUEST_UPPER = Buffer.from("EQUEST");
 
 /** How deep strings inside strings are examined: DESIGN §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
@@ -33,24 +35,29 @@ export class StringBodies implements StringExaminer {
     private readonly text: TextRecognizer | null,
   ) {}
 
-  /** Whether a line's bytes may hold a string with a body or an SDK string in it. */
+  /** Whether the line being examined has a `<` (a string without escapes can only hold XML). */
+  private lineHasLt = false;
+
+  /**
+   * Whether a line's bytes may hold a string with a body or an SDK string in it: a request-id name
+   * right after `\"` (escaped JSON) or `<` (XML), or the recognizer's prefilter. A plain NDJSON
+   * body's own `"RequestId"` key is neither: one `indexOf` or two per line.
+   */
   lineMayHold(buf: Buffer, start: number, end: number): boolean {
     const line = buf.subarray(start, end);
-    if (
-      (line.indexOf(ESCAPED_QUOTE) >= 0 || line.indexOf(0x3c) >= 0) &&
-      REQUEST_ID_NAME.test(line.latin1Slice(0, line.length))
-    )
+    const lt = line.indexOf(0x3c) >= 0;
+    this.lineHasLt = lt;
+    // Single-byte searches first (the fastest): no `\` and no `<`, no body in a string.
+    if ((lt || line.indexOf(0x5c) >= 0) && (quotedName(line, EQUEST) || quotedName(line, EQUEST_UPPER)))
       return true;
     return this.text !== null && this.text.find(buf, start, end) >= 0;
   }
 
   mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean {
     if (end - start < 12) return false;
-    if (
-      (escaped || buf.subarray(start, end).indexOf(0x3c) >= 0) &&
-      REQUEST_ID_NAME.test(buf.latin1Slice(start, end))
-    )
-      return true;
+    if (escaped || (this.lineHasLt && buf.subarray(start, end).indexOf(0x3c) >= 0)) {
+      if (REQUEST_ID_NAME.test(buf.latin1Slice(start, end))) return true;
+    }
     return this.text !== null && this.text.find(buf, start, end) >= 0;
   }
 
@@ -75,5 +82,15 @@ export class StringBodies implements StringExaminer {
   }
 }
 
-const ESCAPED_QUOTE = Buffer.from('\\"');
+/** Whether `line` has `[Rr]` + `word` (a request-id name's start) right after `\"` or `<`. */
+function quotedName(line: Buffer, word: Buffer): boolean {
+  for (let i = line.indexOf(word); i >= 0; i = line.indexOf(word, i + 1)) {
+    if (i < 2) continue;
+    const r = line[i - 1];
+    if (r !== 0x52 && r !== 0x72) continue;
+    const before = line[i - 2];
+    if (before === 0x3c || (before === 0x22 && i >= 3 && line[i - 3] === 0x5c)) return true;
+  }
+  return false;
+}
 const NONE: readonly Frame[] = [];
