@@ -180,7 +180,7 @@ export class BodyFramer implements LineHandler {
         quotesFrom = end;
       }
       let parser: BodyParser;
-      const t = text === null ? -1 : text.find(buf, pos, limit);
+      const t = text === null ? -1 : text.find(buf, pos, limit, end);
       if (t >= 0) {
         p = t;
         parser = (text as TextRecognizer).parser;

@@ -50,7 +50,7 @@ export class StringBodies implements StringExaminer {
     // Single-byte searches first (the fastest): no `\` and no `<`, no body in a string.
     if ((lt || line.indexOf(0x5c) >= 0) && (quotedName(line, EQUEST) || quotedName(line, EQUEST_UPPER)))
       return true;
-    return this.text !== null && this.text.find(buf, start, end) >= 0;
+    return this.text !== null && this.text.find(buf, start, end, end) >= 0;
   }
 
   mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean {
@@ -58,7 +58,7 @@ export class StringBodies implements StringExaminer {
     if (escaped || (this.lineHasLt && buf.subarray(start, end).indexOf(0x3c) >= 0)) {
       if (REQUEST_ID_NAME.test(buf.latin1Slice(start, end))) return true;
     }
-    return this.text !== null && this.text.find(buf, start, end) >= 0;
+    return this.text !== null && this.text.find(buf, start, end, end) >= 0;
   }
 
   examine(text: string): readonly Frame[] {

@@ -74,7 +74,13 @@ export class XmlBody implements BodyParser {
       while (cut < end && ((buf[cut] as number) & 0xc0) === 0x80) cut++;
       const last = cut === end;
       const text = last ? `${buf.utf8Slice(from, cut)}\n` : buf.utf8Slice(from, cut);
-      if (cut > from) this.lines.push(this.lineIndex, from, this.chars, text.length - (last ? 1 : 0) === cut - from ? 1 : 0);
+      if (cut > from)
+        this.lines.push(
+          this.lineIndex,
+          from,
+          this.chars,
+          text.length - (last ? 1 : 0) === cut - from ? 1 : 0,
+        );
       this.chars += text.length;
       const status = this.sax.write(text);
       if (status === XmlStatus.Error) {
@@ -105,7 +111,8 @@ export class XmlBody implements BodyParser {
     for (let i = 1; i < at.length; i++) {
       const c = at[i] as number;
       while (l + 4 < lines.length && (lines[l + 6] as number) <= c) l += 4;
-      if (lines[l + 3] === 1) out.push(lines[l] as number, (lines[l + 1] as number) + c - (lines[l + 2] as number));
+      if (lines[l + 3] === 1)
+        out.push(lines[l] as number, (lines[l + 1] as number) + c - (lines[l + 2] as number));
     }
     this.failedOpen = out;
   }
