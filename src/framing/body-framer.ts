@@ -253,11 +253,15 @@ export class BodyFramer implements LineHandler {
     first: number,
   ): void {
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    if (
-      this.held.used > this.maxMultilineBytes ||
-      (open.parser !== this.json && this.probe.settles(buf, start, end))
-    ) {
+    if (this.held.used > this.maxMultilineBytes) {
       this.failOpen(false);
+      return;
+    }
+    if (open.parser !== this.json && this.probe.settles(buf, start, end)) {
+      // A complete response of its own settles the open body as it stands, before this line.
+      const outcome = open.parser.finish();
+      if (outcome >= 0) this.closeOpen(open.parser.result(), line.start);
+      else this.failOpen(false);
       return;
     }
     this.settleAfterLine(open.parser.feed(this.held.arena, line.start, line.end), line.start + first);
