@@ -257,7 +257,7 @@ export class BodyFramer implements LineHandler {
       this.failOpen(false);
       return;
     }
-    if (open.parser !== this.json && this.probe.settles(buf, start, end)) {
+    if (this.settledBy(open.parser, buf, start, end)) {
       // A complete response of its own settles the open body as it stands, before this line.
       const outcome = open.parser.finish();
       if (outcome >= 0) this.closeOpen(open.parser.result(), line.start);
@@ -265,6 +265,12 @@ export class BodyFramer implements LineHandler {
       return;
     }
     this.settleAfterLine(open.parser.feed(this.held.arena, line.start, line.end), line.start + first);
+  }
+
+  /** A line that is a complete response of its own settles an open XML root or text block (settle-probe.ts). */
+  private settledBy(parser: BodyParser, buf: Buffer, start: number, end: number): boolean {
+    if (parser === this.json || (parser === this.xml && !this.xml.inRoot)) return false;
+    return this.probe.settles(buf, start, end);
   }
 
   /**

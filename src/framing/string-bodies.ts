@@ -82,7 +82,7 @@ export class StringBodies implements StringExaminer {
   }
 }
 
-/** Whether `line` has `[Rr]` + `word` (a request-id name's start) right after `\"` or `<`. */
+/** Whether `line` has `[Rr]` + `word` (a request-id name's start) right after `\"`, `<` or `\\u003c`. */
 function quotedName(line: Buffer, word: Buffer): boolean {
   for (let i = line.indexOf(word); i >= 0; i = line.indexOf(word, i + 1)) {
     if (i < 2) continue;
@@ -90,6 +90,9 @@ function quotedName(line: Buffer, word: Buffer): boolean {
     if (r !== 0x52 && r !== 0x72) continue;
     const before = line[i - 2];
     if (before === 0x3c || (before === 0x22 && i >= 3 && line[i - 3] === 0x5c)) return true;
+    // Go's json.Marshal writes `<` as \u003c.
+    if ((before === 0x63 || before === 0x43) && i >= 7 && line.latin1Slice(i - 7, i - 2) === "\\u003")
+      return true;
   }
   return false;
 }

@@ -60,6 +60,11 @@ export class XmlBody implements BodyParser {
     return this.failedOpen;
   }
 
+  /** The open document has begun its root (not only a declaration on a line of its own). */
+  get inRoot(): boolean {
+    return this.open && this.sax.depth > 0;
+  }
+
   /**
    * Gives sax the line in pieces of PIECE_BYTES (cut at character boundaries), its "\n" after the
    * last: sax stops at the first error, and decoding the whole rest of a long line for every failed

@@ -95,6 +95,11 @@ export class SaxBody {
     return this.facts.result();
   }
 
+  /** Elements open now (0: still in the prolog, before the root). */
+  get depth(): number {
+    return this.names.length;
+  }
+
   /** sax emits a closetag for a self-closing tag too, so opening and closing always pair. */
   private openTag(name: string): void {
     if (this.status !== XmlStatus.NeedMore) return;
