@@ -1,5 +1,7 @@
 import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
+import { jsonStringEnd } from "../parsers/json-scanner.js";
+import { prefixText } from "./prefix-text.js";
 
 /** A request-id name (DESIGN §3) in a string's bytes; `request id` as SDK messages write it. */
 const REQUEST_ID_NAME = /request[ _-]?id/i;
@@ -59,6 +61,22 @@ export class StringBodies implements StringExaminer {
       if (REQUEST_ID_NAME.test(buf.latin1Slice(start, end))) return true;
     }
     return this.text !== null && this.text.find(buf, start, end, end) >= 0;
+  }
+
+  /**
+   * A quoted string in free text at `q`: when it may hold a response, its decoded text is examined
+   * and its responses go to `out`, with the line's text before the quote in their prefix. Returns
+   * the position after it when it held one, else minus the position to look for quotes from.
+   */
+  quoted(buf: Buffer, start: number, q: number, end: number, out: Frame[]): number {
+    const close = jsonStringEnd(buf, q + 1, end);
+    if (close < 0) return -end;
+    if (!this.mayHold(buf, q + 1, close, true)) return -(close + 1);
+    const found = this.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
+    if (found.length === 0) return -(close + 1);
+    const outer = prefixText(buf, start, q);
+    for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
+    return close + 1;
   }
 
   examine(text: string): readonly Frame[] {
