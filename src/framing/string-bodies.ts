@@ -6,7 +6,6 @@ import { prefixText } from "./prefix-text.js";
 /** A request-id name (DESIGN §3) in a string's bytes; `request id` as SDK messages write it. */
 const REQUEST_ID_NAME = /request[ _-]?id/i;
 const EQUEST = Buffer.from("equest");
-const EQUEST_UPPER = Buffer.from("EQUEST");
 
 /** How deep strings inside strings are examined: DESIGN §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
@@ -42,17 +41,18 @@ export class StringBodies implements StringExaminer {
 
   /**
    * Whether a line's bytes may hold a string with a body or an SDK string in it: a request-id name
-   * right after `\"` (escaped JSON) or `<` (XML), or the recognizer's prefilter. A plain NDJSON
-   * body's own `"RequestId"` key is neither: one `indexOf` or two per line.
+   * right after `\"` (escaped JSON), `<` or `\u003c` (XML) — a body — or after anything but a
+   * plain `"` with the recognizer's prefilter matching the line (every SDK string names its request
+   * id: `RequestID:`, `request id:`, `[RequestId]`, `x-oss-request-id`). A plain NDJSON body's own
+   * `"RequestId"` key is none of these: a few `indexOf` calls per line, no regex.
    */
   lineMayHold(buf: Buffer, start: number, end: number): boolean {
     const line = buf.subarray(start, end);
-    const lt = line.indexOf(0x3c) >= 0;
-    this.lineHasLt = lt;
-    // Single-byte searches first (the fastest): no `\` and no `<`, no body in a string.
-    if ((lt || line.indexOf(0x5c) >= 0) && (quotedName(line, EQUEST) || quotedName(line, EQUEST_UPPER)))
-      return true;
-    return this.text !== null && this.text.find(buf, start, end, end) >= 0;
+    this.lineHasLt = line.indexOf(0x3c) >= 0;
+    // `EQUEST` (an all-capitals name) is not looked for here: one full search less per line.
+    const hint = nameHint(line, EQUEST);
+    if (hint & BODY_HINT) return true;
+    return (hint & TEXT_HINT) !== 0 && this.text !== null && this.text.find(buf, start, end, end) >= 0;
   }
 
   mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean {
@@ -100,18 +100,33 @@ export class StringBodies implements StringExaminer {
   }
 }
 
-/** Whether `line` has `[Rr]` + `word` (a request-id name's start) right after `\"`, `<` or `\\u003c`. */
-function quotedName(line: Buffer, word: Buffer): boolean {
-  for (let i = line.indexOf(word); i >= 0; i = line.indexOf(word, i + 1)) {
-    if (i < 2) continue;
-    const r = line[i - 1];
-    if (r !== 0x52 && r !== 0x72) continue;
-    const before = line[i - 2];
-    if (before === 0x3c || (before === 0x22 && i >= 3 && line[i - 3] === 0x5c)) return true;
-    // Go's json.Marshal writes `<` as \u003c.
-    if ((before === 0x63 || before === 0x43) && i >= 7 && line.latin1Slice(i - 7, i - 2) === "\\u003")
-      return true;
-  }
-  return false;
+/** `[ _-]?[Ii][Dd]` at `at`: the rest of a request-id name. */
+function idFollows(line: Buffer, at: number): boolean {
+  const c = line[at];
+  if (c === 0x20 || c === 0x5f || c === 0x2d) at++;
+  return ((line[at] as number) | 0x20) === 0x69 && ((line[at + 1] as number) | 0x20) === 0x64;
 }
+
+const BODY_HINT = 1;
+const TEXT_HINT = 2;
+
+/**
+ * Where `[Rr]` + `word` (a request-id name's start) stands in `line`: BODY_HINT after `\"`, `<` or
+ * `\u003c` (Go's json.Marshal writes `<` so); TEXT_HINT after anything else but a plain `"`.
+ */
+function nameHint(line: Buffer, word: Buffer): number {
+  let hint = 0;
+  for (let i = line.indexOf(word); i >= 0; i = line.indexOf(word, i + 1)) {
+    if (i < 1) continue;
+    const r = line[i - 1];
+    if ((r !== 0x52 && r !== 0x72) || !idFollows(line, i + word.length)) continue;
+    const before = i >= 2 ? line[i - 2] : -1;
+    if (before === 0x3c || (before === 0x22 && i >= 3 && line[i - 3] === 0x5c)) return BODY_HINT;
+    if ((before === 0x63 || before === 0x43) && i >= 7 && line.latin1Slice(i - 7, i - 2) === "\\u003")
+      return BODY_HINT;
+    if (before !== 0x22) hint = TEXT_HINT;
+  }
+  return hint;
+}
+
 const NONE: readonly Frame[] = [];
