@@ -1,4 +1,4 @@
-import type { BodyFormat, Parsed } from "../core/records.js";
+import type { BodyFormat, Frame, Parsed } from "../core/records.js";
 import { FieldClass } from "./field-names.js";
 
 /** A member value as the parsers report it: strings and numbers as they are, anything else as null. */
@@ -11,9 +11,15 @@ export type FieldValue = string | number | null;
 class Container {
   names: (string[] | undefined)[] = [];
   values: (FieldValue[] | undefined)[] = [];
+  /** Logger members seen (FieldClass.Envelope: only their number matters). */
+  loggerMembers = 0;
   constructor(readonly depth: number) {}
 
   set(cls: FieldClass, name: string, value: FieldValue): void {
+    if (cls === FieldClass.Envelope) {
+      this.loggerMembers++;
+      return;
+    }
     const names = this.names[cls];
     const values = this.values[cls];
     if (names === undefined || values === undefined) {
@@ -31,7 +37,7 @@ class Container {
 
   /** A log envelope (DESIGN §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
   isEnvelope(): boolean {
-    return (this.names[FieldClass.Envelope]?.length ?? 0) + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
+    return this.loggerMembers + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
   }
 
   /** The first value of a class that `valid` accepts. */
@@ -81,6 +87,18 @@ function asStatus(v: FieldValue): number | null {
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : null;
 }
 
+const NO_FRAMES: readonly Frame[] = [];
+
+/** A response found inside a string value, and what the objects around that string add to it. */
+interface InnerResponse {
+  readonly frame: Frame;
+  /** Containers open around it that have not closed yet. */
+  height: number;
+  status: number | null;
+  action: string | null;
+  time: string | number | null;
+}
+
 /**
  * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
  * object with a request id, ties going to the first in document order (DESIGN §3). Parsers call
@@ -98,6 +116,7 @@ export class FactsBuilder {
   private logTime: string | number | null = null;
   /** The element name of an XML response's root, when it is `{Action}Response`. */
   private rootName: string | null = null;
+  private innerList: InnerResponse[] = [];
 
   constructor(private readonly format: BodyFormat) {}
 
@@ -110,6 +129,50 @@ export class FactsBuilder {
     this.wrapperAction = null;
     this.logTime = null;
     this.rootName = null;
+    if (this.innerList.length > 0) this.innerList = [];
+  }
+
+  /** Responses found in a string value of the innermost open object (DESIGN §3, bodies inside strings). */
+  inner(frames: readonly Frame[]): void {
+    const height = this.stack.length;
+    for (const frame of frames)
+      this.innerList.push({ frame, height, status: null, action: null, time: null });
+  }
+
+  /** The responses found in string values, completed from the objects around their strings. */
+  innerResults(): readonly Frame[] {
+    if (this.innerList.length === 0) return NO_FRAMES;
+    return this.innerList.map(({ frame, status, action, time }) => {
+      const p = frame.parsed;
+      if (
+        (p.wrapperStatus !== null || status === null) &&
+        (p.action !== null || action === null) &&
+        (p.logTime !== null || time === null)
+      )
+        return frame;
+      return {
+        ...frame,
+        parsed: {
+          ...p,
+          wrapperStatus: p.wrapperStatus ?? status,
+          action: p.action ?? action,
+          logTime: p.logTime ?? time,
+        },
+      };
+    });
+  }
+
+  /** A container closed (already popped): it is an ancestor of the strings found inside it. */
+  private closeAroundInner(c: Container | null | undefined): void {
+    const height = this.stack.length;
+    for (const r of this.innerList) {
+      if (r.height <= height) continue;
+      r.height = height;
+      if (!c) continue;
+      if (r.status === null) r.status = c.pick(FieldClass.Status, asStatus);
+      if (r.action === null) r.action = c.pick(FieldClass.Action, asAction);
+      if (r.time === null) r.time = c.pick(FieldClass.Time, asTime);
+    }
   }
 
   // Containers are made on their first field: most objects of a success body have none, and
@@ -125,6 +188,7 @@ export class FactsBuilder {
 
   closeArray(): void {
     this.stack.pop();
+    if (this.innerList.length > 0) this.closeAroundInner(null);
     if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
   }
 
@@ -142,6 +206,7 @@ export class FactsBuilder {
   /** Closes an object; `elementName` is the XML element's local name. */
   close(elementName?: string): void {
     const c = this.stack.pop();
+    if (this.innerList.length > 0) this.closeAroundInner(c);
     if (!c) {
       if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
       return;
@@ -159,7 +224,8 @@ export class FactsBuilder {
     // A log record is not a response (DESIGN §3): an envelope never is when a nested object is one,
     // and without one only with a response's own member, HostId.
     const envelope = this.format === "json" && c.isEnvelope();
-    if (envelope && (this.best !== null || c.pick(FieldClass.HostId, asText) === null)) return;
+    const nested = this.best !== null || this.innerList.length > 0;
+    if (envelope && (nested || c.pick(FieldClass.HostId, asText) === null)) return;
     const code = c.pick(FieldClass.Code, asCode) ?? c.pick(FieldClass.ErrorCode, asCode) ?? "";
     this.best = {
       format: this.format,
