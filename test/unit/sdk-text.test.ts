@@ -8,6 +8,7 @@ import { analyzeBuffer } from "../../src/analyze/in-memory.js";
 import { PRESET_NAMES } from "../../src/parsers/sdk-text/presets.js";
 import { createTextRecognizer, scanText } from "../../src/parsers/sdk-text/recognizer.js";
 import { textRules } from "../../src/parsers/sdk-text/rules.js";
+import { leastCpuMs } from "../helpers/cpu-time.js";
 
 interface Expect {
   requestId: string;
@@ -495,14 +496,7 @@ describe("bounded work on adversarial lines", () => {
   /** Least CPU time of three runs over one line of `unit` repeated to `bytes`. */
   function cpuMs(unit: string, bytes: number): number {
     const line = Buffer.from(`${unit.repeat(Math.floor(bytes / unit.length))}\n`);
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < 3; r++) {
-      const t = process.cpuUsage();
-      analyzeBuffer(line);
-      const u = process.cpuUsage(t);
-      best = Math.min(best, (u.user + u.system) / 1000);
-    }
-    return best;
+    return leastCpuMs(() => analyzeBuffer(line));
   }
 
   it.each([

@@ -91,6 +91,14 @@ function fromData(f: TextFields): void {
   f.status ??= member(data, "statusCode");
 }
 
+/** OSS Java's `[Key]: value` fields (OSSException.getMessage). */
+const OSS_JAVA_KEYS: BlockPreset["keys"] = {
+  "[ErrorCode]": "code",
+  "[RequestId]": "requestId",
+  "[HostId]": "hostId",
+  "[ResponseError]": null,
+};
+
 export const PRESETS: readonly Preset[] = [
   {
     // aliyunsdkcore ServerException.__str__ (also ClientException subclasses that carry a status).
@@ -235,12 +243,7 @@ export const PRESETS: readonly Preset[] = [
     start: new RegExp(
       String.raw`(?<![\w$.])(?:[\w$.]+\.)?OSSException: (?<message>${OSS_JAVA}*?)(?=\s*(?:\[ErrorCode\]|$))`,
     ),
-    keys: {
-      "[ErrorCode]": "code",
-      "[RequestId]": "requestId",
-      "[HostId]": "hostId",
-      "[ResponseError]": null,
-    },
+    keys: OSS_JAVA_KEYS,
     last: "[ResponseError]",
   },
   {
@@ -248,12 +251,7 @@ export const PRESETS: readonly Preset[] = [
     name: "oss-java-fields",
     needle: "[ErrorCode]",
     start: /(?=\[ErrorCode\])/,
-    keys: {
-      "[ErrorCode]": "code",
-      "[RequestId]": "requestId",
-      "[HostId]": "hostId",
-      "[ResponseError]": null,
-    },
+    keys: OSS_JAVA_KEYS,
     last: "[ResponseError]",
   },
   {
