@@ -9,7 +9,7 @@ import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
 import { ResponseHistory, TICK_MS } from "./metrics/history.js";
-import { RecordPipeline } from "./pipeline.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "./pipeline.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
@@ -90,6 +90,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     if (counts.bytes > 0) lastRead.set(source, Date.now());
   };
   const byName = new Map<string, SourceConfig>(config.sources.map((s) => [s.name, s]));
+  // One recognizer setup and one request-id window per source, shared by the pipelines of its files.
+  const stages = new Map(config.sources.map((s) => [s.name, sourceStages(s)]));
   const hooks: SourceHooks = {
     openSink: (source) => {
       const s = byName.get(source) as SourceConfig;
@@ -99,6 +101,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         onBatch,
         maxRecordBytes: s.maxRecordBytes,
         maxMultilineBytes: s.maxMultilineBytes,
+        ...pipelineStages(stages.get(source)),
       });
     },
     onRotation: (source, file) => {

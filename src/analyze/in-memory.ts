@@ -1,7 +1,9 @@
 import type { ApiResponse } from "../core/records.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
+import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
@@ -13,6 +15,8 @@ export interface AnalyzeOptions {
   streamThresholdBytes?: number;
   /** The read time of responses whose line has no time (default IN_MEMORY_READ_TIME). */
   now?: () => number;
+  text?: TextRecognizer | null;
+  dedup?: RequestIdWindow | null;
 }
 
 /** In-memory input has no moment of reading worth showing: a fixed one keeps results reproducible. */

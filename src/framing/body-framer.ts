@@ -8,30 +8,17 @@ import {
   type Outcome,
   type TextRecognizer,
 } from "../parsers/body-parser.js";
-import { JsonScanner, jsonStringEnd } from "../parsers/json-scanner.js";
+import { JsonScanner } from "../parsers/json-scanner.js";
 import { XmlBody } from "../parsers/xml-body.js";
 import { findCandidate } from "./candidates.js";
+import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
-import { BODY, countLine, FAILED, RESPONSE } from "./line-outcomes.js";
+import { countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
-import { prefixText } from "./prefix-text.js";
+import { knownFailures, type ReplayLine, type Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
 import { MAX_STRING_DEPTH, StringBodies } from "./string-bodies.js";
-
-/** A line to examine again, with its bytes. */
-interface ReplayLine {
-  readonly buf: Buffer;
-  readonly start: number;
-  readonly end: number;
-  readonly lineNo: number;
-  readonly offset: number;
-  readonly flags: number;
-  /** Where to start looking for candidates. */
-  readonly from: number;
-  /** Candidate positions known to fail (nested in a failed body, still open when it failed). */
-  readonly skip: Set<number> | null;
-}
 
 interface OpenBody {
   readonly parser: BodyParser;
@@ -49,7 +36,7 @@ interface OpenBody {
  * in `frames` and `counts` until the caller takes them (once per batch).
  */
 export class BodyFramer implements LineHandler {
-  frames: Frame[] = [];
+  private readonly out = new FrameSink();
   counts: LineCounts;
   private readonly json: JsonScanner;
   private readonly xml = new XmlBody();
@@ -60,11 +47,6 @@ export class BodyFramer implements LineHandler {
   private seen = 0;
   /** Lines to examine again, last one first. */
   private replay: ReplayLine[] = [];
-  /**
-   * Frames found on the first line of the open body, before it: held back with that line, which a
-   * checkpoint leaves to be read again (else a restart would count them twice).
-   */
-  private deferred: Frame[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
 
@@ -81,6 +63,15 @@ export class BodyFramer implements LineHandler {
       text,
     );
     this.json = new JsonScanner(depth < MAX_STRING_DEPTH ? this.strings : null);
+  }
+
+  /** The frames found since the caller last took them (once per batch). */
+  get frames(): Frame[] {
+    return this.out.frames;
+  }
+
+  set frames(frames: Frame[]) {
+    this.out.frames = frames;
   }
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
@@ -126,7 +117,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
-    skip: Set<number> | null,
+    skip: Skips | null,
   ): void {
     const first = firstNonBlank(buf, start, end);
     const open = this.open;
@@ -157,7 +148,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
-    skip: Set<number> | null,
+    skip: Skips | null,
     strings = false,
   ): void {
     let pos = from;
@@ -169,7 +160,7 @@ export class BodyFramer implements LineHandler {
       if (quotesFrom < limit) {
         const q = buf.subarray(0, limit).indexOf(0x22, Math.max(pos, quotesFrom));
         if (q >= 0) {
-          const after = this.quoted(buf, start, q, end);
+          const after = this.strings.quoted(buf, start, q, end, this.out.frames);
           if (after > 0) {
             flags |= RESPONSE;
             pos = after;
@@ -180,12 +171,12 @@ export class BodyFramer implements LineHandler {
         quotesFrom = end;
       }
       let parser: BodyParser;
-      const t = text === null ? -1 : text.find(buf, pos, limit);
+      const t = text === null ? -1 : text.find(buf, pos, limit, end);
       if (t >= 0) {
         p = t;
         parser = (text as TextRecognizer).parser;
       } else if (p < 0) break;
-      else if (skip?.has(p)) {
+      else if (skip !== null && skip.bits[p - skip.base] === 1) {
         flags |= FAILED;
         pos = p + 1;
         continue;
@@ -197,29 +188,14 @@ export class BodyFramer implements LineHandler {
       }
       if (isFailed(after)) {
         if (parser.format !== "text") flags |= FAILED;
-        skip = knownFailures(parser, skip, 0, null);
+        skip = knownFailures(parser, skip, 0, null, start, end);
         pos = p + 1;
         continue;
       }
-      flags |= this.bodyDone(parser, buf, start, p, lineNo, lineNo);
+      flags |= this.out.body(parser, buf, start, p, lineNo, lineNo);
       pos = after;
     }
     countLine(this.counts, flags);
-  }
-
-  /**
-   * A quoted string in free text at `q`: when it may hold a response, its decoded text is examined.
-   * Returns the position after it when it held one, else minus the position to look for quotes from.
-   */
-  private quoted(buf: Buffer, start: number, q: number, end: number): number {
-    const close = jsonStringEnd(buf, q + 1, end);
-    if (close < 0) return -end;
-    if (!this.strings.mayHold(buf, q + 1, close, true)) return -(close + 1);
-    const found = this.strings.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
-    if (found.length === 0) return -(close + 1);
-    const outer = prefixText(buf, start, q);
-    for (const f of found) this.frames.push({ ...f, prefix: outer + f.prefix });
-    return close + 1;
   }
 
   private startOpen(
@@ -233,10 +209,7 @@ export class BodyFramer implements LineHandler {
     flags: number,
   ): void {
     this.held.reset(end - start);
-    const frames = this.frames;
-    while (frames.length > 0 && (frames[frames.length - 1] as Frame).lineStart === lineNo) {
-      this.deferred.unshift(frames.pop() as Frame);
-    }
+    this.out.defer(lineNo);
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
     this.open = { parser, start: line.start + (p - start), shift: line.start - start };
   }
@@ -253,14 +226,24 @@ export class BodyFramer implements LineHandler {
     first: number,
   ): void {
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    if (
-      this.held.used > this.maxMultilineBytes ||
-      (open.parser !== this.json && this.probe.settles(buf, start, end))
-    ) {
+    if (this.held.used > this.maxMultilineBytes) {
       this.failOpen(false);
       return;
     }
+    if (this.settledBy(open.parser, buf, start, end)) {
+      // A complete response of its own settles the open body as it stands, before this line.
+      const outcome = open.parser.finish();
+      if (outcome >= 0) this.closeOpen(open.parser.result(), line.start);
+      else this.failOpen(false);
+      return;
+    }
     this.settleAfterLine(open.parser.feed(this.held.arena, line.start, line.end), line.start + first);
+  }
+
+  /** A line that is a complete response of its own settles an open XML root or text block (settle-probe.ts). */
+  private settledBy(parser: BodyParser, buf: Buffer, start: number, end: number): boolean {
+    if (parser === this.json || (parser === this.xml && !this.xml.inRoot)) return false;
+    return this.probe.settles(buf, start, end);
   }
 
   /**
@@ -290,16 +273,9 @@ export class BodyFramer implements LineHandler {
     const lastLine = held[last] as HeldLine;
     const endedBefore = last > 0 && endPos === lastLine.start;
     const endLine = endedBefore ? (held[last - 1] as HeldLine) : lastLine;
-    this.releaseDeferred();
-    const flag = this.bodyDone(
-      open.parser,
-      arena,
-      firstLine.start,
-      open.start,
-      firstLine.lineNo,
-      endLine.lineNo,
-      parsed,
-    );
+    this.out.release();
+    const { lineNo: first, start: firstStart } = firstLine;
+    const flag = this.out.body(open.parser, arena, firstStart, open.start, first, endLine.lineNo, parsed);
     this.resetOpen();
     for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
@@ -314,9 +290,9 @@ export class BodyFramer implements LineHandler {
     const { lines: held, arena } = this.held;
     open.parser.finish();
     const malformed = open.parser.format !== "text";
-    const skip = knownFailures(open.parser, null, open.shift, held);
+    const skip = knownFailures(open.parser, null, open.shift, held, 0, this.held.used);
     this.resetOpen();
-    this.releaseDeferred();
+    this.out.release();
     const last = held.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = held[i] as HeldLine;
@@ -334,32 +310,9 @@ export class BodyFramer implements LineHandler {
     }
   }
 
-  private releaseDeferred(): void {
-    for (const f of this.deferred) this.frames.push(f);
-    this.deferred = [];
-  }
-
   private resetOpen(): void {
     this.open = null;
     this.held.lines = [];
-  }
-
-  /** A body parsed completely: its response and those in its strings; returns the flag for its lines. */
-  private bodyDone(
-    parser: BodyParser,
-    buf: Buffer,
-    lineStartPos: number,
-    bodyPos: number,
-    lineStart: number,
-    lineEnd: number,
-    parsed: Parsed | null = parser.result(),
-  ): number {
-    const inner = parser.strings?.() ?? NO_FRAMES;
-    if (parsed === null && inner.length === 0) return BODY;
-    const prefix = prefixText(buf, lineStartPos, bodyPos);
-    if (parsed !== null) this.frames.push({ parsed, lineStart, lineEnd, prefix });
-    for (const f of inner) this.frames.push(f);
-    return RESPONSE;
   }
 
   // Lines too long to hold (LineSplitter streams them): see long-line.ts.
@@ -388,7 +341,7 @@ export class BodyFramer implements LineHandler {
       return;
     }
     long.finish();
-    for (const f of long.frames) this.frames.push(f);
+    for (const f of long.frames) this.out.frames.push(f);
     countLine(this.counts, long.flags);
   }
 
@@ -396,29 +349,4 @@ export class BodyFramer implements LineHandler {
   holdLimitBytes(): number {
     return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
-}
-
-const NO_FRAMES: readonly Frame[] = [];
-
-/**
- * Adds the candidate positions that a failed body says fail the same way (BodyParser.openStarts) to
- * `skip`. Positions of the body's first line are moved by `shift`; those of later lines are already
- * in the arena (`held`: the body's lines; null for a body that failed on its own line).
- */
-function knownFailures(
-  parser: BodyParser,
-  skip: Set<number> | null,
-  shift: number,
-  held: readonly HeldLine[] | null,
-): Set<number> | null {
-  const pairs = parser.openStarts?.();
-  if (pairs === undefined || pairs.length === 0) return skip;
-  const out = skip ?? new Set<number>();
-  for (let i = 0; i < pairs.length; i += 2) {
-    const line = pairs[i] as number;
-    const pos = pairs[i + 1] as number;
-    if (line === 0) out.add(pos + shift);
-    else if (held !== null && line < held.length) out.add(pos);
-  }
-  return out;
 }

@@ -78,10 +78,11 @@ export interface StringExaminer {
  */
 export interface TextRecognizer {
   /**
-   * Where an SDK error string may start in `buf[pos, end)`, or -1. Runs on every line that is not
+   * Where an SDK error string may start in `buf[pos, limit)` (before the next body candidate), or
+   * -1; `end` is the line's end (a string may go on past `limit`). Runs on every line that is not
    * all body: it must cost about an `indexOf` or two on a line without one.
    */
-  find(buf: Buffer, pos: number, end: number): number;
+  find(buf: Buffer, pos: number, limit: number, end: number): number;
   /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
   readonly parser: BodyParser;
 }

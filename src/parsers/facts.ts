@@ -11,9 +11,15 @@ export type FieldValue = string | number | null;
 class Container {
   names: (string[] | undefined)[] = [];
   values: (FieldValue[] | undefined)[] = [];
+  /** Logger members seen (FieldClass.Envelope: only their number matters). */
+  loggerMembers = 0;
   constructor(readonly depth: number) {}
 
   set(cls: FieldClass, name: string, value: FieldValue): void {
+    if (cls === FieldClass.Envelope) {
+      this.loggerMembers++;
+      return;
+    }
     const names = this.names[cls];
     const values = this.values[cls];
     if (names === undefined || values === undefined) {
@@ -31,7 +37,7 @@ class Container {
 
   /** A log envelope (DESIGN §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
   isEnvelope(): boolean {
-    return (this.names[FieldClass.Envelope]?.length ?? 0) + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
+    return this.loggerMembers + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
   }
 
   /** The first value of a class that `valid` accepts. */
@@ -80,6 +86,8 @@ function asStatus(v: FieldValue): number | null {
   else return null;
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : null;
 }
+
+const NO_FRAMES: readonly Frame[] = [];
 
 /** A response found inside a string value, and what the objects around that string add to it. */
 interface InnerResponse {
@@ -132,7 +140,8 @@ export class FactsBuilder {
   }
 
   /** The responses found in string values, completed from the objects around their strings. */
-  innerResults(): Frame[] {
+  innerResults(): readonly Frame[] {
+    if (this.innerList.length === 0) return NO_FRAMES;
     return this.innerList.map(({ frame, status, action, time }) => {
       const p = frame.parsed;
       if (

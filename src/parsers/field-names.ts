@@ -127,11 +127,13 @@ const SHAPES = new Set(
 
 /** Bytes a field name can start with: the first letters of the names above, any case, and `_`/`-`. */
 const FIRST_BYTE = new Uint8Array(256);
-FIRST_BYTE[0x40] = 1; // @timestamp
-for (const ch of "rhcemsalpt_-") {
+for (const ch of "rhcemsa_-") {
   FIRST_BYTE[ch.charCodeAt(0)] = 1;
   FIRST_BYTE[ch.toUpperCase().charCodeAt(0)] = 1;
 }
+// Envelope names are matched exactly: only their lower-case first letters (so `PageSize`,
+// `TotalCount`, `LifecycleState` keys of success bodies are still rejected by their first byte).
+for (const name of ENVELOPE_NAMES.keys()) FIRST_BYTE[name.charCodeAt(0)] = 1;
 
 /**
  * classifyName on the bytes of a name, without building a string: most keys of a success body are

@@ -82,8 +82,7 @@ export class JsonScanner implements BodyParser {
 
   finish(): Outcome {
     if (!this.open) return MORE;
-    this.open = false;
-    return failedAt(this.lastEnd);
+    return this.fail(this.lastEnd, this.depth);
   }
 
   feed(buf: Buffer, start: number, end: number): Outcome {
@@ -120,7 +119,8 @@ export class JsonScanner implements BodyParser {
             const cls = classifyBytes(buf, start, q);
             if (cls !== FieldClass.None) {
               this.pendingClass = cls;
-              this.pendingName = buf.latin1Slice(start, q);
+              // Logger members are only counted (FactsBuilder): no name string for them.
+              this.pendingName = cls === FieldClass.Envelope ? "" : buf.latin1Slice(start, q);
             }
           }
           pos = q + 1;
@@ -153,7 +153,8 @@ export class JsonScanner implements BodyParser {
             escaped = true;
             if (cls !== FieldClass.None)
               this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
-          } else if (cls !== FieldClass.None) this.fieldValue(buf.utf8Slice(start, q));
+          } else if (cls !== FieldClass.None)
+            this.fieldValue(cls === FieldClass.Envelope ? null : buf.utf8Slice(start, q));
           if (this.examineStrings) this.stringValue(buf, start, q, escaped);
           pos = q + 1;
           state = AFTER_VALUE;
@@ -182,7 +183,8 @@ export class JsonScanner implements BodyParser {
         } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
           const next = scanNumber(buf, pos, end);
           if (next < 0) return this.fail(-next - 1, depth);
-          if (cls !== FieldClass.None) this.fieldValue(Number(buf.latin1Slice(pos, next)));
+          if (cls !== FieldClass.None)
+            this.fieldValue(cls === FieldClass.Envelope ? null : Number(buf.latin1Slice(pos, next)));
           pos = next;
           state = AFTER_VALUE;
         } else {

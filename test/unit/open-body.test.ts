@@ -74,4 +74,29 @@ describe("an open body holds back later responses only for a bounded time and li
     expect(counts.malformed).toBe(3);
     expect(p.pendingBytes).toBe(0);
   });
+
+  it("an SDK text block is held like an open body: pending bytes until it ends, then one response", () => {
+    const { p, got } = pipeline();
+    const first =
+      "com.aliyuncs.exceptions.ServerException: Throttling.User : Request was denied due to user flow control.\n";
+    p.push(Buffer.from(first));
+    expect(got).toEqual([]);
+    expect(p.pendingBytes).toBe(Buffer.byteLength(first));
+    p.push(Buffer.from("RequestId : 9519ABCD-0001\n"));
+    p.push(Buffer.from('{"RequestId":"J9","Code":"OK"}\n'));
+    expect(got.map((r) => [r.requestId, r.format])).toEqual([
+      ["9519ABCD-0001", "text"],
+      ["J9", "json"],
+    ]);
+    expect(p.pendingBytes).toBe(0);
+  });
+
+  it("a pause settles an open SDK text block", () => {
+    const { p, got } = pipeline();
+    p.push(Buffer.from("SDK.ServerError\nErrorCode: Throttling.User\nRequestId: 5E8B-T1\n"));
+    expect(p.pendingBytes).toBeGreaterThan(0);
+    p.flush();
+    expect(got.map((r) => r.requestId)).toEqual(["5E8B-T1"]);
+    expect(p.pendingBytes).toBe(0);
+  });
 });
