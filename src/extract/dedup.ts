@@ -20,7 +20,7 @@ const EMPTY = -1;
  * ring of the ids, and a table (open addressing, linear probing) of the ring slot where each
  * distinct id was last added, keyed by a hash of the id. Numbers in typed arrays, not a Map of
  * strings: a lookup reads a few slots and compares an id's characters only when the hashes match
- * (README "One request, counted once": the cost on plain input).
+ * (test/bench/README.md, "Issue 12 shapes: cost on plain input").
  */
 export class RequestIdWindow {
   private readonly ring: (string | undefined)[];

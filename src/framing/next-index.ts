@@ -1,7 +1,7 @@
 /**
  * `buf.indexOf(needle, from)` for the lines of one chunk, met in order: the answer for one line is
  * the answer for the lines after it up to the needle, so a needle that is rare costs one native search
- * per chunk instead of one per line (README "Bodies inside strings": the cost on plain input).
+ * per chunk instead of one per line (test/bench/README.md, "Issue 12 shapes: cost on plain input").
  * Valid only while the chunk's bytes do not change: `forget` when the chunk is done.
  */
 export class NextIndex {
