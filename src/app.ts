@@ -8,85 +8,124 @@ import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
 import { RecordPipeline } from "./pipeline.js";
+import { planReload } from "./reload-plan.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
 import { FileSource } from "./sources/file-source.js";
+import { noMatchHint } from "./sources/no-match-hint.js";
 import { StdinSource } from "./sources/stdin-source.js";
 import type { SourceHooks } from "./sources/types.js";
+import { type ExporterStatus, MAX_LISTED_FILES, type SourceStatus, StatusTracker } from "./status.js";
 
-/** A clean stop (SIGTERM/SIGINT) must be over within this; after it the process exits anyway. */
-const STOP_DEADLINE_MS = 5000;
 /** At most one warning per kind and source in this interval; the rest are counted in metrics. */
 const WARN_INTERVAL_MS = 60_000;
 
-interface Source {
-  start(): Promise<void>;
-  stop(): Promise<void>;
+interface Running {
+  readonly config: SourceConfig;
+  readonly source: FileSource | StdinSource;
+}
+
+export interface AppOptions {
+  /** Reads the config again for a reload; throws a UsageError listing every problem. */
+  readonly reloadConfig?: () => Config;
+  /** Serve `POST /-/reload` (off by default, as in Prometheus). */
+  readonly reloadEndpoint?: boolean;
+  /** How often a source that matches no files is warned about again (default 60 s). */
+  readonly warnIntervalMs?: number;
 }
 
 export interface App {
   readonly server: RunningServer;
   readonly metrics: ExporterMetrics;
-  stop(): Promise<void>;
+  status(): ExporterStatus;
+  /** Re-reads and applies the config; resolves to its problems ([] when applied). Never rejects. */
+  reload(): Promise<readonly string[]>;
+  /** Stops reading, writes the checkpoints, closes the server; false when the last checkpoint write failed. */
+  stop(): Promise<boolean>;
 }
 
 /**
  * Wires sources → pipeline → sinks (metrics, recent errors) → HTTP server. Everything per record
- * happens in the synchronous pipeline; sinks see one batch per chunk read.
+ * happens in the synchronous pipeline; sinks see one batch per chunk read. A reload swaps the
+ * parts that change (README "Reloading the configuration") and keeps the metrics and checkpoints.
  */
-export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const listen = parseListen(config.listen);
-  if (listen === null) throw new UsageError(`listen: expected HOST:PORT, got "${config.listen}"`);
-  const catalog = await loadCatalog(config.errorCodes.files, config.errorCodes.codes);
-  const extractor = new Extractor(catalog);
+export async function startApp(initial: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const listen = parseListen(initial.listen);
+  if (listen === null) throw new UsageError(`listen: expected HOST:PORT, got "${initial.listen}"`);
+  let config = initial;
+  let extractor = new Extractor(await loadCatalog(config.errorCodes.files, config.errorCodes.codes));
+  // Pipelines of files opened before a reload see the reloaded catalogue too.
+  const currentExtractor = { extract: (...a: Parameters<Extractor["extract"]>) => extractor.extract(...a) };
   const metrics = new ExporterMetrics({
     sourceLabels: Object.fromEntries(config.sources.map((s) => [s.name, s.labels])),
     labelCaps: config.labelCaps,
     version: VERSION,
   });
-  const recentErrors = new RecentErrors(config.recentErrors.size);
-  const warn = rateLimitedWarn(logger);
+  metrics.configLoaded(true);
+  let recentErrors = new RecentErrors(config.recentErrors.size);
+  const tracker = new StatusTracker(VERSION);
+  const warn = rateLimitedWarn(logger, options.warnIntervalMs ?? WARN_INTERVAL_MS);
 
-  const checkpoints =
-    config.checkpoint.dir === null
-      ? undefined
-      : new CheckpointStore(config.checkpoint.dir, {
-          onCheckpointWrite: (ok, err) => {
-            metrics.checkpointWrite(ok);
-            if (!ok)
-              warn(
-                "checkpoint",
-                "",
-                { err: err?.message, dir: config.checkpoint.dir },
-                "checkpoint write failed",
-              );
-          },
-          onLoadError: (err) =>
-            logger.warn({ err: err.message }, "checkpoint file unreadable; starting without it"),
-        });
+  const checkpointDir = config.checkpoint.dir;
+  const checkpoints = new CheckpointStore(checkpointDir, {
+    onCheckpointWrite: (ok, err) => {
+      metrics.checkpointWrite(ok);
+      tracker.checkpointWrite(ok, err);
+      if (!ok) {
+        const obj = { err: err?.message, dir: checkpointDir };
+        warn("checkpoint", "", obj, "checkpoint write failed: a restart will read this interval again");
+      }
+    },
+    onLoadError: (err) =>
+      logger.warn({ err: err.message }, "checkpoint file unreadable; starting without it"),
+  });
   try {
-    await checkpoints?.load();
+    await checkpoints.load();
   } catch (e) {
-    throw new UsageError(`checkpoint.dir: cannot use ${config.checkpoint.dir}: ${(e as Error).message}`);
+    throw new UsageError(`checkpoint.dir: cannot use ${checkpointDir}: ${(e as Error).message}`);
   }
 
   const onBatch = (source: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
     metrics.recordBatch(source, responses, counts);
     recentErrors.add(responses, source);
   };
-  const byName = new Map<string, SourceConfig>(config.sources.map((s) => [s.name, s]));
-  const hooks: SourceHooks = {
-    openSink: (source) => {
-      const s = byName.get(source) as SourceConfig;
-      return new RecordPipeline({
+  const running = new Map<string, Running>();
+  /** Files followed now, per file source (set by the source once it has looked). */
+  const files = new Map<string, number>();
+  /** Sources being stopped: their count falls to 0 as they close their files, which is no news. */
+  const closing = new Set<string>();
+  const reportFiles = (name: string, count: number | null): void => {
+    if (closing.has(name) && count !== null) return;
+    const had = files.get(name);
+    if (count === null) files.delete(name);
+    else files.set(name, count);
+    metrics.sourceFiles(name, count);
+    metrics.filesWatched([...files.values()].reduce((a, b) => a + b, 0));
+    if (count === 0) warnNoFiles(name);
+    else if (had === 0 && count !== null)
+      logger.info({ source: name, files: count }, "source matches files again");
+  };
+  const warnNoFiles = (name: string): void => {
+    const paths = running.get(name)?.config.paths ?? [];
+    const hints = paths.map(noMatchHint);
+    warn("no-files", name, { source: name, paths, hints }, "source matches no files");
+  };
+  // The warning repeats (rate-limited) for as long as a source sees nothing.
+  const noFilesTimer = setInterval(() => {
+    for (const [name, n] of files) if (n === 0) warnNoFiles(name);
+  }, options.warnIntervalMs ?? WARN_INTERVAL_MS);
+  noFilesTimer.unref();
+
+  const hooksFor = (s: SourceConfig): SourceHooks => ({
+    openSink: (source) =>
+      new RecordPipeline({
         source,
-        extractor,
+        extractor: currentExtractor,
         onBatch,
         maxRecordBytes: s.maxRecordBytes,
         maxMultilineBytes: s.maxMultilineBytes,
-      });
-    },
+      }),
     onRotation: (source, file) => {
       metrics.rotation(source);
       logger.info({ source, file }, "file rotated");
@@ -101,12 +140,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     onFileOpened: (source, file) => logger.info({ source, file }, "file opened"),
     onFileClosed: (source, file, reason) => logger.info({ source, file, reason }, "file closed"),
-  };
-  const watched = new Map<string, number>();
-  const sources: Source[] = config.sources.map((s): Source => {
-    if (s.paths.length === 1 && s.paths[0] === STDIN_PATH)
-      return new StdinSource(s.name, process.stdin, hooks);
-    return new FileSource(
+  });
+  const startSource = async (s: SourceConfig): Promise<void> => {
+    metrics.declareSource(s.name);
+    const hooks = hooksFor(s);
+    if (s.paths.length === 1 && s.paths[0] === STDIN_PATH) {
+      const source = new StdinSource(s.name, process.stdin, hooks);
+      running.set(s.name, { config: s, source });
+      return source.start();
+    }
+    const source = new FileSource(
       {
         name: s.name,
         paths: s.paths,
@@ -117,30 +160,97 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         globIntervalMs: s.globIntervalMs,
         rotateWaitMs: s.rotateWaitMs,
       },
-      {
-        ...hooks,
-        onFilesWatched: (count) => {
-          watched.set(s.name, count);
-          metrics.filesWatched([...watched.values()].reduce((a, b) => a + b, 0));
-        },
-      },
-      checkpoints ? { checkpoints } : {},
+      { ...hooks, onFilesWatched: (count) => reportFiles(s.name, count) },
+      { checkpoints },
     );
-  });
+    running.set(s.name, { config: s, source });
+    await source.start();
+  };
+  const stopSource = async (name: string, restart: boolean): Promise<void> => {
+    const entry = running.get(name);
+    if (entry === undefined) return;
+    closing.add(name);
+    await (entry.source instanceof FileSource ? entry.source.stop({ restart }) : entry.source.stop());
+    closing.delete(name);
+    running.delete(name);
+    if (!restart && files.has(name)) reportFiles(name, null);
+  };
+
+  const status = (): ExporterStatus => {
+    const sources = [...running.values()].map((r): SourceStatus => {
+      const file = r.source instanceof FileSource;
+      const n = files.get(r.config.name) ?? 0;
+      const noFiles = file && n === 0;
+      return {
+        name: r.config.name,
+        kind: file ? "file" : "stdin",
+        paths: r.config.paths,
+        files: file ? n : null,
+        openFiles: r.source instanceof FileSource ? r.source.files().slice(0, MAX_LISTED_FILES) : [],
+        noFiles,
+        hints: noFiles ? r.config.paths.map(noMatchHint) : [],
+      };
+    });
+    return tracker.snapshot(sources, checkpointDir);
+  };
 
   let ready = false;
-  const startedAt = new Date().toISOString();
+  let reloading: Promise<readonly string[]> = Promise.resolve([]);
+  let stopping: Promise<boolean> | undefined;
+  const reload = (): Promise<readonly string[]> => {
+    reloading = reloading.then(async () => {
+      if (stopping !== undefined) return ["the exporter is stopping"];
+      if (options.reloadConfig === undefined) return ["this exporter was started without a way to reload"];
+      logger.info("reloading the configuration");
+      let next: Config;
+      let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+      try {
+        next = options.reloadConfig();
+        catalog = await loadCatalog(next.errorCodes.files, next.errorCodes.codes);
+      } catch (e) {
+        const problems =
+          e instanceof UsageError ? [e.message, ...e.problems.filter((p) => p !== e.message)] : [String(e)];
+        metrics.configLoaded(false);
+        tracker.reloaded(problems, []);
+        logger.error({ problems }, "reload failed; the running configuration is kept");
+        return problems;
+      }
+      const plan = planReload(config, next);
+      for (const setting of plan.restartNeeded) {
+        logger.warn({ setting }, "changed setting takes effect only after a restart");
+      }
+      logger.level = next.logLevel;
+      metrics.setLabelCaps(next.labelCaps);
+      if (next.recentErrors.size !== recentErrors.size)
+        recentErrors = recentErrors.resized(next.recentErrors.size);
+      extractor = new Extractor(catalog);
+      const restarted = new Set(plan.start.map((s) => s.name));
+      await Promise.all(plan.stop.map((name) => stopSource(name, restarted.has(name))));
+      await Promise.all(plan.start.map((s) => startSource(s)));
+      config = plan.config;
+      metrics.configLoaded(true);
+      tracker.reloaded([], plan.restartNeeded);
+      logger.info(
+        {
+          sources: config.sources.map((s) => s.name),
+          stopped: plan.stop,
+          started: plan.start.map((s) => s.name),
+        },
+        "configuration reloaded",
+      );
+      return [];
+    });
+    return reloading;
+  };
+
   const server = await startServer({
     host: listen.host,
     port: listen.port,
     metrics,
-    recentErrors,
+    recentErrors: { list: (limit) => recentErrors.list(limit) },
     isReady: () => ready,
-    status: () => ({
-      version: VERSION,
-      startedAt,
-      sources: config.sources.map((s) => ({ name: s.name, paths: s.paths })),
-    }),
+    status,
+    ...(options.reloadEndpoint === true ? { reload } : {}),
     requestTimeoutMs: config.server.requestTimeoutMs,
     headersTimeoutMs: config.server.headersTimeoutMs,
     ...(config.server.tls ? { tls: config.server.tls } : {}),
@@ -159,36 +269,48 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       version: VERSION,
       listen: server.url,
       sources: config.sources.map((s) => ({ name: s.name, paths: s.paths, startAt: s.startAt })),
-      checkpointDir: config.checkpoint.dir,
+      checkpointDir,
+      reloadEndpoint: options.reloadEndpoint === true,
     },
     "aliyun-response-exporter started",
   );
-  await Promise.all(sources.map((s) => s.start()));
-  checkpoints?.startInterval(config.checkpoint.intervalMs);
+  await Promise.all(config.sources.map((s) => startSource(s)));
+  checkpoints.startInterval(config.checkpoint.intervalMs);
   ready = true;
 
-  let stopping: Promise<void> | undefined;
   return {
     server,
     metrics,
+    status,
+    reload,
     stop: () => {
       stopping ??= (async () => {
         ready = false;
-        await Promise.all(sources.map((s) => s.stop()));
-        await checkpoints?.close();
+        clearInterval(noFilesTimer);
+        await reloading;
+        await Promise.all([...running.keys()].map((name) => stopSource(name, false)));
+        const written = await checkpoints.close();
         await server.close();
+        return written;
       })();
       return stopping;
     },
   };
 }
 
+/** A clean stop (SIGTERM/SIGINT) must be over within this; after it the process exits anyway. */
+const STOP_DEADLINE_MS = 5000;
+
+export interface DaemonOptions extends AppOptions {}
+
 /**
- * `run`: starts the app, stops it cleanly on SIGTERM/SIGINT. Resolves to the exit code. The signal
- * handlers are in place before anything starts (a signal during start-up stops the app once it is
- * up), and a second signal (npm forwards Ctrl-C to its child, which got one already) changes nothing.
+ * `run`: starts the app, reloads on SIGHUP, stops cleanly on SIGTERM/SIGINT. Resolves to the exit
+ * code: 0 after a clean stop, 1 when the stop took too long or its last checkpoint write failed
+ * (the next start would read the last interval again). The signal handlers are in place before
+ * anything starts (a signal during start-up stops the app once it is up), and a second signal
+ * (npm forwards Ctrl-C to its child, which got one already) changes nothing.
  */
-export async function runDaemon(config: Config): Promise<number> {
+export async function runDaemon(config: Config, options: DaemonOptions = {}): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   let signalled: (signal: NodeJS.Signals) => void = () => {};
   const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
@@ -197,21 +319,35 @@ export async function runDaemon(config: Config): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => signalled(signal);
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  const app = await startApp(config, logger);
+  // SIGHUP reloads, as in Prometheus, Fluent Bit, Vector and Alloy; before the app is up it waits.
+  let app: App | undefined;
+  let hupBeforeStart = false;
+  process.on("SIGHUP", () => {
+    if (app === undefined) hupBeforeStart = true;
+    else void app.reload();
+  });
+  app = await startApp(config, logger, options);
+  if (hupBeforeStart) void app.reload();
   const signal = await stopRequested;
   logger.info({ signal }, "stopping");
+  const running = app;
   return new Promise<number>((resolve) => {
     const force = setTimeout(() => {
       logger.error("clean stop took too long; exiting");
       resolve(1);
     }, STOP_DEADLINE_MS);
     force.unref();
-    app.stop().then(
-      () => {
+    running.stop().then(
+      (written) => {
         clearTimeout(force);
-        logger.info("stopped");
+        if (!written) {
+          logger.error(
+            { dir: config.checkpoint.dir },
+            "stopped, but the last checkpoint write failed: the next start reads the last interval again",
+          );
+        } else logger.info("stopped");
         logger.flush();
-        resolve(0);
+        resolve(written ? 0 : 1);
       },
       (err: Error) => {
         clearTimeout(force);
@@ -231,13 +367,13 @@ function readPassword(file: string): string {
 }
 
 /** Warnings that could repeat per read are logged at most once per interval and key. */
-function rateLimitedWarn(logger: Logger) {
+function rateLimitedWarn(logger: Logger, intervalMs: number) {
   const last = new Map<string, number>();
   return (kind: string, key: string, obj: object, msg: string): void => {
     const k = `${kind}\0${key}`;
     const now = Date.now();
     const prev = last.get(k);
-    if (prev !== undefined && now - prev < WARN_INTERVAL_MS) return;
+    if (prev !== undefined && now - prev < intervalMs) return;
     last.set(k, now);
     logger.warn(obj, msg);
   };

@@ -1,0 +1,37 @@
+/** Suggestions for a misspelt word (a config key, a command, a flag): the closest allowed one. */
+
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+const normalize = (word: string) => word.toLowerCase().replace(/[-_]/g, "");
+
+/**
+ * The allowed word that `word` most likely meant: the same ignoring case, `-` and `_`, else the
+ * nearest within an edit distance of about a third of its length (at most 2; a swap counts 2).
+ */
+export function closest(word: string, allowed: readonly string[]): string | undefined {
+  const wanted = normalize(word);
+  const same = allowed.find((k) => normalize(k) === wanted);
+  if (same !== undefined) return same;
+  const limit = Math.min(2, Math.max(1, Math.floor(wanted.length / 3)));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const k of allowed) {
+    const d = editDistance(normalize(k), wanted);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
