@@ -119,7 +119,9 @@ export function usage(command: CommandSpec | undefined, message: string): UsageE
 
 /** The usage line, wrapped under the command name at about 100 columns. */
 export function usageLine(c: CommandSpec): string {
-  const words = [...c.flags.map((f) => (f.value === undefined ? `[--${f.name}]` : `[--${f.name} ${f.value}]`))];
+  const words = [
+    ...c.flags.map((f) => (f.value === undefined ? `[--${f.name}]` : `[--${f.name} ${f.value}]`)),
+  ];
   if (c.operands !== "") words.push(c.operands);
   const head = `${PROGRAM} ${c.name}`;
   const lines = [head];

@@ -212,9 +212,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.setTimeout(requestTimeout);
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    // A failed host lookup does not say which port was asked for; the one-line message does.
+    server.once("error", (err: NodeJS.ErrnoException & { port?: number }) =>
+      reject(Object.assign(err, { port: err.port ?? options.port })),
+    );
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       resolve();
     });
   });
