@@ -111,11 +111,6 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
     const hints = paths.map(noMatchHint);
     warn("no-files", name, { source: name, paths, hints }, "source matches no files");
   };
-  // The warning repeats (rate-limited) for as long as a source sees nothing.
-  const noFilesTimer = setInterval(() => {
-    for (const [name, n] of files) if (n === 0) warnNoFiles(name);
-  }, options.warnIntervalMs ?? WARN_INTERVAL_MS);
-  noFilesTimer.unref();
 
   const hooksFor = (s: SourceConfig): SourceHooks => ({
     openSink: (source) =>
@@ -276,6 +271,11 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
   );
   await Promise.all(config.sources.map((s) => startSource(s)));
   checkpoints.startInterval(config.checkpoint.intervalMs);
+  // The warning repeats (rate-limited) for as long as a source sees nothing.
+  const noFilesTimer = setInterval(() => {
+    for (const [name, n] of files) if (n === 0) warnNoFiles(name);
+  }, options.warnIntervalMs ?? WARN_INTERVAL_MS);
+  noFilesTimer.unref();
   ready = true;
 
   return {

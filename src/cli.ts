@@ -5,7 +5,7 @@
  * with a suggestion, never silently a glob for `run`.
  */
 import { existsSync } from "node:fs";
-import { commandHelp, parseCommandArgs, PROGRAM, usage } from "./cli/args.js";
+import { commandHelp, PROGRAM, parseCommandArgs, usage } from "./cli/args.js";
 import { COMMANDS, DEFAULT_COMMAND, programHelp } from "./cli/commands.js";
 import { describeFailure } from "./cli/failures.js";
 import { closest } from "./core/did-you-mean.js";

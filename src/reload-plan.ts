@@ -5,7 +5,7 @@
  * settings and static labels are fixed for the life of the process and only say that they need a
  * restart.
  */
-import { type Config, STDIN_PATH, type SourceConfig } from "./config/schema.js";
+import { type Config, type SourceConfig, STDIN_PATH } from "./config/schema.js";
 
 export interface ReloadPlan {
   /** The config that runs after the reload: the new one, with the restart-only parts kept. */

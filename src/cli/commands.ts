@@ -88,7 +88,7 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
     return runDaemon(config, {
       reloadEndpoint: args.values["enable-reload"] === true,
       // A reload reads the same file with the same flags and environment, as the start did.
-      reloadConfig: () => loadCheckedConfig({ ...input, env: { ...process.env } }),
+      reloadConfig: () => loadCheckedConfig(input),
     });
   },
 };

@@ -3,7 +3,7 @@
  * (README "Configuration"): error-code catalogues, TLS certificate and key, the basic-auth password
  * file and the checkpoint directory. Each problem is one line with its config path.
  */
-import { constants, accessSync, mkdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { UsageError } from "../core/errors.js";
 import { readCatalogFile } from "../extract/catalog-file.js";

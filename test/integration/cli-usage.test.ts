@@ -92,7 +92,7 @@ describe("--help", () => {
       expect(long.stdout).toMatch(new RegExp(`^Usage: aliyun-response-exporter ${name}`));
       for (const f of command?.flags ?? []) {
         const row = new RegExp(
-          `--${f.name}${f.value ? ` ${f.value.replace(/[|]/g, "\\|")}` : ""} +${escape(f.help)}`,
+          `--${f.name}${f.value ? ` ${f.value.replace(/[|]/g, "\\|")}` : ""} +${escapeRegExp(f.help)}`,
         );
         expect(long.stdout, f.name).toMatch(row);
         if (f.default !== undefined) expect(long.stdout).toContain(`default: ${f.default}`);
@@ -203,6 +203,6 @@ describe("a closed stdout", () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
