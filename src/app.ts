@@ -181,7 +181,13 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
         kind: file ? "file" : "stdin",
         paths: r.config.paths,
         files: file ? n : null,
-        openFiles: r.source instanceof FileSource ? r.source.files().slice(0, MAX_LISTED_FILES) : [],
+        openFiles:
+          r.source instanceof FileSource
+            ? r.source
+                .files()
+                .slice(0, MAX_LISTED_FILES)
+                .map((f) => ({ path: f.path, offset: f.offset }))
+            : [],
         noFiles,
         hints: noFiles ? r.config.paths.map(noMatchHint) : [],
       };
