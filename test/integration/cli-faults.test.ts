@@ -4,7 +4,6 @@
  * a TLS connection that never starts its handshake, and a symlink re-pointed back to an earlier
  * target without checkpoints. Plus the clean stop of item 5 on SIGINT and SIGTERM.
  */
-import { execFileSync } from "node:child_process";
 import { appendFile, mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import * as path from "node:path";
@@ -13,6 +12,7 @@ import { METRICS } from "../../src/metrics/catalog.js";
 import { samplesOf, snapshot, total } from "../helpers/cli-metrics.js";
 import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
+import { hasOpenssl, writeSelfSignedCert } from "../helpers/tls-files.js";
 
 afterEach(cleanupCli);
 
@@ -93,38 +93,11 @@ describe("an uncreatable checkpoint directory", () => {
   });
 });
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe.skipIf(!hasOpenssl() && process.env.CI !== "true")("a TLS listener", () => {
   it("closes a connection that never starts its handshake after the header timeout, as plain HTTP does", async () => {
     const dir = await makeTempDir();
     await writeFile(path.join(dir, "a.log"), "");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "cert.pem",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-      ],
-      { cwd: dir, stdio: "ignore" },
-    );
+    writeSelfSignedCert(dir);
     const config = path.join(dir, "config.yaml");
     await writeFile(
       config,

@@ -33,17 +33,17 @@ async function writeConfig(file: string, config: object): Promise<void> {
   await writeFile(file, `${JSON.stringify({ listen: "127.0.0.1:0", ...config }, null, 1)}\n`);
 }
 
-/** Waits for the daemon to log the outcome of reload number `n` (counted from the start). */
-async function reloadOutcome(cli: CliProcess, n: number): Promise<"ok" | "failed"> {
-  const outcomes = () =>
-    cli
-      .logs()
-      .filter(
-        (l) =>
-          l.msg === "configuration reloaded" || l.msg === "reload failed; the running configuration is kept",
-      );
-  const seen = await waitUntil(`reload ${n} to finish`, outcomes, (o) => o.length >= n);
-  return seen[n - 1]?.msg === "configuration reloaded" ? "ok" : "failed";
+/** Waits for reload number `n` (counted from the start) to finish; its outcome from /api/v1/status. */
+async function reloadOutcome(url: string, n: number): Promise<"ok" | "failed"> {
+  const reload = async () =>
+    (
+      (await (await fetch(`${url}/api/v1/status`)).json()) as {
+        reload: { reloads: number; lastSuccessful: boolean };
+      }
+    ).reload;
+  const seen = await waitUntil(`reload ${n} to finish`, reload, (r) => r.reloads >= n);
+  expect(seen.reloads).toBe(n);
+  return seen.lastSuccessful ? "ok" : "failed";
 }
 
 const gauge = (samples: readonly Sample[], name: string): number => total(samples, name);
@@ -96,7 +96,7 @@ describe.each([
         expect(res.status, await res.clone().text()).toBe(bad ? 500 : 200);
         if (bad) expect(await res.text()).toContain("sources.0.pathz: unknown key");
       }
-      expect(await reloadOutcome(cli, i)).toBe(bad ? "failed" : "ok");
+      expect(await reloadOutcome(url, i)).toBe(bad ? "failed" : "ok");
       if (!bad) okReloads++;
       await appendFile(a, half.slice(20));
       if (i === 8) await writeFile(path.join(dir, "other", "c.log"), ledger.lines(4, "C"));
@@ -149,21 +149,26 @@ describe.each([
   });
 });
 
+/** A daemon with one source and no reload endpoint. */
+async function startPlain() {
+  const dir = await makeTempDir();
+  await mkdir(path.join(dir, "logs"));
+  const config = path.join(dir, "config.yaml");
+  await writeConfig(config, { sources: [SOURCE] });
+  const cli = spawnCli(["run", "--config", config], { cwd: dir });
+  return { dir, config, cli, url: await cli.url() };
+}
+
 describe("reload", () => {
   it("says which changed settings need a restart, and keeps serving on the old address", async () => {
-    const dir = await makeTempDir();
-    await mkdir(path.join(dir, "logs"));
-    const config = path.join(dir, "config.yaml");
-    await writeConfig(config, { sources: [SOURCE] });
-    const cli = spawnCli(["run", "--config", config], { cwd: dir });
-    const url = await cli.url();
+    const { config, cli, url } = await startPlain();
     await waitReady(url);
     await writeFile(
       config,
       `${JSON.stringify({ listen: "127.0.0.1:1", server: { requestTimeoutMs: 9000 }, sources: [{ ...SOURCE, labels: { team: "x" } }] })}\n`,
     );
     cli.child.kill("SIGHUP");
-    expect(await reloadOutcome(cli, 1)).toBe("ok");
+    expect(await reloadOutcome(url, 1)).toBe("ok");
     const settings = cli.logsWith("changed setting takes effect only after a restart").map((l) => l.setting);
     expect(settings).toEqual([
       "listen (127.0.0.1:0 → 127.0.0.1:1)",
@@ -176,13 +181,51 @@ describe("reload", () => {
     );
   });
 
+  it("applies label caps, the recent-errors size and the log level at once", async () => {
+    const { dir, config, cli, url } = await startPlain();
+    await waitReady(url);
+    const ledger = new ResponseLedger();
+    const a = path.join(dir, "logs", "a.log");
+    await writeFile(a, ledger.line("T", "throttling"));
+    await waitUntil(
+      "1 response",
+      () => snapshot(url),
+      (x) => x.responses >= 1,
+    );
+    await writeConfig(config, {
+      logLevel: "warn",
+      labelCaps: { code: 1 },
+      recentErrors: { size: 1 },
+      sources: [SOURCE],
+    });
+    cli.child.kill("SIGHUP");
+    expect(await reloadOutcome(url, 1)).toBe("ok");
+
+    await appendFile(a, ledger.line("P", "invalidParameter") + ledger.line("I", "internalError"));
+    const samples = await waitUntil(
+      "3 responses",
+      () => samplesOf(url),
+      (x) => snapshotOf(x).responses >= 3,
+    );
+    // The cap of 1 code is taken by Throttling: the two new codes are __other__.
+    const codes = samples.filter((x) => x.name === METRICS.responses.name).map((x) => x.labels.code);
+    expect(new Set(codes)).toEqual(new Set(["Throttling", "__other__"]));
+    expect(total(samples, METRICS.labelOverflow.name, { label: "code" })).toBe(2);
+    const recent = (await (await fetch(`${url}/api/v1/recent-errors`)).json()) as { errors: unknown[] };
+    expect(recent.errors).toHaveLength(1);
+
+    // At warn, a new file is followed without its info line.
+    await writeFile(path.join(dir, "logs", "b.log"), "");
+    await waitUntil(
+      "2 files",
+      async () => (await samplesOf(url)).find((x) => x.name === METRICS.sourceFiles.name)?.value,
+      (n) => n === 2,
+    );
+    expect(cli.logsWith("file opened").map((l) => path.basename(String(l.file)))).toEqual(["a.log"]);
+  });
+
   it("POST /-/reload is off unless enabled; other methods are refused", async () => {
-    const dir = await makeTempDir();
-    await mkdir(path.join(dir, "logs"));
-    const config = path.join(dir, "config.yaml");
-    await writeConfig(config, { sources: [SOURCE] });
-    const cli = spawnCli(["run", "--config", config], { cwd: dir });
-    const url = await cli.url();
+    const { cli, url } = await startPlain();
     const off = await fetch(`${url}/-/reload`, { method: "POST" });
     expect(off.status).toBe(403);
     expect(await off.text()).toContain("--enable-reload");
