@@ -9,14 +9,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { METRICS } from "../../src/metrics/catalog.js";
 import { type Sample, samplesOf, snapshot, snapshotOf, total } from "../helpers/cli-metrics.js";
-import {
-  type CliProcess,
-  cleanupCli,
-  makeTempDir,
-  spawnCli,
-  waitReady,
-  waitUntil,
-} from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
 
 afterEach(cleanupCli);
