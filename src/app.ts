@@ -372,14 +372,18 @@ function readPassword(file: string): string {
   }
 }
 
-/** Warnings that could repeat per read are logged at most once per interval and key. */
+/**
+ * Warnings that could repeat per read are logged at most once per interval and key. A tenth of
+ * slack, so that the periodic no-files check (a timer of the same interval) is not skipped by a
+ * few milliseconds every other time.
+ */
 function rateLimitedWarn(logger: Logger, intervalMs: number) {
   const last = new Map<string, number>();
   return (kind: string, key: string, obj: object, msg: string): void => {
     const k = `${kind}\0${key}`;
     const now = Date.now();
     const prev = last.get(k);
-    if (prev !== undefined && now - prev < intervalMs) return;
+    if (prev !== undefined && now - prev < intervalMs * 0.9) return;
     last.set(k, now);
     logger.warn(obj, msg);
   };
