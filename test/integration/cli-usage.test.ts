@@ -4,6 +4,7 @@
  * `version`, known runtime failures in one line, and a closed stdout that ends `analyze` quietly.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import * as path from "node:path";
@@ -153,6 +154,39 @@ describe("known runtime failures: one line, exit 1, no stack", () => {
     expect(lines[0]).toMatch(
       /^aliyun-response-exporter: cannot listen on no-such-host\.invalid:0: (unknown host|host name lookup failed)$/,
     );
+  });
+});
+
+// Root may bind any port: the test runs the CLI as `nobody` (with runuser) to be refused port 80.
+const canDropRoot = process.getuid?.() === 0 && existsSync("/usr/sbin/runuser");
+
+describe.skipIf(!canDropRoot)("known runtime failures as an unprivileged user", () => {
+  it("a port below 1024: permission denied", async () => {
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(
+        "/usr/sbin/runuser",
+        [
+          "-u",
+          "nobody",
+          "--",
+          process.execPath,
+          CLI,
+          "run",
+          "--listen",
+          "127.0.0.1:80",
+          "/nonexistent/*.log",
+        ],
+        { cwd: "/", stdio: ["ignore", "ignore", "pipe"] },
+      );
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => {
+        err += d.toString();
+      });
+      child.on("close", (code) => resolve({ code, err }));
+    });
+    expect(r.code).toBe(1);
+    const lines = r.err.split("\n").filter((l) => !l.startsWith("{") && l !== "");
+    expect(lines).toEqual(["aliyun-response-exporter: cannot listen on 127.0.0.1:80: permission denied"]);
   });
 });
 
