@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import pino, { type Logger } from "pino";
-import { type Config, parseListen, type SourceConfig, STDIN_PATH } from "./config/schema.js";
+import type { Logger } from "pino";
+import { type Config, parseListen, type SourceConfig } from "./config/schema.js";
 import { UsageError } from "./core/errors.js";
 import type { ApiResponse, LineCounts } from "./core/records.js";
 import { VERSION } from "./core/version.js";
@@ -11,20 +11,13 @@ import { RecordPipeline } from "./pipeline.js";
 import { planReload } from "./reload-plan.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
+import { SourceSet } from "./source-set.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
-import { FileSource } from "./sources/file-source.js";
-import { noMatchHint } from "./sources/no-match-hint.js";
-import { StdinSource } from "./sources/stdin-source.js";
 import type { SourceHooks } from "./sources/types.js";
-import { type ExporterStatus, MAX_LISTED_FILES, type SourceStatus, StatusTracker } from "./status.js";
+import { type ExporterStatus, StatusTracker } from "./status.js";
 
 /** At most one warning per kind and source in this interval; the rest are counted in metrics. */
 const WARN_INTERVAL_MS = 60_000;
-
-interface Running {
-  readonly config: SourceConfig;
-  readonly source: FileSource | StdinSource;
-}
 
 export interface AppOptions {
   /** Reads the config again for a reload; throws a UsageError listing every problem. */
@@ -90,28 +83,6 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
     metrics.recordBatch(source, responses, counts);
     recentErrors.add(responses, source);
   };
-  const running = new Map<string, Running>();
-  /** Files followed now, per file source (set by the source once it has looked). */
-  const files = new Map<string, number>();
-  /** Sources being stopped: their count falls to 0 as they close their files, which is no news. */
-  const closing = new Set<string>();
-  const reportFiles = (name: string, count: number | null): void => {
-    if (closing.has(name) && count !== null) return;
-    const had = files.get(name);
-    if (count === null) files.delete(name);
-    else files.set(name, count);
-    metrics.sourceFiles(name, count);
-    metrics.filesWatched([...files.values()].reduce((a, b) => a + b, 0));
-    if (count === 0) warnNoFiles(name);
-    else if (had === 0 && count !== null)
-      logger.info({ source: name, files: count }, "source matches files again");
-  };
-  const warnNoFiles = (name: string): void => {
-    const paths = running.get(name)?.config.paths ?? [];
-    const hints = paths.map(noMatchHint);
-    warn("no-files", name, { source: name, paths, hints }, "source matches no files");
-  };
-
   const hooksFor = (s: SourceConfig): SourceHooks => ({
     openSink: (source) =>
       new RecordPipeline({
@@ -136,64 +107,8 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
     onFileOpened: (source, file) => logger.info({ source, file }, "file opened"),
     onFileClosed: (source, file, reason) => logger.info({ source, file, reason }, "file closed"),
   });
-  const startSource = async (s: SourceConfig): Promise<void> => {
-    metrics.declareSource(s.name);
-    const hooks = hooksFor(s);
-    if (s.paths.length === 1 && s.paths[0] === STDIN_PATH) {
-      const source = new StdinSource(s.name, process.stdin, hooks);
-      running.set(s.name, { config: s, source });
-      return source.start();
-    }
-    const source = new FileSource(
-      {
-        name: s.name,
-        paths: s.paths,
-        exclude: s.exclude,
-        startAt: s.startAt,
-        partialLineTimeoutMs: s.partialLineTimeoutMs,
-        pollIntervalMs: s.pollIntervalMs,
-        globIntervalMs: s.globIntervalMs,
-        rotateWaitMs: s.rotateWaitMs,
-      },
-      { ...hooks, onFilesWatched: (count) => reportFiles(s.name, count) },
-      { checkpoints },
-    );
-    running.set(s.name, { config: s, source });
-    await source.start();
-  };
-  const stopSource = async (name: string, restart: boolean): Promise<void> => {
-    const entry = running.get(name);
-    if (entry === undefined) return;
-    closing.add(name);
-    await (entry.source instanceof FileSource ? entry.source.stop({ restart }) : entry.source.stop());
-    closing.delete(name);
-    running.delete(name);
-    if (!restart && files.has(name)) reportFiles(name, null);
-  };
-
-  const status = (): ExporterStatus => {
-    const sources = [...running.values()].map((r): SourceStatus => {
-      const file = r.source instanceof FileSource;
-      const n = files.get(r.config.name) ?? 0;
-      const noFiles = file && n === 0;
-      return {
-        name: r.config.name,
-        kind: file ? "file" : "stdin",
-        paths: r.config.paths,
-        files: file ? n : null,
-        openFiles:
-          r.source instanceof FileSource
-            ? r.source
-                .files()
-                .slice(0, MAX_LISTED_FILES)
-                .map((f) => ({ path: f.path, offset: f.offset }))
-            : [],
-        noFiles,
-        hints: noFiles ? r.config.paths.map(noMatchHint) : [],
-      };
-    });
-    return tracker.snapshot(sources, checkpointDir);
-  };
+  const sources = new SourceSet({ metrics, checkpoints, logger, warn, hooksFor });
+  const status = (): ExporterStatus => tracker.snapshot(sources.status(), checkpointDir);
 
   let ready = false;
   let reloading: Promise<readonly string[]> = Promise.resolve([]);
@@ -226,8 +141,8 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
         recentErrors = recentErrors.resized(next.recentErrors.size);
       extractor = new Extractor(catalog);
       const restarted = new Set(plan.start.map((s) => s.name));
-      await Promise.all(plan.stop.map((name) => stopSource(name, restarted.has(name))));
-      await Promise.all(plan.start.map((s) => startSource(s)));
+      await Promise.all(plan.stop.map((name) => sources.stop(name, restarted.has(name))));
+      await Promise.all(plan.start.map((s) => sources.start(s)));
       config = plan.config;
       metrics.configLoaded(true);
       tracker.reloaded([], plan.restartNeeded);
@@ -275,12 +190,10 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
     },
     "aliyun-response-exporter started",
   );
-  await Promise.all(config.sources.map((s) => startSource(s)));
+  await Promise.all(config.sources.map((s) => sources.start(s)));
   checkpoints.startInterval(config.checkpoint.intervalMs);
   // The warning repeats (rate-limited) for as long as a source sees nothing.
-  const noFilesTimer = setInterval(() => {
-    for (const [name, n] of files) if (n === 0) warnNoFiles(name);
-  }, options.warnIntervalMs ?? WARN_INTERVAL_MS);
+  const noFilesTimer = setInterval(() => sources.warnIdle(), options.warnIntervalMs ?? WARN_INTERVAL_MS);
   noFilesTimer.unref();
   ready = true;
 
@@ -294,7 +207,7 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
         ready = false;
         clearInterval(noFilesTimer);
         await reloading;
-        await Promise.all([...running.keys()].map((name) => stopSource(name, false)));
+        await Promise.all(sources.names.map((name) => sources.stop(name, false)));
         const written = await checkpoints.close();
         await server.close();
         return written;
@@ -302,66 +215,6 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
       return stopping;
     },
   };
-}
-
-/** A clean stop (SIGTERM/SIGINT) must be over within this; after it the process exits anyway. */
-const STOP_DEADLINE_MS = 5000;
-
-export interface DaemonOptions extends AppOptions {}
-
-/**
- * `run`: starts the app, reloads on SIGHUP, stops cleanly on SIGTERM/SIGINT. Resolves to the exit
- * code: 0 after a clean stop, 1 when the stop took too long or its last checkpoint write failed
- * (the next start would read the last interval again). The signal handlers are in place before
- * anything starts (a signal during start-up stops the app once it is up), and a second signal
- * (npm forwards Ctrl-C to its child, which got one already) changes nothing.
- */
-export async function runDaemon(config: Config, options: DaemonOptions = {}): Promise<number> {
-  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
-  let signalled: (signal: NodeJS.Signals) => void = () => {};
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-    signalled = resolve;
-  });
-  const onSignal = (signal: NodeJS.Signals): void => signalled(signal);
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
-  // SIGHUP reloads, as in Prometheus, Fluent Bit, Vector and Alloy; before the app is up it waits.
-  let app: App | undefined;
-  let hupBeforeStart = false;
-  process.on("SIGHUP", () => {
-    if (app === undefined) hupBeforeStart = true;
-    else void app.reload();
-  });
-  app = await startApp(config, logger, options);
-  if (hupBeforeStart) void app.reload();
-  const signal = await stopRequested;
-  logger.info({ signal }, "stopping");
-  const running = app;
-  return new Promise<number>((resolve) => {
-    const force = setTimeout(() => {
-      logger.error("clean stop took too long; exiting");
-      resolve(1);
-    }, STOP_DEADLINE_MS);
-    force.unref();
-    running.stop().then(
-      (written) => {
-        clearTimeout(force);
-        if (!written) {
-          logger.error(
-            { dir: config.checkpoint.dir },
-            "stopped, but the last checkpoint write failed: the next start reads the last interval again",
-          );
-        } else logger.info("stopped");
-        logger.flush();
-        resolve(written ? 0 : 1);
-      },
-      (err: Error) => {
-        clearTimeout(force);
-        logger.error({ err: err.message }, "error while stopping");
-        resolve(1);
-      },
-    );
-  });
 }
 
 function readPassword(file: string): string {

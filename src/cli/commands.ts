@@ -84,7 +84,7 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
     const file = str(args, "config");
     const input = { ...(file === undefined ? {} : { file }), overrides };
     const config = loadCheckedConfig(input);
-    const { runDaemon } = await import("../app.js");
+    const { runDaemon } = await import("../daemon.js");
     return runDaemon(config, {
       reloadEndpoint: args.values["enable-reload"] === true,
       // A reload reads the same file with the same flags and environment, as the start did.

@@ -83,7 +83,11 @@ describe("a source that matches no files", () => {
       () => filesOf(url),
       (f) => f.ghost === 1,
     );
-    expect(cli.logsWith("source matches files again", { source: "ghost" })).toHaveLength(1);
+    await waitUntil(
+      "the all-clear log line",
+      () => cli.logsWith("source matches files again", { source: "ghost" }),
+      (l) => l.length === 1,
+    );
     expect(await (await fetch(`${url}/readyz`)).text()).toBe("ready\n");
     expect(await (await fetch(`${url}/`)).text()).not.toContain('class="bad problems"');
   });

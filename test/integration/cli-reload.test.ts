@@ -131,7 +131,11 @@ describe.each([
     expect(samples.find((x) => x.name === METRICS.sourceFiles.name && x.labels.source === "app")?.value).toBe(
       2,
     );
-    const failed = cli.logsWith("reload failed; the running configuration is kept");
+    const failed = await waitUntil(
+      "the failed reload's log line",
+      () => cli.logsWith("reload failed; the running configuration is kept"),
+      (l) => l.length >= 1,
+    );
     expect(failed).toHaveLength(1);
     expect(failed[0]?.problems).toEqual(
       expect.arrayContaining(['sources.0.pathz: unknown key, did you mean "paths"?']),
@@ -162,7 +166,12 @@ describe("reload", () => {
     );
     cli.child.kill("SIGHUP");
     expect(await reloadOutcome(url, 1)).toBe("ok");
-    const settings = cli.logsWith("changed setting takes effect only after a restart").map((l) => l.setting);
+    // The log comes through a pipe: it may arrive after the status said the reload is done.
+    const settings = await waitUntil(
+      "the restart-needed warnings",
+      () => cli.logsWith("changed setting takes effect only after a restart").map((l) => l.setting),
+      (l) => l.length >= 3,
+    );
     expect(settings).toEqual([
       "listen (127.0.0.1:0 → 127.0.0.1:1)",
       "server.requestTimeoutMs",
