@@ -4,7 +4,7 @@
  * appended, with a bad reload in the middle; sources added, changed and removed; restart-only
  * settings say so; the reload metrics have Prometheus's names. Counts are compared with a ledger.
  */
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { METRICS } from "../../src/metrics/catalog.js";
@@ -63,6 +63,8 @@ describe.each([
     let previousRecords = 0;
     let okReloads = 0;
     for (let i = 1; i <= 20; i++) {
+      // A rename rotation between two reloads: the old file is read to its end, the new one from 0.
+      if (i === 12) await rename(a, `${a}.1`);
       // Lines arrive while the reload runs: some before it, a partial line across it.
       await appendFile(a, ledger.lines(7, `A${i}`));
       const half = ledger.line(`H${i}`);
