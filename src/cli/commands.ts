@@ -149,6 +149,40 @@ Exit status: 0 valid, 2 every problem listed with its path.`,
   },
 };
 
+const healthcheck: CommandSpec = {
+  name: "healthcheck",
+  summary: "exit 0 when the exporter of this config answers /healthz (the image's HEALTHCHECK)",
+  operands: "",
+  description: `Reads the config that run reads (--config or $ALIYUN_RESPONSE_EXPORTER_CONFIG, --listen or
+$ALIYUN_RESPONSE_EXPORTER_LISTEN) and asks that exporter's /healthz on its listen address, over
+HTTPS when server.tls is set. Sends no credentials (the probes need none).
+Exit status: 0 healthy, 1 not (the reason on stderr), 2 bad usage or config.`,
+  flags: [
+    CONFIG_FLAG,
+    {
+      name: "listen",
+      value: "HOST:PORT",
+      help: "Address the exporter listens on.",
+      default: "$ALIYUN_RESPONSE_EXPORTER_LISTEN, else the config's listen",
+    },
+  ],
+  minOperands: 0,
+  maxOperands: 0,
+  async run(args) {
+    const [{ loadConfig }, { runHealthcheck }] = await Promise.all([
+      import("../config/load.js"),
+      import("../healthcheck.js"),
+    ]);
+    const file = str(args, "config");
+    const listen = str(args, "listen");
+    const config = loadConfig({
+      ...(file === undefined ? {} : { file }),
+      ...(listen === undefined ? {} : { overrides: { listen } }),
+    });
+    return runHealthcheck(config);
+  },
+};
+
 const version: CommandSpec = {
   name: "version",
   summary: "print the version (also --version)",
@@ -163,7 +197,7 @@ const version: CommandSpec = {
   },
 };
 
-export const COMMANDS: readonly CommandSpec[] = [run, analyze, checkConfig, version];
+export const COMMANDS: readonly CommandSpec[] = [run, analyze, checkConfig, healthcheck, version];
 export const DEFAULT_COMMAND = run;
 
 /** `aliyun-response-exporter --help`. */

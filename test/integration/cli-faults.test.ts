@@ -12,7 +12,7 @@ import { METRICS } from "../../src/metrics/catalog.js";
 import { samplesOf, snapshot, total } from "../helpers/cli-metrics.js";
 import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
-import { hasOpenssl, writeSelfSignedCert } from "../helpers/tls-files.js";
+import { selfSignedCert, skipWithoutOpenssl } from "../helpers/openssl.js";
 
 afterEach(cleanupCli);
 
@@ -93,11 +93,11 @@ describe("an uncreatable checkpoint directory", () => {
   });
 });
 
-describe.skipIf(!hasOpenssl() && process.env.CI !== "true")("a TLS listener", () => {
+describe.skipIf(skipWithoutOpenssl("cli-faults.test.ts"))("a TLS listener", () => {
   it("closes a connection that never starts its handshake after the header timeout, as plain HTTP does", async () => {
     const dir = await makeTempDir();
     await writeFile(path.join(dir, "a.log"), "");
-    writeSelfSignedCert(dir);
+    selfSignedCert(dir, "/CN=localhost");
     const config = path.join(dir, "config.yaml");
     await writeFile(
       config,
