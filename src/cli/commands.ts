@@ -123,7 +123,13 @@ Exit status: 0 whatever the data (bad lines are counted), 1 runtime failure, 2 b
         metrics: args.values.metrics === true,
         ...(config ? { config } : {}),
       },
-      { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+      // A getter: `process.stdin` builds a stream, which only reading `-` needs (start-up time).
+      {
+        get stdin() {
+          return process.stdin;
+        },
+        stdout: process.stdout,
+      },
     );
     return 0;
   },

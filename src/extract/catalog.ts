@@ -60,10 +60,11 @@ export interface BuiltCatalog {
 }
 
 /**
- * Written into the bundle by `scripts/build.mjs` (README "Build"): `analyze` then needs neither the
- * YAML nor the schema library (~100 ms of a ~250 ms start). Unbundled it is not declared at all.
+ * A BuiltCatalog as JSON text, written into the bundle by `scripts/build.mjs` (README "Build"):
+ * `analyze` then needs neither the YAML nor the schema library (~100 ms of a ~250 ms start).
+ * Unbundled it is not declared at all.
  */
-declare const BUILT_CATALOG: BuiltCatalog | undefined;
+declare const BUILT_CATALOG: string | undefined;
 
 /**
  * The built entries while `yamlPath` still holds the text they were built from, else null (no
@@ -71,7 +72,9 @@ declare const BUILT_CATALOG: BuiltCatalog | undefined;
  */
 export function builtEntries(
   yamlPath = DEFAULT_CATALOG_PATH,
-  built: BuiltCatalog | undefined = typeof BUILT_CATALOG === "undefined" ? undefined : BUILT_CATALOG,
+  built: BuiltCatalog | undefined = typeof BUILT_CATALOG === "string"
+    ? (JSON.parse(BUILT_CATALOG) as BuiltCatalog)
+    : undefined,
 ): CatalogEntry[] | null {
   if (built === undefined) return null;
   try {

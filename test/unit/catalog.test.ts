@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/core/errors.js";
 import { builtEntries, Catalog, DEFAULT_CATALOG_PATH, loadCatalog } from "../../src/extract/catalog.js";
-import { loadCatalogSync, readCatalogFile, buildCatalog } from "../../src/extract/catalog-file.js";
+import { buildCatalog, loadCatalogSync, readCatalogFile } from "../../src/extract/catalog-file.js";
 
 const SEED_CODES = [
   ["InvalidAccessKeyId.NotFound", 400],
