@@ -124,11 +124,13 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
         next = options.reloadConfig();
         catalog = await loadCatalog(next.errorCodes.files, next.errorCodes.codes);
       } catch (e) {
-        const problems =
-          e instanceof UsageError ? [e.message, ...e.problems.filter((p) => p !== e.message)] : [String(e)];
+        const problems = e instanceof UsageError ? [...e.problems] : [String(e)];
         metrics.configLoaded(false);
         tracker.reloaded(problems, []);
-        logger.error({ problems }, "reload failed; the running configuration is kept");
+        logger.error(
+          { err: (e as Error).message, problems },
+          "reload failed; the running configuration is kept",
+        );
         return problems;
       }
       const plan = planReload(config, next);
