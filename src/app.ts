@@ -114,48 +114,58 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
   let reloading: Promise<readonly string[]> = Promise.resolve([]);
   let stopping: Promise<boolean> | undefined;
   const reload = (): Promise<readonly string[]> => {
-    reloading = reloading.then(async () => {
-      if (stopping !== undefined) return ["the exporter is stopping"];
-      if (options.reloadConfig === undefined) return ["this exporter was started without a way to reload"];
-      logger.info("reloading the configuration");
-      let next: Config;
-      let catalog: Awaited<ReturnType<typeof loadCatalog>>;
-      try {
-        next = options.reloadConfig();
-        catalog = await loadCatalog(next.errorCodes.files, next.errorCodes.codes);
-      } catch (e) {
-        const problems =
-          e instanceof UsageError ? [e.message, ...e.problems.filter((p) => p !== e.message)] : [String(e)];
+    reloading = reloading
+      .then(async () => {
+        if (stopping !== undefined) return ["the exporter is stopping"];
+        if (options.reloadConfig === undefined) return ["this exporter was started without a way to reload"];
+        logger.info("reloading the configuration");
+        let next: Config;
+        let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+        try {
+          next = options.reloadConfig();
+          catalog = await loadCatalog(next.errorCodes.files, next.errorCodes.codes);
+        } catch (e) {
+          const problems = e instanceof UsageError ? [...e.problems] : [String(e)];
+          metrics.configLoaded(false);
+          tracker.reloaded(problems, []);
+          logger.error(
+            { err: (e as Error).message, problems },
+            "reload failed; the running configuration is kept",
+          );
+          return problems;
+        }
+        const plan = planReload(config, next);
+        for (const setting of plan.restartNeeded) {
+          logger.warn({ setting }, "changed setting takes effect only after a restart");
+        }
+        logger.level = next.logLevel;
+        metrics.setLabelCaps(next.labelCaps);
+        if (next.recentErrors.size !== recentErrors.size)
+          recentErrors = recentErrors.resized(next.recentErrors.size);
+        extractor = new Extractor(catalog);
+        const restarted = new Set(plan.start.map((s) => s.name));
+        await Promise.all(plan.stop.map((name) => sources.stop(name, restarted.has(name))));
+        await Promise.all(plan.start.map((s) => sources.start(s)));
+        config = plan.config;
+        metrics.configLoaded(true);
+        tracker.reloaded([], plan.restartNeeded);
+        logger.info(
+          {
+            sources: config.sources.map((s) => s.name),
+            stopped: plan.stop,
+            started: plan.start.map((s) => s.name),
+          },
+          "configuration reloaded",
+        );
+        return [];
+      })
+      .catch((err: Error) => {
+        // A bug, not a bad config: said loudly, and the next reload or the stop still runs.
+        logger.error({ err: err.stack ?? String(err) }, "reload failed unexpectedly");
         metrics.configLoaded(false);
-        tracker.reloaded(problems, []);
-        logger.error({ problems }, "reload failed; the running configuration is kept");
-        return problems;
-      }
-      const plan = planReload(config, next);
-      for (const setting of plan.restartNeeded) {
-        logger.warn({ setting }, "changed setting takes effect only after a restart");
-      }
-      logger.level = next.logLevel;
-      metrics.setLabelCaps(next.labelCaps);
-      if (next.recentErrors.size !== recentErrors.size)
-        recentErrors = recentErrors.resized(next.recentErrors.size);
-      extractor = new Extractor(catalog);
-      const restarted = new Set(plan.start.map((s) => s.name));
-      await Promise.all(plan.stop.map((name) => sources.stop(name, restarted.has(name))));
-      await Promise.all(plan.start.map((s) => sources.start(s)));
-      config = plan.config;
-      metrics.configLoaded(true);
-      tracker.reloaded([], plan.restartNeeded);
-      logger.info(
-        {
-          sources: config.sources.map((s) => s.name),
-          stopped: plan.stop,
-          started: plan.start.map((s) => s.name),
-        },
-        "configuration reloaded",
-      );
-      return [];
-    });
+        tracker.reloaded([String(err)], []);
+        return [String(err)];
+      });
     return reloading;
   };
 

@@ -109,7 +109,12 @@ export class StatusTracker {
     if (this.checkpointFailing) {
       problems.push(`checkpoints cannot be written to ${checkpointDir}: ${this.lastCheckpointError}`);
     }
-    if (!this.reloadOk) problems.push(`the last reload failed (${this.reloadProblems.length} problems)`);
+    if (!this.reloadOk) {
+      const n = this.reloadProblems.length;
+      problems.push(
+        `the last reload failed (${n} problem${n === 1 ? "" : "s"}); the previous configuration runs`,
+      );
+    }
     if (this.restartNeeded.length > 0) problems.push(`restart needed for ${this.restartNeeded.join(", ")}`);
     return {
       version: this.version,

@@ -218,5 +218,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Run "${PROGRAM} COMMAND --help" for a command's options and their defaults.
 Options: -h, --help (this help), -v, --version (the version).
+Environment: ALIYUN_RESPONSE_EXPORTER_CONFIG, ALIYUN_RESPONSE_EXPORTER_LISTEN,
+ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL (below the flags, above the config file).
 `;
 }

@@ -92,7 +92,19 @@ describe.each([
         if (bad) expect(await res.text()).toContain("sources.0.pathz: unknown key");
       }
       expect(await reloadOutcome(url, i)).toBe(bad ? "failed" : "ok");
-      if (!bad) okReloads++;
+      if (bad) {
+        const status = (await (await fetch(`${url}/api/v1/status`)).json()) as {
+          problems: string[];
+          reload: { problems: string[] };
+        };
+        expect(status.reload.problems).toEqual([
+          "sources.0.paths: Required",
+          'sources.0.pathz: unknown key, did you mean "paths"?',
+        ]);
+        expect(status.problems).toContain(
+          "the last reload failed (2 problems); the previous configuration runs",
+        );
+      } else okReloads++;
       await appendFile(a, half.slice(20));
       if (i === 8) await writeFile(path.join(dir, "other", "c.log"), ledger.lines(4, "C"));
 

@@ -5,13 +5,13 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { VERSION } from "../../src/core/version.js";
-import { CLI, cleanupCli, makeTempDir, runCli, spawnCli } from "../helpers/cli-process.js";
+import { CLI, cleanupCli, makeTempDir, REPO, runCli, spawnCli } from "../helpers/cli-process.js";
 import { responseBody } from "../helpers/cli-responses.js";
 
 afterEach(cleanupCli);
@@ -105,6 +105,16 @@ describe("--help", () => {
       expect(viaHelp.stdout).toBe(long.stdout);
     },
   );
+
+  it("is what README.md shows for run --help", async () => {
+    const readme = await readFile(path.join(REPO, "README.md"), "utf8");
+    const block = /\$ aliyun-response-exporter run --help\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block, "README.md: the run --help example").toBeDefined();
+    const r = await runCli(["run", "--help"], { cwd: await makeTempDir() });
+    const actual = r.stdout.split("\n");
+    const missing = (block ?? "").split("\n").filter((l) => l !== "..." && !actual.includes(l));
+    expect(missing).toEqual([]);
+  });
 
   it("says the defaults of run's flags", async () => {
     const r = await runCli(["run", "--help"], { cwd: await makeTempDir() });
