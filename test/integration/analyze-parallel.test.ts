@@ -60,5 +60,7 @@ describe("analyze on two threads", () => {
         expect(cliSummary(file), name).toEqual(sequential);
       }
     },
+    // 33 MiB files, each read twice: slow on a loaded machine.
+    180_000,
   );
 });
