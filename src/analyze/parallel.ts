@@ -1,3 +1,4 @@
+import type { ApiResponse } from "../core/records.js";
 import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
 import type { Summary } from "./summary.js";
@@ -12,6 +13,8 @@ interface RegionTotals {
   summary: Summary;
   byAction: Record<string, number>;
   errorCodes: Record<string, number>;
+  /** Responses not in the totals yet: the main thread dedups them after its part (worker.ts). */
+  head: ApiResponse[];
 }
 
 /** Large enough to be worth a second thread (whether there is a second core is analyzeFileInTwo's). */
