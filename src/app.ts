@@ -7,7 +7,7 @@ import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
-import { RecordPipeline } from "./pipeline.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "./pipeline.js";
 import { planReload } from "./reload-plan.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
@@ -83,30 +83,46 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
     metrics.recordBatch(source, responses, counts);
     recentErrors.add(responses, source);
   };
-  const hooksFor = (s: SourceConfig): SourceHooks => ({
-    openSink: (source) =>
-      new RecordPipeline({
-        source,
-        extractor: currentExtractor,
-        onBatch,
-        maxRecordBytes: s.maxRecordBytes,
-        maxMultilineBytes: s.maxMultilineBytes,
-      }),
-    onRotation: (source, file) => {
-      metrics.rotation(source);
-      logger.info({ source, file }, "file rotated");
-    },
-    onTruncation: (source, file) => {
-      metrics.truncation(source);
-      logger.info({ source, file }, "file truncated; reading it from the start");
-    },
-    onReadError: (source, file, err) => {
-      metrics.readError(source);
-      warn("read", `${source}:${file}`, { source, file, err: err.message }, "read error");
-    },
-    onFileOpened: (source, file) => logger.info({ source, file }, "file opened"),
-    onFileClosed: (source, file, reason) => logger.info({ source, file, reason }, "file closed"),
-  });
+  // One recognizer setup and one request-id window per source, shared by the pipelines of its
+  // files; a source that a reload restarts keeps its window (same settings), so a body and its SDK
+  // string on either side of the reload still count once.
+  const stagesOf = new Map<string, { key: string; stages: ReturnType<typeof sourceStages> }>();
+  const stagesFor = (s: SourceConfig): ReturnType<typeof sourceStages> => {
+    const key = JSON.stringify([s.sdkStrings, s.dedupWindowIds]);
+    const known = stagesOf.get(s.name);
+    if (known?.key === key) return known.stages;
+    const stages = sourceStages(s);
+    stagesOf.set(s.name, { key, stages });
+    return stages;
+  };
+  const hooksFor = (s: SourceConfig): SourceHooks => {
+    const stages = stagesFor(s);
+    return {
+      openSink: (source) =>
+        new RecordPipeline({
+          source,
+          extractor: currentExtractor,
+          onBatch,
+          maxRecordBytes: s.maxRecordBytes,
+          maxMultilineBytes: s.maxMultilineBytes,
+          ...pipelineStages(stages),
+        }),
+      onRotation: (source, file) => {
+        metrics.rotation(source);
+        logger.info({ source, file }, "file rotated");
+      },
+      onTruncation: (source, file) => {
+        metrics.truncation(source);
+        logger.info({ source, file }, "file truncated; reading it from the start");
+      },
+      onReadError: (source, file, err) => {
+        metrics.readError(source);
+        warn("read", `${source}:${file}`, { source, file, err: err.message }, "read error");
+      },
+      onFileOpened: (source, file) => logger.info({ source, file }, "file opened"),
+      onFileClosed: (source, file, reason) => logger.info({ source, file, reason }, "file closed"),
+    };
+  };
   const sources = new SourceSet({ metrics, checkpoints, logger, warn, hooksFor });
   const status = (): ExporterStatus => tracker.snapshot(sources.status(), checkpointDir);
 

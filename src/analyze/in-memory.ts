@@ -1,7 +1,9 @@
 import type { ApiResponse } from "../core/records.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
+import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
@@ -11,6 +13,8 @@ export interface AnalyzeOptions {
   maxRecordBytes?: number;
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
+  text?: TextRecognizer | null;
+  dedup?: RequestIdWindow | null;
 }
 
 let defaultCatalog: Catalog | undefined;

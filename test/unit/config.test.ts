@@ -53,6 +53,8 @@ const SOURCE_DEFAULTS: Omit<SourceConfig, "name" | "paths"> = {
   pollIntervalMs: 250,
   globIntervalMs: 5000,
   rotateWaitMs: 5000,
+  sdkStrings: { presets: true, patterns: [] },
+  dedupWindowIds: 10_000,
 };
 
 describe("valid configs", () => {
@@ -88,6 +90,11 @@ describe("valid configs", () => {
           pollIntervalMs: 100,
           globIntervalMs: 2000,
           rotateWaitMs: 1500,
+          sdkStrings: {
+            presets: ["python-core", "tea"],
+            patterns: ["MyClient failed: (?<code>\\S+) rid=(?<requestId>\\S+)"],
+          },
+          dedupWindowIds: 500,
         },
         { name: "stdin-feed", paths: ["-"], ...SOURCE_DEFAULTS },
       ],
