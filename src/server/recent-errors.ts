@@ -50,7 +50,7 @@ export class RecentErrors {
 
   constructor(
     readonly size: number,
-    options: RecentErrorsOptions = {},
+    private readonly options: RecentErrorsOptions = {},
   ) {
     if (!Number.isInteger(size) || size < 0) {
       throw new RangeError(`recent-errors size must be a non-negative integer, got ${size}`);
@@ -80,6 +80,18 @@ export class RecentErrors {
       this.next = this.next + 1 === this.size ? 0 : this.next + 1;
       this.added++;
     }
+  }
+
+  /** A ring of another size holding the newest of these entries (a reload changed the size). */
+  resized(size: number, options: RecentErrorsOptions = this.options): RecentErrors {
+    const next = new RecentErrors(size, options);
+    const n = Math.min(this.length, size);
+    for (let i = n; i >= 1; i--) {
+      next.slots[n - i] = this.slots[(this.next - i + this.size) % this.size];
+    }
+    next.added = n;
+    next.next = n === size ? 0 : n;
+    return next;
   }
 
   /** Entries held now (at most `size`). */

@@ -13,6 +13,10 @@ export interface SourceRow {
   readonly paths: readonly string[];
   /** Files followed now; null for stdin. */
   readonly files: number | null;
+  /** Why the globs match nothing (only when `files` is 0). */
+  readonly hints: readonly string[];
+  /** Bytes written to the open files and not read yet (their lag); null for stdin. */
+  readonly behindBytes: number | null;
   readonly bytes: number;
   readonly lines: number;
   readonly malformed: number;
@@ -29,7 +33,10 @@ export interface StatusPageData {
   /** Every kept error, newest first (the table filters and pages them). */
   readonly recent: readonly RecentError[];
   readonly sources: readonly SourceRow[];
-  /** Whatever else the app reports about itself (version, start time…), shown as a table. */
+  /**
+   * What the app reports about itself (version, start time, checkpoint and reload state…), shown as
+   * a table; its `problems` (lines: no files, failing checkpoints, a failed reload) are in the banner.
+   */
   readonly details: Readonly<Record<string, unknown>>;
   /** The page's query: `category`, `code`, `page`. */
   readonly params: URLSearchParams;
@@ -46,11 +53,12 @@ const WINDOWS = [
 const TOP_N = 8;
 
 /** What is wrong now, for the red banner (README, "The status page"). */
-export function problems(data: Pick<StatusPageData, "ready" | "sources" | "snapshot">): string[] {
+export function problems(data: Pick<StatusPageData, "ready" | "sources" | "snapshot" | "details">): string[] {
   const out: string[] = [];
   if (!data.ready) out.push("not ready: the config is loading or the sources are starting");
+  // The app's own: sources without files, failing checkpoints, a failed reload.
+  if (Array.isArray(data.details.problems)) for (const p of data.details.problems) out.push(String(p));
   for (const s of data.sources) {
-    if (s.files === 0) out.push(`source ${s.name}: no file matches ${s.paths.join(", ")}`);
     if (s.readErrors > 0) out.push(`source ${s.name}: ${s.readErrors} read errors`);
     if (s.lines >= MIN_LINES && s.malformed / s.lines >= MALFORMED_RED)
       out.push(`source ${s.name}: ${percent(s.malformed, s.lines)} of lines are malformed bodies`);
@@ -86,7 +94,7 @@ export function renderStatusPage(data: StatusPageData): string {
     wrong.length === 0
       ? `<header id="state" class="state-ok"><h1>aliyun-response-exporter · OK</h1>${links()}</header>`
       : `<header id="state" class="state-bad"><h1>aliyun-response-exporter · ${wrong.length} problem${wrong.length === 1 ? "" : "s"}</h1>${links()}` +
-        `<ul>${wrong.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul></header>`;
+        `<ul class="bad problems">${wrong.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul></header>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -109,6 +117,7 @@ ${recentErrorsSection(data.recent, data.params)}
 ${sourcesTable(data)}
 <h2>Exporter</h2>
 <table id="details">${Object.entries(data.details)
+    .filter(([k]) => k !== "problems" && k !== "sources")
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(show(v))}</td></tr>`)
     .join("")}</table>
 </main>
@@ -187,7 +196,9 @@ function sourcesTable(data: StatusPageData): string {
     const red = noFiles || s.readErrors > 0 || malformedHigh;
     return (
       `<tr class="${red ? "bad" : ""}"><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.paths.join(", "))}</td>` +
-      `<td class="num${noFiles ? " bad" : ""}">${s.files === null ? "stdin" : s.files}</td>` +
+      `<td class="num${noFiles ? " bad" : ""}">${s.files === null ? "stdin" : s.files}` +
+      `${s.hints.map((h) => `<br><span class="muted">${escapeHtml(h)}</span>`).join("")}</td>` +
+      `<td class="num">${s.behindBytes === null ? "–" : bytes(s.behindBytes)}</td>` +
       `<td>${s.lastReadAt === null ? "never" : ago(data.now - s.lastReadAt)}</td>` +
       `<td class="num">${bytes(s.bytes)}</td><td class="num">${s.lines}</td>` +
       `<td class="num${malformedHigh ? " bad" : ""}">${percent(s.malformed, s.lines)}</td>` +
@@ -195,7 +206,7 @@ function sourcesTable(data: StatusPageData): string {
     );
   });
   return (
-    `<table id="sources"><thead><tr><th>source</th><th>paths</th><th>files watched</th><th>last data</th><th>read</th>` +
+    `<table id="sources"><thead><tr><th>source</th><th>paths</th><th>files watched</th><th>behind (lag)</th><th>last data</th><th>read</th>` +
     `<th>lines</th><th>malformed</th><th>read errors</th><th>state</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
   );
 }
@@ -203,6 +214,11 @@ function sourcesTable(data: StatusPageData): string {
 function show(value: unknown): string {
   if (typeof value === "string") return value;
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join("; ") || "–" : String(v ?? "–")}`)
+      .join(" · ");
+  }
   try {
     return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
   } catch {

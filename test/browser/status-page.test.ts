@@ -143,7 +143,7 @@ describe.skipIf(skip)("the status page in headless chromium", () => {
       text: h.textContent ?? "",
       background: getComputedStyle(h).backgroundColor,
     }));
-    expect(banner.text).toContain("source missing: no file matches");
+    expect(banner.text).toContain("source missing matches no files");
     expect(banner.background).toBe("rgb(176, 0, 32)");
 
     const rates = await page.$$eval("#rates tbody tr", (rows) =>
@@ -180,9 +180,10 @@ describe.skipIf(skip)("the status page in headless chromium", () => {
         red: (r as unknown as Shown).classList.contains("bad"),
       })),
     );
-    expect(sources[0]?.text).toMatch(/^app\t.*\t1\t\d+ s ago\t/);
+    // Everything read: nothing behind.
+    expect(sources[0]?.text).toMatch(/^app\t.*\t1\t0 B\t\d+ s ago\t/);
     expect(sources[0]?.red).toBe(false);
-    expect(sources[1]?.text).toMatch(/^missing\t.*\t0\tnever\t/);
+    expect(sources[1]?.text).toMatch(/^missing\t.*\t0[^\t]*\t0 B\tnever\t/);
     expect(sources[1]?.red).toBe(true);
   });
 
