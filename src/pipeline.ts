@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
+import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
   readonly atFileStart?: boolean;
+  /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
+  readonly format?: LogFormat;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -30,25 +33,32 @@ export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
 export class RecordPipeline {
   private readonly splitter: LineSplitter;
   private readonly framer: BodyFramer;
+  /** Between splitter and framer for container logs; null for raw input. */
+  private readonly decoder: LineDecoder | null;
   private counts: LineCounts = emptyCounts();
 
   constructor(private readonly options: PipelineOptions) {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.framer = new BodyFramer(this.counts, options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES);
-    this.splitter = new LineSplitter(this.framer, {
+    // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
+    const streamThresholdBytes = Math.min(
+      options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
       maxRecordBytes,
-      // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
-      streamThresholdBytes: Math.min(
-        options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
-        maxRecordBytes,
-      ),
+    );
+    this.decoder = createDecoder(options.format ?? "auto", this.framer, this.counts, {
+      maxRecordBytes,
+      streamThresholdBytes,
+    });
+    this.splitter = new LineSplitter(this.decoder ?? this.framer, {
+      maxRecordBytes,
+      streamThresholdBytes,
       atFileStart: options.atFileStart ?? true,
     });
   }
 
   /** Bytes received but not yet accounted for: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    return this.splitter.pendingBytes + this.framer.pendingBytes;
+    return this.splitter.pendingBytes + (this.decoder?.pendingBytes ?? 0) + this.framer.pendingBytes;
   }
 
   /**
@@ -74,6 +84,7 @@ export class RecordPipeline {
   /** The input ended: a partial line is complete and a body still open is truncated. */
   end(): void {
     this.splitter.flush();
+    this.decoder?.finish();
     this.framer.finish();
     this.emit();
   }
@@ -85,9 +96,22 @@ export class RecordPipeline {
     this.framer.frames = [];
     counts.responses = frames.length;
     const { extractor, source, onBatch } = this.options;
-    const responses = frames.map((f: Frame) => extractor.extract(f, source));
+    const decoder = this.decoder;
+    const responses = frames.map((f: Frame) =>
+      extractor.extract(decoder === null ? f : withLineTime(f, decoder), source),
+    );
     onBatch(source, responses, counts);
     this.counts = emptyCounts();
     this.framer.counts = this.counts;
+    if (decoder !== null) {
+      decoder.counts = this.counts;
+      if (this.framer.pendingBytes === 0) decoder.forgetTimes();
+    }
   }
+}
+
+/** The frame with the runtime time of its first line, for container logs (README "Container logs"). */
+function withLineTime(frame: Frame, decoder: LineDecoder): Frame {
+  const lineTimeMs = decoder.timeOf(frame.lineStart);
+  return lineTimeMs === undefined ? frame : { ...frame, lineTimeMs };
 }

@@ -1,4 +1,5 @@
 import type { ApiResponse } from "../core/records.js";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
 import { Extractor } from "../extract/extractor.js";
@@ -11,6 +12,7 @@ export interface AnalyzeOptions {
   maxRecordBytes?: number;
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
+  format?: LogFormat;
 }
 
 let defaultCatalog: Catalog | undefined;

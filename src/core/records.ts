@@ -36,6 +36,8 @@ export interface Frame {
   readonly lineEnd: number;
   /** Text before the body on its first line (timestamps, logger names, access-log fields). */
   readonly prefix: string;
+  /** Epoch ms of the container-runtime record the body's first line came from (cri/docker input only). */
+  readonly lineTimeMs?: number;
 }
 
 export type Category = "success" | "throttling" | "auth_error" | "client_error" | "server_error";
