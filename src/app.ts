@@ -12,6 +12,7 @@ import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
 import { FileSource } from "./sources/file-source.js";
+import { pathLabelsOf } from "./sources/kubernetes-path.js";
 import { StdinSource } from "./sources/stdin-source.js";
 import type { SourceHooks } from "./sources/types.js";
 
@@ -41,7 +42,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const catalog = await loadCatalog(config.errorCodes.files, config.errorCodes.codes);
   const extractor = new Extractor(catalog);
   const metrics = new ExporterMetrics({
-    sourceLabels: Object.fromEntries(config.sources.map((s) => [s.name, s.labels])),
+    // Path labels are per file: declared here ("" until a file has them), set by labelGroup.
+    sourceLabels: Object.fromEntries(
+      config.sources.map((s) => [
+        s.name,
+        { ...Object.fromEntries(s.pathLabels.map((n) => [n, ""])), ...s.labels },
+      ]),
+    ),
     labelCaps: config.labelCaps,
     version: VERSION,
   });
@@ -71,20 +78,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     throw new UsageError(`checkpoint.dir: cannot use ${config.checkpoint.dir}: ${(e as Error).message}`);
   }
 
-  const onBatch = (source: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
-    metrics.recordBatch(source, responses, counts);
-    recentErrors.add(responses, source);
-  };
   const byName = new Map<string, SourceConfig>(config.sources.map((s) => [s.name, s]));
   const hooks: SourceHooks = {
-    openSink: (source) => {
+    openSink: (source, file) => {
       const s = byName.get(source) as SourceConfig;
+      const group =
+        s.pathLabels.length > 0 ? metrics.labelGroup(source, pathLabelsOf(file, s.pathLabels)) : undefined;
+      const onBatch = (name: string, responses: readonly ApiResponse[], counts: LineCounts): void => {
+        metrics.recordBatch(name, responses, counts, group);
+        recentErrors.add(responses, name);
+      };
       return new RecordPipeline({
         source,
         extractor,
         onBatch,
         maxRecordBytes: s.maxRecordBytes,
         maxMultilineBytes: s.maxMultilineBytes,
+        format: s.format,
       });
     },
     onRotation: (source, file) => {

@@ -4,11 +4,13 @@ import { runAnalyze } from "./analyze/command.js";
 import type { StartAt } from "./config/schema.js";
 import { formatUsageError, UsageError } from "./core/errors.js";
 import { VERSION } from "./core/version.js";
+import { LOG_FORMATS, type LogFormat } from "./decoders/line-decoder.js";
 
 const USAGE = `Usage:
   aliyun-response-exporter run [--config FILE] [--listen HOST:PORT] [--checkpoint-dir DIR]
                                [--start-at beginning|end] [--log-level LEVEL] [PATH_OR_GLOB ...]
-  aliyun-response-exporter analyze [--json] [--events] [--metrics] [--config FILE] [FILE ... | -]
+  aliyun-response-exporter analyze [--json] [--events] [--metrics] [--config FILE]
+                                   [--format auto|raw|cri|docker] [FILE ... | -]
   aliyun-response-exporter check-config FILE
   aliyun-response-exporter --version | --help
 
@@ -49,7 +51,12 @@ async function main(argv: string[]): Promise<number> {
       events: { type: "boolean" },
       metrics: { type: "boolean" },
       config: { type: "string" },
+      format: { type: "string" },
     });
+    const format = values.format as string | undefined;
+    if (format !== undefined && !(LOG_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format: expected one of ${LOG_FORMATS.join(", ")}, got "${format}"`);
+    }
     // The config modules (zod, yaml) load only when a config is given: analyze starts faster.
     const config =
       values.config === undefined
@@ -65,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
         events: values.events === true,
         metrics: values.metrics === true,
         ...(config ? { config } : {}),
+        ...(format === undefined ? {} : { format: format as LogFormat }),
       },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     );

@@ -5,6 +5,7 @@ import { UsageError } from "../core/errors.js";
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import type { ApiResponse, LineCounts } from "../core/records.js";
 import { VERSION } from "../core/version.js";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import { Extractor } from "../extract/extractor.js";
 import { RecordPipeline } from "../pipeline.js";
@@ -19,6 +20,8 @@ export interface AnalyzeArgs {
   events: boolean;
   metrics: boolean;
   config?: Config;
+  /** Forces a line format; else the config's first source's, else `auto` (README "Container logs"). */
+  format?: LogFormat;
 }
 
 export interface AnalyzeIo {
@@ -39,6 +42,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const limits = {
     maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+    format: args.format ?? source?.format ?? "auto",
   };
   const totals = new SummaryBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.

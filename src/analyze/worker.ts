@@ -1,4 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
 import { Extractor } from "../extract/extractor.js";
@@ -13,6 +14,7 @@ export interface RegionJob {
   readonly end: number;
   readonly maxRecordBytes: number;
   readonly maxMultilineBytes: number;
+  readonly format: LogFormat;
   readonly extraFiles: readonly string[];
   readonly extraCodes: readonly CatalogEntry[];
 }
@@ -26,6 +28,7 @@ const pipeline = new RecordPipeline({
   extractor: new Extractor(await loadCatalog(job.extraFiles, job.extraCodes)),
   maxRecordBytes: job.maxRecordBytes,
   maxMultilineBytes: job.maxMultilineBytes,
+  format: job.format,
   atFileStart: false,
   onBatch: (_source, responses, counts) => totals.add(responses, counts),
 });

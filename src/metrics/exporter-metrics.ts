@@ -11,9 +11,29 @@ export interface LabelCaps {
   readonly action: number;
   readonly code: number;
   readonly endpoint: number;
+  /** Path labels (sources[].pathLabels); their values are admitted once per file. */
+  readonly namespace: number;
+  readonly pod: number;
+  readonly container: number;
+  readonly workload: number;
 }
 
-export const DEFAULT_LABEL_CAPS: LabelCaps = { action: 500, code: 300, endpoint: 200 };
+export const DEFAULT_LABEL_CAPS: LabelCaps = {
+  action: 500,
+  code: 300,
+  endpoint: 200,
+  namespace: 100,
+  pod: 1000,
+  container: 200,
+  workload: 500,
+};
+const PATH_LABEL_CAPS = ["namespace", "pod", "container", "workload"] as const;
+
+/** Where one file's responses are counted: the source's static labels plus the file's own. */
+export interface LabelGroup {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly actions: Map<string, ByCode>;
+}
 
 export interface ExporterMetricsOptions {
   /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */
@@ -36,9 +56,9 @@ type ByCategory = Map<Category, Cell>;
 type ByStatus = Map<number | "unknown", ByCategory>;
 type ByCode = Map<string, ByStatus>;
 
-interface SourceState {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly actions: Map<string, ByCode>;
+interface SourceState extends LabelGroup {
+  /** Label groups of files with labels of their own, by their label values. */
+  readonly groups: Map<string, LabelGroup>;
   readonly records: Readonly<Record<RecordResult, Cell>>;
   readonly bytes: Cell;
   readonly rotations: Cell;
@@ -58,7 +78,7 @@ export class ExporterMetrics {
   private readonly statics: StaticLabels;
   private readonly sources = new Map<string, SourceState>();
   private readonly endpoints = new Map<string, Map<string, ByCategory>>();
-  private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
+  private readonly caps: Readonly<Record<keyof LabelCaps, LabelCap>>;
 
   private readonly responses: CellCounter;
   private readonly endpointErrors: CellCounter;
@@ -90,7 +110,15 @@ export class ExporterMetrics {
     const overflow = counter(METRICS.labelOverflow);
     const cap = (label: keyof LabelCaps) =>
       new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
-    this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
+    this.caps = {
+      action: cap("action"),
+      code: cap("code"),
+      endpoint: cap("endpoint"),
+      namespace: cap("namespace"),
+      pod: cap("pod"),
+      container: cap("container"),
+      workload: cap("workload"),
+    };
 
     const gauge = (spec: { name: string; help: string; labels: readonly string[] }) =>
       [this.plain, this.open].map(
@@ -117,13 +145,41 @@ export class ExporterMetrics {
     for (const source of Object.keys(options.sourceLabels ?? {})) this.source(source);
   }
 
+  /**
+   * The group a file's responses are counted in when it has labels of its own (path labels, which
+   * must be among the source's label names). Values past their cap become `__other__`. Once per file.
+   */
+  labelGroup(source: string, own: Readonly<Record<string, string>>): LabelGroup {
+    const state = this.source(source);
+    const labels: Record<string, string> = { ...state.labels };
+    for (const [name, value] of Object.entries(own)) {
+      const cap = (PATH_LABEL_CAPS as readonly string[]).includes(name)
+        ? this.caps[name as keyof LabelCaps]
+        : undefined;
+      labels[name] = value === "" || cap === undefined ? value : cap.admit(value);
+    }
+    const key = JSON.stringify(labels);
+    let group = state.groups.get(key);
+    if (group === undefined) {
+      group = { labels, actions: new Map() };
+      state.groups.set(key, group);
+    }
+    return group;
+  }
+
   /** Counts one batch (the frames of one chunk). No prom-client call here: see CellCounter. */
-  recordBatch(source: string, responses: readonly ApiResponse[], counts: LineCounts): void {
+  recordBatch(
+    source: string,
+    responses: readonly ApiResponse[],
+    counts: LineCounts,
+    group?: LabelGroup,
+  ): void {
     const state = this.sources.get(source) ?? this.source(source);
-    const actions = state.actions;
+    const into = group ?? state;
+    const actions = into.actions;
     for (const r of responses) {
       const cell =
-        actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ?? this.responseCell(state, r);
+        actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ?? this.responseCell(into, r);
       cell.n++;
       if (r.error) {
         const host = r.hostId ?? "";
@@ -190,6 +246,7 @@ export class ExporterMetrics {
     state = {
       labels: this.statics.forSource(name),
       actions: new Map(),
+      groups: new Map(),
       records,
       bytes: this.bytesRead.cell({ source: name }),
       rotations: this.rotations.cell({ source: name }),
@@ -202,7 +259,7 @@ export class ExporterMetrics {
   }
 
   /** Slow path: a label set not seen before from this source, or a value past its cap. */
-  private responseCell(state: SourceState, r: ApiResponse): Cell {
+  private responseCell(state: LabelGroup, r: ApiResponse): Cell {
     const action = this.caps.action.admit(r.action);
     const code = this.caps.code.admit(r.code);
     const byStatus = child(

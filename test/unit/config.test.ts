@@ -53,6 +53,8 @@ const SOURCE_DEFAULTS: Omit<SourceConfig, "name" | "paths"> = {
   pollIntervalMs: 250,
   globIntervalMs: 5000,
   rotateWaitMs: 5000,
+  format: "auto",
+  pathLabels: [],
 };
 
 describe("valid configs", () => {
@@ -62,7 +64,7 @@ describe("valid configs", () => {
       logLevel: "info",
       sources: [{ name: "app", paths: ["/var/log/app/*.log"], ...SOURCE_DEFAULTS }],
       checkpoint: { dir: null, intervalMs: 5000 },
-      labelCaps: { action: 500, code: 300, endpoint: 200 },
+      labelCaps: { action: 500, code: 300, endpoint: 200, namespace: 100, pod: 1000, container: 200, workload: 500 },
       recentErrors: { size: 100 },
       errorCodes: { files: [], codes: [] },
       server: { requestTimeoutMs: 10_000, headersTimeoutMs: 5000, tls: null, basicAuth: null },
@@ -88,11 +90,13 @@ describe("valid configs", () => {
           pollIntervalMs: 100,
           globIntervalMs: 2000,
           rotateWaitMs: 1500,
+          format: "cri",
+          pathLabels: ["namespace", "workload"],
         },
         { name: "stdin-feed", paths: ["-"], ...SOURCE_DEFAULTS },
       ],
       checkpoint: { dir: "/var/lib/exporter", intervalMs: 1000 },
-      labelCaps: { action: 50, code: 40, endpoint: 30 },
+      labelCaps: { action: 50, code: 40, endpoint: 30, namespace: 20, pod: 10, container: 25, workload: 15 },
       recentErrors: { size: 0 },
       errorCodes: {
         files: ["/etc/exporter/ess-codes.yaml"],
