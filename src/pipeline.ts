@@ -4,6 +4,7 @@ import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
+import type { TextRecognizer } from "./parsers/body-parser.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
 export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
@@ -20,6 +21,8 @@ export interface PipelineOptions {
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
   readonly atFileStart?: boolean;
+  /** The SDK error-string recognizer of this source (none: bodies only). */
+  readonly text?: TextRecognizer | null;
   /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
   readonly format?: LogFormat;
 }
@@ -39,7 +42,11 @@ export class RecordPipeline {
 
   constructor(private readonly options: PipelineOptions) {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.framer = new BodyFramer(this.counts, options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES);
+    this.framer = new BodyFramer(
+      this.counts,
+      options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+      options.text ?? null,
+    );
     // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
     const streamThresholdBytes = Math.min(
       options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,

@@ -11,9 +11,9 @@
 
 export type BodyFormat = "json" | "xml";
 
-/** The facts a body parser found in one body: the shallowest object (or element) with a request id. */
+/** The facts a body parser found in one body (the shallowest object or element with a request id) or in one SDK error string (`text`). */
 export interface Parsed {
-  readonly format: BodyFormat;
+  readonly format: BodyFormat | "text";
   readonly requestId: string;
   /** `HostId` trimmed; `""` when present but empty; null when absent. */
   readonly hostId: string | null;
@@ -26,6 +26,14 @@ export interface Parsed {
   readonly wrapperStatus: number | null;
   /** `action`/`Action`/`api` on the response object or its nearest ancestor; for XML the `{Action}Response` root. */
   readonly action: string | null;
+  /** A status the response's own text carries (SDK error strings: `HTTP Status: 400`); statusSource `line`. */
+  readonly lineStatus: number | null;
+  /**
+   * The raw `time`/`ts`/`timestamp`/`@timestamp` member of the log envelope around the response (the
+   * response object itself when it is a log envelope, else its nearest ancestor that has one, also
+   * across a string the response was found in); null when there is none.
+   */
+  readonly logTime: string | number | null;
 }
 
 /** One recognised response body and where it stands in the input. */

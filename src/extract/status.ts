@@ -21,11 +21,15 @@ export interface ResolvedStatus {
 
 const NONE: ResolvedStatus = { status: "unknown", source: "none", explicit: false };
 
-/** DESIGN §4: body → wrapper → line → catalogue → unknown. Explicit statuses win over the catalogue. */
+/**
+ * DESIGN §4: body → wrapper → line (the status an SDK error string carries, else an HTTP token before
+ * the body) → catalogue → unknown. Explicit statuses win over the catalogue.
+ */
 export function resolveStatus(parsed: Parsed, prefix: string, info: CodeInfo | undefined): ResolvedStatus {
   if (parsed.bodyStatus !== null) return { status: parsed.bodyStatus, source: "body", explicit: true };
   if (parsed.wrapperStatus !== null)
     return { status: parsed.wrapperStatus, source: "wrapper", explicit: true };
+  if (parsed.lineStatus !== null) return { status: parsed.lineStatus, source: "line", explicit: true };
   const fromLine = statusFromLine(prefix);
   if (fromLine !== null) return { status: fromLine, source: "line", explicit: true };
   if (info !== undefined && info.status !== null)

@@ -1,32 +1,21 @@
-import { StringDecoder } from "node:string_decoder";
 import type { Frame, LineCounts, Parsed } from "../core/records.js";
-import { FactsBuilder } from "../parsers/facts.js";
-import { JsonScanner, ScanStatus } from "../parsers/json-scanner.js";
-import { StreamJsonBody, StreamStatus } from "../parsers/json-stream.js";
-import { SaxBody, XmlStatus } from "../parsers/xml-sax.js";
-import { scanXmlLine } from "../parsers/xml-scanner.js";
-import { findCandidate, firstNonBlank } from "./candidates.js";
+import { firstNonBlank } from "../parsers/blanks.js";
+import {
+  type BodyParser,
+  failurePos,
+  isFailed,
+  MORE,
+  type Outcome,
+  type TextRecognizer,
+} from "../parsers/body-parser.js";
+import { JsonScanner } from "../parsers/json-scanner.js";
+import { XmlBody } from "../parsers/xml-body.js";
+import { findCandidate } from "./candidates.js";
+import { type HeldLine, HeldLines } from "./held-lines.js";
+import { BODY, countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
-import { afterNthGt, countGt, joinPrefix, PREFIX_PART_BYTES, prefixText } from "./prefix-text.js";
-
-/** What a line held: the flags decide how it is counted once it is final (DESIGN §3). */
-const RESPONSE = 1; // a character of a recognised response
-const BODY = 2; // a character of a valid body without request id
-const FAILED = 4; // a failed candidate started here or consumed some of it
-
-/**
- * A line kept while a multi-line body is open, so that it can be examined again if the body fails.
- * Its bytes are in the framer's arena (`start`, `end`): copying every line of a pretty-printed body
- * into a Buffer of its own cost a fifth of the time on such input.
- */
-interface HeldLine {
-  readonly start: number;
-  readonly end: number;
-  readonly lineNo: number;
-  /** Bytes of input before this line (checkpoints). */
-  readonly offset: number;
-  flags: number;
-}
+import { LongLine } from "./long-line.js";
+import { prefixText } from "./prefix-text.js";
 
 /** A line to examine again, with its bytes. */
 interface ReplayLine {
@@ -41,32 +30,25 @@ interface ReplayLine {
 }
 
 interface OpenBody {
-  readonly kind: "json" | "xml";
+  readonly parser: BodyParser;
   /** Position of the body's first byte in the arena. */
   readonly start: number;
 }
 
-/** Small enough to come from Node's buffer pool (allocUnsafe under 4 KiB); grown by doubling. */
-const MIN_ARENA_BYTES = 1024;
-
 /**
- * Lines → frames. Finds candidate bodies on each line, has them parsed, follows a body over
- * following lines when it does not end on its own, and when a body fails goes on from the next
- * candidate after the failed one's start — re-examining the lines the failed body had taken
- * (DESIGN §3). Counts every non-blank line once. Frames and counts accumulate in `frames` and
- * `counts` until the caller takes them (once per batch).
+ * Lines → frames. Finds candidate bodies on each line, has a body parser (src/parsers/body-parser.ts)
+ * parse them, follows a body over following lines when it does not end on its own, and when a body
+ * fails goes on from the next candidate after the failed one's start — re-examining the lines the
+ * failed body had taken (DESIGN §3). Counts every non-blank line once. Frames and counts accumulate
+ * in `frames` and `counts` until the caller takes them (once per batch).
  */
 export class BodyFramer implements LineHandler {
   frames: Frame[] = [];
   counts: LineCounts;
   private readonly json = new JsonScanner();
-  private readonly xmlFacts = new FactsBuilder("xml");
-  private readonly sax = new SaxBody();
+  private readonly xml = new XmlBody();
   private open: OpenBody | null = null;
-  private held: HeldLine[] = [];
-  /** The held lines' bytes, one after the other; a new arena for every open body. */
-  private arena: Buffer = Buffer.alloc(0);
-  private arenaUsed = 0;
+  private readonly held = new HeldLines();
   /** Bytes of all lines received so far. */
   private seen = 0;
   /** Lines to examine again, last one first. */
@@ -76,19 +58,19 @@ export class BodyFramer implements LineHandler {
    * checkpoint leaves to be read again (else a restart would count them twice).
    */
   private deferred: Frame[] = [];
-  private lastParsed: Parsed | null = null;
   private long: LongLine | null = null;
 
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
+    private readonly text: TextRecognizer | null = null,
   ) {
     this.counts = counts;
   }
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    const first = this.held[0];
+    const first = this.held.lines[0];
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
 
@@ -102,8 +84,10 @@ export class BodyFramer implements LineHandler {
   /** End of input: an open body is truncated. */
   finish(): void {
     while (this.open !== null) {
+      const outcome = this.open.parser.finish();
       // Every byte of the last line was read before the input ended.
-      this.failOpen(true);
+      if (isFailed(outcome) || outcome === MORE) this.failOpen(true);
+      else this.closeOpen(this.open.parser.result(), outcome);
       this.drain();
     }
   }
@@ -124,12 +108,14 @@ export class BodyFramer implements LineHandler {
     from: number,
   ): void {
     const first = firstNonBlank(buf, start, end);
+    const open = this.open;
     if (first === end) {
-      if (this.open?.kind === "xml") this.sax.write("\n");
+      // A blank line is fed as an empty one (not held, not counted).
+      if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
-    if (this.open !== null) {
-      this.continueOpen(buf, start, end, lineNo, offset, flags, first - start);
+    if (open !== null) {
+      this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
     }
     this.examine(buf, start, end, lineNo, offset, flags, from);
@@ -146,55 +132,34 @@ export class BodyFramer implements LineHandler {
     from: number,
   ): void {
     let pos = from;
+    const text = this.text;
     for (;;) {
-      const p = findCandidate(buf, pos, end);
-      if (p < 0) break;
-      const after = this.bodyOnLine(buf, p, end);
-      if (after === NEED_MORE) {
-        this.startOpen(buf[p] === 0x7b ? "json" : "xml", buf, start, end, p, lineNo, offset, flags);
+      let p = findCandidate(buf, pos, end);
+      let parser: BodyParser;
+      const t = text === null ? -1 : text.find(buf, pos, p < 0 ? end : p);
+      if (t >= 0) {
+        p = t;
+        parser = (text as TextRecognizer).parser;
+      } else if (p < 0) break;
+      else parser = buf[p] === 0x7b ? this.json : this.xml;
+      const after = parser.begin(buf, p, end);
+      if (after === MORE) {
+        this.startOpen(parser, buf, start, end, p, lineNo, offset, flags);
         return;
       }
-      if (after === FAILED_HERE) {
-        flags |= FAILED;
+      if (isFailed(after)) {
+        if (parser.format !== "text") flags |= FAILED;
         pos = p + 1;
         continue;
       }
-      flags |= this.bodyDone(this.lastParsed, buf, start, p, lineNo, lineNo);
+      flags |= this.bodyDone(parser.result(), buf, start, p, lineNo, lineNo);
       pos = after;
     }
-    this.finalize(flags);
-  }
-
-  /**
-   * Parses the body that starts at `p` as far as its line goes: the position after it (its facts in
-   * `lastParsed`), FAILED_HERE, or NEED_MORE when it goes on past the line.
-   */
-  private bodyOnLine(buf: Buffer, p: number, end: number): number {
-    if (buf[p] === 0x7b) {
-      const status = this.json.begin(buf, p, end);
-      if (status === ScanStatus.Done) {
-        this.lastParsed = this.json.result();
-        return this.json.end;
-      }
-      return status === ScanStatus.Error ? FAILED_HERE : NEED_MORE;
-    }
-    const xmlEnd = scanXmlLine(buf, p, end, this.xmlFacts);
-    if (xmlEnd > 0) {
-      this.lastParsed = this.xmlFacts.result();
-      return xmlEnd;
-    }
-    this.sax.begin();
-    const text = `${buf.toString("utf8", p, end)}\n`;
-    const status = this.sax.write(text);
-    if (status === XmlStatus.Done) {
-      this.lastParsed = this.sax.result();
-      return afterNthGt(buf, p, countGt(text, this.sax.endInLastText));
-    }
-    return status === XmlStatus.Error ? FAILED_HERE : NEED_MORE;
+    countLine(this.counts, flags);
   }
 
   private startOpen(
-    kind: "json" | "xml",
+    parser: BodyParser,
     buf: Buffer,
     start: number,
     end: number,
@@ -203,43 +168,18 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
   ): void {
-    this.arena = Buffer.allocUnsafe(Math.max(MIN_ARENA_BYTES, 2 * (end - start)));
-    this.arenaUsed = 0;
+    this.held.reset(end - start);
     const frames = this.frames;
     while (frames.length > 0 && (frames[frames.length - 1] as Frame).lineStart === lineNo) {
       this.deferred.unshift(frames.pop() as Frame);
     }
-    const line = this.hold(buf, start, end, lineNo, offset, flags);
-    this.open = { kind, start: line.start + (p - start) };
-  }
-
-  /** Copies a line into the arena (growing it) and keeps it. */
-  private hold(
-    buf: Buffer,
-    start: number,
-    end: number,
-    lineNo: number,
-    offset: number,
-    flags: number,
-  ): HeldLine {
-    const len = end - start;
-    if (this.arenaUsed + len > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.arenaUsed + len));
-      this.arena.copy(grown, 0, 0, this.arenaUsed);
-      this.arena = grown;
-    }
-    const arena = this.arena;
-    // Pretty-printed lines are short: a byte loop beats Buffer#copy (11% of that profile) there.
-    if (len > 64) buf.copy(arena, this.arenaUsed, start, end);
-    else for (let i = 0, at = this.arenaUsed; i < len; i++) arena[at + i] = buf[start + i] as number;
-    const line: HeldLine = { start: this.arenaUsed, end: this.arenaUsed + len, lineNo, offset, flags };
-    this.arenaUsed += len;
-    this.held.push(line);
-    return line;
+    const line = this.held.hold(buf, start, end, lineNo, offset, flags);
+    this.open = { parser, start: line.start + (p - start) };
   }
 
   /** One more non-blank line for the open body; `first` is its first non-blank byte (relative). */
   private continueOpen(
+    open: OpenBody,
     buf: Buffer,
     start: number,
     end: number,
@@ -248,52 +188,69 @@ export class BodyFramer implements LineHandler {
     flags: number,
     first: number,
   ): void {
-    const open = this.open as OpenBody;
-    const line = this.hold(buf, start, end, lineNo, offset, flags);
-    if (this.arenaUsed > this.maxMultilineBytes) {
+    const line = this.held.hold(buf, start, end, lineNo, offset, flags);
+    if (this.held.used > this.maxMultilineBytes) {
       this.failOpen(false);
       return;
     }
-    const arena = this.arena;
-    if (open.kind === "json") {
-      const status = this.json.feed(arena, line.start, line.end);
-      if (status === ScanStatus.Done) this.closeOpen(this.json.result(), this.json.end);
-      else if (status === ScanStatus.Error) this.failOpen(this.json.errorPos > line.start + first);
-      return;
-    }
-    const text = `${arena.utf8Slice(line.start, line.end)}\n`;
-    const status = this.sax.write(text);
-    if (status === XmlStatus.Done) {
-      this.closeOpen(this.sax.result(), afterNthGt(arena, line.start, countGt(text, this.sax.endInLastText)));
-    } else if (status === XmlStatus.Error) this.failOpen(true);
+    this.settleAfterLine(open.parser.feed(this.held.arena, line.start, line.end), line.start + first);
   }
 
-  /** The open body ended at `endPos` (an arena position) of its last held line. */
+  /**
+   * Acts on the open body's outcome after a line; `firstPos` is the arena position of the line's
+   * first non-blank byte (-1 for a blank line, which is not held).
+   */
+  private settleAfterLine(outcome: Outcome, firstPos: number): void {
+    if (outcome === MORE) return;
+    const open = this.open as OpenBody;
+    if (isFailed(outcome)) this.failOpen(firstPos >= 0 && failurePos(outcome) > firstPos);
+    else if (firstPos < 0) {
+      // Ended before the blank line: at the end of the last held line.
+      const lines = this.held.lines;
+      this.closeOpen(open.parser.result(), (lines[lines.length - 1] as HeldLine).end);
+    } else this.closeOpen(open.parser.result(), outcome);
+  }
+
+  /**
+   * The open body ended at `endPos` (an arena position) of its last held line, or at the start of
+   * that line when the body ended with the line before.
+   */
   private closeOpen(parsed: Parsed | null, endPos: number): void {
     const open = this.open as OpenBody;
-    const held = this.held;
-    const arena = this.arena;
+    const { lines: held, arena } = this.held;
+    const last = held.length - 1;
     const firstLine = held[0] as HeldLine;
-    const lastLine = held[held.length - 1] as HeldLine;
+    const lastLine = held[last] as HeldLine;
+    const endedBefore = last > 0 && endPos === lastLine.start;
+    const endLine = endedBefore ? (held[last - 1] as HeldLine) : lastLine;
     this.releaseDeferred();
-    const flag = this.bodyDone(parsed, arena, firstLine.start, open.start, firstLine.lineNo, lastLine.lineNo);
+    const flag = this.bodyDone(parsed, arena, firstLine.start, open.start, firstLine.lineNo, endLine.lineNo);
     this.resetOpen();
-    for (let i = 0; i < held.length - 1; i++) this.finalize((held[i] as HeldLine).flags | flag);
+    for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
-    this.examine(arena, start, end, lineNo, offset, lastLine.flags | flag, endPos);
+    this.examine(
+      arena,
+      start,
+      end,
+      lineNo,
+      offset,
+      endedBefore ? lastLine.flags : lastLine.flags | flag,
+      endPos,
+    );
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
   private failOpen(lastLineConsumed: boolean): void {
     const open = this.open as OpenBody;
-    const held = this.held;
-    const arena = this.arena;
+    const { lines: held, arena } = this.held;
+    open.parser.finish();
+    const malformed = open.parser.format !== "text";
     this.resetOpen();
     this.releaseDeferred();
     const last = held.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = held[i] as HeldLine;
-      const failed = i < last || lastLineConsumed || i === 0;
+      const failed = malformed && (i < last || lastLineConsumed || i === 0);
       this.replay.push({
         buf: arena,
         start: l.start,
@@ -313,7 +270,7 @@ export class BodyFramer implements LineHandler {
 
   private resetOpen(): void {
     this.open = null;
-    this.held = [];
+    this.held.lines = [];
   }
 
   /** A body parsed completely; returns the flag for its lines. */
@@ -331,17 +288,7 @@ export class BodyFramer implements LineHandler {
     return RESPONSE;
   }
 
-  private finalize(flags: number): void {
-    const c = this.counts;
-    c.lines++;
-    if (flags & RESPONSE) return;
-    if (flags & BODY) c.nonResponse++;
-    else if (flags & FAILED) c.malformed++;
-    else c.nonResponse++;
-  }
-
-  // Lines too long to hold (LineSplitter streams them): the first body on the line is parsed as it
-  // streams by; what follows it on that line is not examined.
+  // Lines too long to hold (LineSplitter streams them): see long-line.ts.
 
   longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
     while (this.open !== null) {
@@ -368,148 +315,11 @@ export class BodyFramer implements LineHandler {
     }
     long.finish();
     for (const f of long.frames) this.frames.push(f);
-    this.finalize(long.flags);
+    countLine(this.counts, long.flags);
   }
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */
   holdLimitBytes(): number {
-    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.arenaUsed);
+    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
 }
-
-/**
- * One line too long to hold (LineSplitter streams it): each body on it is parsed as its bytes pass,
- * by stream-json or sax, and the search goes on after it, as on a short line. What such a line cannot
- * do: re-examine bytes of earlier pieces after a body fails there (the search goes on at the current
- * piece), or open a body that goes on to the next line.
- */
-class LongLine {
-  flags = 0;
-  readonly frames: Frame[] = [];
-  private state: "search" | "json" | "xml" = "search";
-  private readonly jsonBody = new StreamJsonBody();
-  private readonly xmlBody = new SaxBody();
-  private decoder = new StringDecoder("utf8");
-  /** The line's first bytes (up to twice PREFIX_PART_BYTES) and the last PREFIX_PART_BYTES before the current piece. */
-  private head: Buffer = Buffer.alloc(0);
-  private tail: Buffer = Buffer.alloc(0);
-  private before = 0;
-  private bodyPrefix = "";
-  /** Where the body being parsed started in the current piece (-1: in an earlier piece). */
-  private bodyStart = -1;
-  /** The bytes of a possible candidate start that the end of the previous piece cut. */
-  private carry: Buffer | null = null;
-
-  constructor(private readonly lineNo: number) {}
-
-  data(buf: Buffer, start: number, end: number): void {
-    if (this.carry !== null) {
-      buf = Buffer.concat([this.carry, buf.subarray(start, end)]);
-      start = 0;
-      end = buf.length;
-      this.carry = null;
-    }
-    this.bodyStart = -1;
-    let pos = start;
-    while (pos < end) {
-      if (this.state !== "search") {
-        const after = this.feed(buf, pos, end);
-        if (after === NEED_MORE) break;
-        if (after === FAILED_HERE) {
-          this.flags |= FAILED;
-          this.state = "search";
-          pos = this.bodyStart >= 0 ? this.bodyStart + 1 : start;
-        } else {
-          this.state = "search";
-          pos = after;
-        }
-        continue;
-      }
-      const p = findCandidate(buf, pos, end, false);
-      if (p === -1) break;
-      if (p < -1) {
-        // A `{ ` or `<?x` at the piece's end: decided with the next piece.
-        const cut = -2 - p;
-        this.carry = Buffer.from(buf.subarray(cut, end));
-        end = cut;
-        break;
-      }
-      this.bodyPrefix = this.prefixBefore(buf, start, p);
-      this.bodyStart = p;
-      this.decoder = new StringDecoder("utf8");
-      if (buf[p] === 0x7b) {
-        this.state = "json";
-        this.jsonBody.begin();
-      } else {
-        this.state = "xml";
-        this.xmlBody.begin();
-      }
-      pos = p;
-    }
-    this.remember(buf, start, end);
-  }
-
-  /** The line ended. */
-  finish(): void {
-    if (this.state !== "search") this.flags |= FAILED;
-    // A `{` and blanks at the end of the line open a body on the next line: not possible here.
-    if (this.carry !== null && this.carry[0] === 0x7b) this.flags |= FAILED;
-  }
-
-  /** Feeds the current body; the position after it, NEED_MORE, or FAILED_HERE. */
-  private feed(buf: Buffer, pos: number, end: number): number {
-    let parsed: Parsed | null;
-    let after: number;
-    if (this.state === "json") {
-      const status = this.jsonBody.write(buf, pos, end);
-      if (status === StreamStatus.NeedMore) return NEED_MORE;
-      if (status === StreamStatus.Error) return FAILED_HERE;
-      parsed = this.jsonBody.result();
-      after = this.jsonBody.end;
-    } else {
-      const text = this.decoder.write(buf.subarray(pos, end));
-      const status = this.xmlBody.write(text);
-      if (status === XmlStatus.NeedMore) return NEED_MORE;
-      if (status === XmlStatus.Error) return FAILED_HERE;
-      parsed = this.xmlBody.result();
-      after = afterNthGt(buf, pos, countGt(text, this.xmlBody.endInLastText));
-    }
-    if (parsed === null) this.flags |= BODY;
-    else {
-      this.flags |= RESPONSE;
-      this.frames.push({ parsed, lineStart: this.lineNo, lineEnd: this.lineNo, prefix: this.bodyPrefix });
-    }
-    return after;
-  }
-
-  /** The text before `p` on the line, as prefixText would give it on a short line. */
-  private prefixBefore(buf: Buffer, pieceStart: number, p: number): string {
-    const total = this.before + (p - pieceStart);
-    if (total <= 2 * PREFIX_PART_BYTES) {
-      const all = Buffer.concat([this.head, buf.subarray(pieceStart, p)]);
-      return prefixText(all, 0, all.length);
-    }
-    const head = this.head.subarray(0, PREFIX_PART_BYTES).toString("utf8");
-    const tailAll = Buffer.concat([this.tail, buf.subarray(pieceStart, p)]);
-    return joinPrefix(head, tailAll.subarray(tailAll.length - PREFIX_PART_BYTES).toString("utf8"));
-  }
-
-  /** Keeps the first and last bytes of the line for prefixes; the rest passes by. */
-  private remember(buf: Buffer, start: number, end: number): void {
-    if (this.head.length < 2 * PREFIX_PART_BYTES) {
-      this.head = Buffer.concat([
-        this.head,
-        buf.subarray(start, Math.min(end, start + 2 * PREFIX_PART_BYTES)),
-      ]);
-    }
-    const tail =
-      end - start >= PREFIX_PART_BYTES
-        ? buf.subarray(end - PREFIX_PART_BYTES, end)
-        : Buffer.concat([this.tail, buf.subarray(start, end)]);
-    this.tail = Buffer.from(tail.subarray(Math.max(0, tail.length - PREFIX_PART_BYTES)));
-    this.before += end - start;
-  }
-}
-
-const NEED_MORE = -1;
-const FAILED_HERE = -2;

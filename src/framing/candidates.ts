@@ -30,16 +30,6 @@ export function findCandidate(buf: Buffer, pos: number, end: number, atLineEnd =
 
 const XML_WORD = [0x78, 0x6d, 0x6c]; // "xml"
 
-/** Position of the first byte that is not a blank, or `end`. */
-export function firstNonBlank(buf: Buffer, pos: number, end: number): number {
-  while (pos < end) {
-    const b = buf[pos];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c) return pos;
-    pos++;
-  }
-  return end;
-}
-
 const XML_START = new Uint8Array(256);
 for (let b = 0x41; b <= 0x5a; b++) XML_START[b] = 1;
 for (let b = 0x61; b <= 0x7a; b++) XML_START[b] = 1;

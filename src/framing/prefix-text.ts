@@ -17,17 +17,3 @@ export function prefixText(buf: Buffer, start: number, end: number): string {
 export function joinPrefix(head: string, tail: string): string {
   return tail === "" ? head : `${head}\u0000${tail}`;
 }
-
-/** Byte position after the `count`-th `>` from `start`: where a document ends whose decoded text had `count` of them. */
-export function afterNthGt(buf: Buffer, start: number, count: number): number {
-  let pos = start - 1;
-  for (let i = 0; i < count; i++) pos = buf.indexOf(0x3e, pos + 1);
-  return pos + 1;
-}
-
-/** How many `>` the first `length` UTF-16 units of `text` hold. */
-export function countGt(text: string, length: number): number {
-  let n = 0;
-  for (let i = text.indexOf(">"); i >= 0 && i < length; i = text.indexOf(">", i + 1)) n++;
-  return n;
-}

@@ -155,6 +155,8 @@ export class FactsBuilder {
       bodyStatus: c.pick(FieldClass.Status, asStatus),
       wrapperStatus: null,
       action: c.pick(FieldClass.Action, asAction),
+      lineStatus: null,
+      logTime: null,
     };
     this.bestDepth = c.depth;
     this.ancestorsOpen = this.stack.length;

@@ -1,16 +1,7 @@
 import type { Parsed } from "../core/records.js";
+import { type BodyParser, failedAt, MORE, type Outcome } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";
 import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
-
-/** What `JsonScanner.feed` found. */
-export enum ScanStatus {
-  /** The line ended inside the body: feed the next line. */
-  NeedMore = 0,
-  /** The body ended; `end` is the position after its closing `}`. */
-  Done = 1,
-  /** Not JSON; `errorPos` is the offending byte (the line's end for an unterminated string). */
-  Error = 2,
-}
 
 // States between tokens. Plain constants, not an enum: they are compared in the innermost loop.
 const VALUE = 0;
@@ -34,12 +25,13 @@ const ARRAY = 2;
  * escapes, numbers and literals take slower helpers. The differential test in
  * test/unit/json-scanner.test.ts holds it to JSON.parse's answers.
  */
-export class JsonScanner {
+export class JsonScanner implements BodyParser {
+  readonly format = "json";
   readonly facts = new FactsBuilder("json");
-  status = ScanStatus.NeedMore;
-  /** Position after the body when Done. */
-  end = 0;
-  errorPos = 0;
+  /** Whether a body is open (begun, not yet done or failed). */
+  private open = false;
+  /** The end of the last line fed: where a body cut by the end of input fails. */
+  private lastEnd = 0;
   private state = VALUE;
   /** Container kinds, OBJECT or ARRAY, `depth` of them open. */
   private kinds: number[] = [];
@@ -48,7 +40,8 @@ export class JsonScanner {
   private pendingName = "";
 
   /** Starts a body at the `{` at `pos`, then scans on to `end` (the line's end). */
-  begin(buf: Buffer, pos: number, end: number): ScanStatus {
+  begin(buf: Buffer, pos: number, end: number): Outcome {
+    this.open = true;
     this.facts.reset();
     this.facts.open();
     this.kinds[0] = OBJECT;
@@ -62,8 +55,15 @@ export class JsonScanner {
     return this.facts.result();
   }
 
+  finish(): Outcome {
+    if (!this.open) return MORE;
+    this.open = false;
+    return failedAt(this.lastEnd);
+  }
+
   /** Scans `buf[pos, end)`, one line (without its terminator) or the rest of one. */
-  feed(buf: Buffer, pos: number, end: number): ScanStatus {
+  feed(buf: Buffer, pos: number, end: number): Outcome {
+    this.lastEnd = end;
     const kinds = this.kinds;
     const facts = this.facts;
     let state = this.state;
@@ -188,22 +188,19 @@ export class JsonScanner {
     }
     this.state = state;
     this.depth = depth;
-    this.status = ScanStatus.NeedMore;
-    return this.status;
+    return MORE;
   }
 
-  private done(pos: number, depth: number, state: number): ScanStatus {
-    this.end = pos;
+  private done(pos: number, depth: number, state: number): Outcome {
+    this.open = false;
     this.depth = depth;
     this.state = state;
-    this.status = ScanStatus.Done;
-    return this.status;
+    return pos;
   }
 
-  private fail(pos: number): ScanStatus {
-    this.errorPos = pos;
-    this.status = ScanStatus.Error;
-    return this.status;
+  private fail(pos: number): Outcome {
+    this.open = false;
+    return failedAt(pos);
   }
 
   private fieldValue(value: string | number | null): void {

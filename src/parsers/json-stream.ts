@@ -2,14 +2,9 @@ import { StringDecoder } from "node:string_decoder";
 import { getManyValues, isMany, none } from "stream-chain/defs.js";
 import { jsonParser } from "stream-json/parser.js";
 import type { Parsed } from "../core/records.js";
+import { type BodyParser, failedAt, MORE, type Outcome } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";
 import { classifyName, FieldClass, MAX_FIELD_NAME_LENGTH } from "./field-names.js";
-
-export enum StreamStatus {
-  NeedMore = 0,
-  Done = 1,
-  Error = 2,
-}
 
 /** Field values longer than this are cut: nothing we extract needs more, and memory stays bounded. */
 const MAX_VALUE_CHARS = 64 * 1024;
@@ -26,11 +21,10 @@ type Token = { name: string; value?: unknown };
  * text after it, so a tiny string-aware brace counter finds the body's end first and only the body's
  * bytes are given to stream-json.
  */
-export class StreamJsonBody {
+export class StreamJsonBody implements BodyParser {
+  readonly format = "json";
   readonly facts = new FactsBuilder("json");
-  status = StreamStatus.NeedMore;
-  /** When Done: the position after the body in the last buffer written. */
-  end = 0;
+  private open = false;
   private tokenizer = jsonParser({ packValues: false, streamValues: true });
   private decoder = new StringDecoder("utf8");
   private depth = 0;
@@ -43,41 +37,43 @@ export class StreamJsonBody {
   private value = "";
   private valueKind: "string" | "number" | null = null;
 
-  begin(): void {
+  /** The body's `{` is at `buf[pos]`; the line (or this piece of it) goes on to `end`. */
+  begin(buf: Buffer, pos: number, end: number): Outcome {
     this.facts.reset();
     this.tokenizer = jsonParser({ packValues: false, streamValues: true });
     this.decoder = new StringDecoder("utf8");
-    this.status = StreamStatus.NeedMore;
+    this.open = true;
     this.depth = 0;
     this.inString = false;
     this.escape = false;
     this.pending = FieldClass.None;
     this.valueKind = null;
+    return this.feed(buf, pos, end);
   }
 
-  /** Feeds `buf[start, end)`; the first byte of the first write is the body's `{`. */
-  write(buf: Buffer, start: number, end: number): StreamStatus {
-    if (this.status !== StreamStatus.NeedMore) return this.status;
+  /** Feeds the next piece `buf[start, end)` of the line. */
+  feed(buf: Buffer, start: number, end: number): Outcome {
+    if (!this.open) return failedAt(start);
     const stop = this.delimit(buf, start, end);
     const last = stop < 0 ? end : stop;
     try {
       this.consume(this.tokenizer(this.decoder.write(buf.subarray(start, last))));
-      if (stop >= 0) {
-        this.consume(this.tokenizer(this.decoder.end()));
-        this.consume(this.tokenizer(none as unknown as string));
-        this.end = stop;
-        this.status = StreamStatus.Done;
-      }
+      if (stop < 0) return MORE;
+      this.consume(this.tokenizer(this.decoder.end()));
+      this.consume(this.tokenizer(none as unknown as string));
+      this.open = false;
+      return stop;
     } catch {
-      this.status = StreamStatus.Error;
+      this.open = false;
+      return failedAt(end);
     }
-    return this.status;
   }
 
-  /** The input ended before the body did. */
-  finish(): StreamStatus {
-    if (this.status === StreamStatus.NeedMore) this.status = StreamStatus.Error;
-    return this.status;
+  /** The line ended before the body did. */
+  finish(): Outcome {
+    if (!this.open) return MORE;
+    this.open = false;
+    return failedAt(0);
   }
 
   result(): Parsed | null {

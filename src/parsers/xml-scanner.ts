@@ -1,4 +1,4 @@
-import { firstNonBlank } from "../framing/candidates.js";
+import { firstNonBlank } from "./blanks.js";
 import type { FactsBuilder } from "./facts.js";
 import { classifyBytes, FieldClass } from "./field-names.js";
 import { decodeEntities } from "./xml-names.js";

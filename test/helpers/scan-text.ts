@@ -1,5 +1,6 @@
 import type { Parsed } from "../../src/core/records.js";
-import { JsonScanner, ScanStatus } from "../../src/parsers/json-scanner.js";
+import { isFailed, MORE } from "../../src/parsers/body-parser.js";
+import { JsonScanner } from "../../src/parsers/json-scanner.js";
 
 /**
  * Runs the JSON scanner over a whole text the way the framer does (line by line, the body starting at
@@ -14,15 +15,14 @@ export function scanJsonText(text: string): { ok: boolean; parsed: Parsed | null
   let lineEnd = buf.indexOf(10, pos);
   if (lineEnd < 0) lineEnd = buf.length;
   let status = scanner.begin(buf, pos, lineEnd);
-  while (status === ScanStatus.NeedMore && lineEnd < buf.length) {
+  while (status === MORE && lineEnd < buf.length) {
     const start = lineEnd + 1;
     lineEnd = buf.indexOf(10, start);
     if (lineEnd < 0) lineEnd = buf.length;
     status = scanner.feed(buf, start, lineEnd);
   }
-  if (status !== ScanStatus.Done) return { ok: false, parsed: null };
-  for (let i = scanner.end; i < buf.length; i++)
-    if (!isWs(buf[i] as number)) return { ok: false, parsed: null };
+  if (status === MORE || isFailed(status)) return { ok: false, parsed: null };
+  for (let i = status; i < buf.length; i++) if (!isWs(buf[i] as number)) return { ok: false, parsed: null };
   return { ok: true, parsed: scanner.result() };
 }
 

@@ -1,0 +1,20 @@
+import type { LineCounts } from "../core/records.js";
+
+/**
+ * What a line held, as flags collected while its bodies are parsed; once the line is final they
+ * decide how it is counted (DESIGN §3): a line with any response character is part of a response;
+ * else a valid body without a request id makes it `non_response`; else a failed candidate makes it
+ * `malformed`; anything else is `non_response`.
+ */
+export const RESPONSE = 1; // a character of a recognised response
+export const BODY = 2; // a character of a valid body without request id
+export const FAILED = 4; // a failed candidate started here or consumed some of it
+
+/** Counts one final non-blank line by its flags. */
+export function countLine(counts: LineCounts, flags: number): void {
+  counts.lines++;
+  if (flags & RESPONSE) return;
+  if (flags & BODY) counts.nonResponse++;
+  else if (flags & FAILED) counts.malformed++;
+  else counts.nonResponse++;
+}

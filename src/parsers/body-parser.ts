@@ -1,0 +1,64 @@
+import type { BodyFormat, Parsed } from "../core/records.js";
+
+/**
+ * The one seam between the framer and every body parser (JSON scanner, stream-json, XML fast path
+ * + sax, SDK text strings): begin a body, feed it a line, finish it. Each call returns an Outcome:
+ *
+ * - `MORE`: the body goes on past this line (or piece of a long line);
+ * - `done at p` (p ≥ 0): the body ended; p is the position after its last byte in the buffer just
+ *   given. A body that ends *before* the line just fed (a text block is over when a line is not part
+ *   of it) says `done at` that line's `start`;
+ * - `failed at p` (`failedAt(p)`, p ≥ 0): not a body; p is the offending byte (the line's end when it
+ *   ran out). The framer resumes at the next candidate after the body's start and examines again the
+ *   lines it had taken; a failure at the fed line's `start` means that line was not consumed.
+ *
+ * Outcomes are plain numbers so that the hot path allocates nothing.
+ */
+export type Outcome = number;
+
+export const MORE: Outcome = -1;
+
+export function failedAt(pos: number): Outcome {
+  return -2 - pos;
+}
+
+export function isFailed(o: Outcome): boolean {
+  return o <= -2;
+}
+
+/** The offending position of a failed outcome. */
+export function failurePos(o: Outcome): number {
+  return -2 - o;
+}
+
+export interface BodyParser {
+  /** What its responses are: bodies (`json`, `xml`) or SDK error strings (`text`). */
+  readonly format: BodyFormat | "text";
+  /** A body (candidate) starts at `buf[pos]`; parses on to `end`, its line's end (terminator excluded). */
+  begin(buf: Buffer, pos: number, end: number): Outcome;
+  /**
+   * The next line of the open body, `buf[start, end)` without its terminator (blank lines too). For
+   * the parsers of lines too long to hold, the next piece of the same line.
+   */
+  feed(buf: Buffer, start: number, end: number): Outcome;
+  /** No more input for the open body (end of input, or it was settled): done or failed. */
+  finish(): Outcome;
+  /** The response of the body that is done (the shallowest object with a request id); null if none. */
+  result(): Parsed | null;
+}
+
+/**
+ * The SDK error-string recognizer (DESIGN §3, format `text`) as the framer sees it: a cheap byte
+ * prefilter and the parser of what it finds. The framer looks for text candidates on the parts of a
+ * line that no body covers (before the next `{`/`<` candidate), and inside JSON string values of
+ * lines where `find` matches; a text candidate that fails is not counted as malformed.
+ */
+export interface TextRecognizer {
+  /**
+   * Where an SDK error string may start in `buf[pos, end)`, or -1. Runs on every line that is not
+   * all body: it must cost about an `indexOf` or two on a line without one.
+   */
+  find(buf: Buffer, pos: number, end: number): number;
+  /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
+  readonly parser: BodyParser;
+}
