@@ -78,7 +78,10 @@ export class ExporterMetrics {
   private readonly statics: StaticLabels;
   private readonly sources = new Map<string, SourceState>();
   private readonly endpoints = new Map<string, Map<string, ByCategory>>();
-  private readonly caps: Readonly<Record<keyof LabelCaps, LabelCap>>;
+  private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
+  /** Caps of the path labels, made when a file first has one (no overflow series otherwise). */
+  private readonly pathCaps = new Map<string, LabelCap>();
+  private readonly makeCap: (label: keyof LabelCaps) => LabelCap;
 
   private readonly responses: CellCounter;
   private readonly endpointErrors: CellCounter;
@@ -110,15 +113,8 @@ export class ExporterMetrics {
     const overflow = counter(METRICS.labelOverflow);
     const cap = (label: keyof LabelCaps) =>
       new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
-    this.caps = {
-      action: cap("action"),
-      code: cap("code"),
-      endpoint: cap("endpoint"),
-      namespace: cap("namespace"),
-      pod: cap("pod"),
-      container: cap("container"),
-      workload: cap("workload"),
-    };
+    this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
+    this.makeCap = cap;
 
     const gauge = (spec: { name: string; help: string; labels: readonly string[] }) =>
       [this.plain, this.open].map(
@@ -153,10 +149,7 @@ export class ExporterMetrics {
     const state = this.source(source);
     const labels: Record<string, string> = { ...state.labels };
     for (const [name, value] of Object.entries(own)) {
-      const cap = (PATH_LABEL_CAPS as readonly string[]).includes(name)
-        ? this.caps[name as keyof LabelCaps]
-        : undefined;
-      labels[name] = value === "" || cap === undefined ? value : cap.admit(value);
+      labels[name] = value === "" ? value : (this.pathCap(name)?.admit(value) ?? value);
     }
     const key = JSON.stringify(labels);
     let group = state.groups.get(key);
@@ -165,6 +158,16 @@ export class ExporterMetrics {
       state.groups.set(key, group);
     }
     return group;
+  }
+
+  private pathCap(name: string): LabelCap | undefined {
+    if (!(PATH_LABEL_CAPS as readonly string[]).includes(name)) return undefined;
+    let cap = this.pathCaps.get(name);
+    if (cap === undefined) {
+      cap = this.makeCap(name as keyof LabelCaps);
+      this.pathCaps.set(name, cap);
+    }
+    return cap;
   }
 
   /** Counts one batch (the frames of one chunk). No prom-client call here: see CellCounter. */
