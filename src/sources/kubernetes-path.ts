@@ -35,8 +35,8 @@ function labels(namespace: string, pod: string, container: string): PathLabels {
 
 // The random suffixes Kubernetes appends use this alphabet (no vowels, no 0, 1, 3).
 const SAFE = "[bcdfghjklmnpqrstvwxz2456789]";
-/** Deployment → ReplicaSet pods `<name>-<pod-template-hash>-<5>`; a CronJob's `<name>-<time>-<5>`. */
-const REPLICA_SET_POD = new RegExp(`^(.+)-[a-z0-9]{6,10}-${SAFE}{5}$`);
+/** Deployment → ReplicaSet pods `<name>-<pod-template-hash>-<5>`; a CronJob's `<name>-<minutes>-<5>`. */
+const REPLICA_SET_POD = new RegExp(`^(.+)-(?:${SAFE}{6,10}|\\d{8,})-${SAFE}{5}$`);
 /** StatefulSet pods `<name>-<ordinal>`. */
 const STATEFUL_SET_POD = /^(.+)-\d+$/;
 /** DaemonSet, Job and bare ReplicaSet pods `<name>-<5>`. */
