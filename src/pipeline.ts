@@ -120,5 +120,6 @@ export class RecordPipeline {
 /** The frame with the runtime time of its first line, for container logs (README "Container logs"). */
 function withLineTime(frame: Frame, decoder: LineDecoder): Frame {
   const lineTimeMs = decoder.timeOf(frame.lineStart);
-  return lineTimeMs === undefined ? frame : { ...frame, lineTimeMs };
+  if (lineTimeMs !== undefined) frame.lineTimeMs = lineTimeMs;
+  return frame;
 }

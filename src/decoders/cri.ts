@@ -41,7 +41,7 @@ export class CriParser implements RecordParser {
     let c = t + 1;
     if (c < end && buf[c] === 0x3a /* : */) while (c < end && buf[c] !== SPACE) c++;
     if (c < end && buf[c] !== SPACE) return false;
-    const timeMs = this.times.parse(buf.latin1Slice(start, sp));
+    const timeMs = this.times.parse(buf, start, sp);
     if (Number.isNaN(timeMs)) return false;
     out.stream = stream;
     out.partial = tag === 0x50;

@@ -104,6 +104,17 @@ export class RecordJoiner implements LineDecoder {
     if (!rec.partial) {
       p.done = true;
       this.open[rec.stream] = undefined;
+      const n = rec.end - rec.start;
+      if (this.queue[0] === p && !p.streaming && p.bytes + n <= this.threshold()) {
+        // The last record of the first line: joined in one copy (handOn), not copied first.
+        this.queue.shift();
+        p.parts.push(rec.buf.subarray(rec.start, rec.end));
+        p.bytes += n;
+        this.heldBytes += n;
+        this.handOn(p);
+        this.drain();
+        return;
+      }
     }
     this.append(p, rec.buf, rec.start, rec.end);
     this.drain();

@@ -30,6 +30,8 @@ export const CORPORA = [
   { id: "c", file: "xml.log", title: "(c) XML, one per line", mtail: "xml.mtail" },
   { id: "d", file: "pretty.log", title: "(d) pretty-printed JSON" },
   { id: "e", file: "huge.json", title: "(e) one single-line body" },
+  { id: "f", file: "cri.log", title: "(f) CRI records of (a)'s bodies" },
+  { id: "g", file: "docker.log", title: "(g) json-file records of (a)'s bodies" },
 ];
 
 function usage(message) {

@@ -45,7 +45,8 @@ function frames(input: Buffer, format: LogFormat = "auto"): { frames: Frame[]; e
 
 describe("runtime timestamps", () => {
   it("reads RFC 3339 with nanoseconds, Z and offsets", () => {
-    const t = new RuntimeTimes();
+    const times = new RuntimeTimes();
+    const t = { parse: (s: string) => times.parseString(s) };
     expect(t.parse("2026-12-01T08:00:00.123456789Z")).toBe(Date.UTC(2026, 11, 1, 8, 0, 0, 123));
     expect(t.parse("2026-12-01T08:00:00.999999999Z")).toBe(Date.UTC(2026, 11, 1, 8, 0, 0, 999));
     expect(t.parse("2026-12-01T08:00:00Z")).toBe(Date.UTC(2026, 11, 1, 8));
@@ -205,6 +206,31 @@ describe("docker json-file decoder", () => {
       ["D3", "", 'tab\t quote " 华东1'.length],
     ]);
     expect(summary).toMatchObject({ lines: 3, malformedLines: 0, bytes: input.length });
+  });
+
+  it("decodes \\u escapes (surrogate pairs too) and records of other shapes (attrs, member order)", () => {
+    const msg = 'é 😀 / \\ "q"';
+    const inner = JSON.stringify({ RequestId: "U1", Message: msg });
+    // Non-ASCII as \\u escapes (the emoji as a surrogate pair), as some encoders write them.
+    const outer = JSON.stringify({ log: `${inner}\n`, stream: "stdout", time: T0 }).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    expect(outer).toContain("\\ud83d\\ude00");
+    const input = Buffer.concat([
+      Buffer.from(`${outer}\n`),
+      Buffer.from(
+        `${JSON.stringify({ log: `${body("U2", "")}\n`, stream: "stdout", attrs: { tag: "x" }, time: T0 })}\n`,
+      ),
+      Buffer.from(`${JSON.stringify({ time: T0, stream: "stderr", log: `${body("U3", "")}\n` })}\n`),
+    ]);
+    const { events, summary } = analyzeBuffer(input, { format: "docker" });
+    expect(events.map((e) => [e.requestId, e.message])).toEqual([
+      ["U1", msg],
+      ["U2", ""],
+      ["U3", ""],
+    ]);
+    expect(summary.malformedLines).toBe(0);
   });
 
   it("counts invalid records (broken JSON, no log, bad time) as malformed", () => {
