@@ -12,10 +12,12 @@ const USAGE = `Usage:
   aliyun-response-exporter analyze [--json] [--events] [--metrics] [--config FILE]
                                    [--format auto|raw|cri|docker] [FILE ... | -]
   aliyun-response-exporter check-config FILE
+  aliyun-response-exporter healthcheck [--config FILE] [--listen HOST:PORT]
   aliyun-response-exporter --version | --help
 
 run (the default command) tails log files and serves Prometheus metrics on /metrics.
 analyze reads files (or stdin, -) once and prints a summary, --json, --events (NDJSON) or --metrics.
+healthcheck exits 0 when the exporter of that config answers /healthz (HTTP or HTTPS), 1 otherwise.
 Environment: ALIYUN_RESPONSE_EXPORTER_CONFIG, ALIYUN_RESPONSE_EXPORTER_LISTEN, ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL.
 `;
 
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const commands = ["run", "analyze", "check-config"];
+  const commands = ["run", "analyze", "check-config", "healthcheck"];
   const command = first !== undefined && commands.includes(first) ? first : "run";
   const rest = command === first ? argv.slice(1) : argv;
 
@@ -43,6 +45,19 @@ async function main(argv: string[]): Promise<number> {
       `${positionals[0]}: ok (${config.sources.length} source${config.sources.length === 1 ? "" : "s"}, listen ${config.listen})\n`,
     );
     return 0;
+  }
+
+  if (command === "healthcheck") {
+    const { values } = parse(rest, { config: { type: "string" }, listen: { type: "string" } });
+    const [{ loadConfig }, { runHealthcheck }] = await Promise.all([
+      import("./config/load.js"),
+      import("./healthcheck.js"),
+    ]);
+    const config = loadConfig({
+      ...(values.config === undefined ? {} : { file: values.config as string }),
+      ...(values.listen === undefined ? {} : { overrides: { listen: values.listen as string } }),
+    });
+    return runHealthcheck(config);
   }
 
   if (command === "analyze") {

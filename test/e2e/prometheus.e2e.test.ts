@@ -23,6 +23,7 @@ import {
   ROOT,
   type RuleGroup,
   recordedNames,
+  runbookBase,
   substituteGrafanaVariables,
 } from "../helpers/prometheus-files.js";
 import {
@@ -302,7 +303,7 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
       { timeoutMs: 20_000 },
     );
     expect(alert.labels).toMatchObject({ job: JOB, severity: "warning" });
-    expect(alert.annotations.runbook).toBe("README.md#runbook-aliyunapithrottlinghigh");
+    expect(alert.annotations.runbook).toBe(`${runbookBase()}#runbook-aliyunapithrottlinghigh`);
     expect(alert.annotations.description).toMatch(/^\d+(\.\d+)?% of DescribeScalingGroups calls/);
     // Actions without throttling stay quiet.
     const others = (await api.alerts()).filter(

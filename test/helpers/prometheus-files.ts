@@ -43,6 +43,13 @@ export function alertRules(): (Rule & { alert: string })[] {
   return allRules(ALERTS_FILE).filter((r): r is Rule & { alert: string } => typeof r.alert === "string");
 }
 
+/** The runbook base URL that alerts.yml documents in its header (`# Runbook base URL: …`). */
+export function runbookBase(): string {
+  const base = /^# Runbook base URL: (\S+)$/m.exec(readFileSync(ALERTS_FILE, "utf8"))?.[1];
+  if (base === undefined) throw new Error(`${ALERTS_FILE}: no "# Runbook base URL:" line`);
+  return base;
+}
+
 export function recordedNames(): string[] {
   return allRules(RECORDING_RULES_FILE).flatMap((r) => (r.record ? [r.record] : []));
 }

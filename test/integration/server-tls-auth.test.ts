@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -8,21 +7,9 @@ import { UsageError } from "../../src/core/errors.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { type RunningServer, type ServerOptions, startServer } from "../../src/server/http-server.js";
 import { RecentErrors } from "../../src/server/recent-errors.js";
+import { selfSignedCert, skipWithoutOpenssl } from "../helpers/openssl.js";
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const opensslMissing = !hasOpenssl();
-if (opensslMissing && process.env.CI === "true") {
-  throw new Error("openssl is required for the TLS tests when CI=true (apt-get install openssl)");
-}
-if (opensslMissing) console.warn("server-tls-auth.test.ts: openssl not found, TLS tests skipped");
+const opensslMissing = skipWithoutOpenssl("server-tls-auth.test.ts");
 
 const base = (): Omit<ServerOptions, "tls" | "basicAuth"> => ({
   host: "127.0.0.1",
@@ -80,15 +67,7 @@ describe.skipIf(opensslMissing)("TLS", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "are-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2"],
-        ...["-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
-      ],
-      { stdio: "ignore" },
-    );
+    selfSignedCert(dir, "/CN=localhost", ["-addext", "subjectAltName=IP:127.0.0.1"]);
     cert = await readFile(join(dir, "cert.pem"));
     server = await startServer({
       ...base(),

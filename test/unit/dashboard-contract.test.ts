@@ -24,6 +24,7 @@ import {
   RECORDING_RULES_FILE,
   ROOT,
   recordedNames,
+  runbookBase,
   thresholdAfter,
   walkObjects,
 } from "../helpers/prometheus-files.js";
@@ -157,7 +158,8 @@ describe("metric names in rules, alerts and dashboard", () => {
   });
 
   it("names recording rules level:metric:operations after a catalogue metric or a ratio of one", () => {
-    const bases = new Set(SPECS.map((s) => s.name.replace(/_total$/, "")));
+    // `up` is Prometheus' own per-target series (the exporter-target selector reads it).
+    const bases = new Set([...SPECS.map((s) => s.name.replace(/_total$/, "")), "up"]);
     const bad = recordedNames().filter((name) => {
       const m = /^([a-z_]+):([a-z_]+):([a-z0-9_]+)$/.exec(name);
       if (!m?.[2]) return true;
@@ -178,7 +180,7 @@ describe("alerts", () => {
       if (!["info", "warning", "critical"].includes(a.labels?.severity ?? "")) p.push(`${a.alert}: severity`);
       if (!ann.summary) p.push(`${a.alert}: summary`);
       if (!/\{\{\s*\$labels\./.test(ann.description ?? "")) p.push(`${a.alert}: description without labels`);
-      if (ann.runbook !== `README.md#runbook-${a.alert.toLowerCase()}`)
+      if (ann.runbook !== `${runbookBase()}#runbook-${a.alert.toLowerCase()}`)
         p.push(`${a.alert}: runbook ${ann.runbook}`);
       return p;
     });
@@ -190,7 +192,7 @@ describe("alerts", () => {
     const anchors = existsSync(readme) ? markdownAnchors(readFileSync(readme, "utf8")) : new Set<string>();
     const missing = alerts
       .map((a) => a.annotations?.runbook ?? "")
-      .map((link) => link.replace(/^README\.md#/, ""))
+      .map((link) => link.replace(`${runbookBase()}#`, ""))
       .filter((anchor) => !anchors.has(anchor))
       .map((anchor) => `README.md has no heading for #${anchor}`);
     expect(

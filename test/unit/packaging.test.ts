@@ -1,15 +1,14 @@
 /**
- * Static checks of the packaging (there is no Docker engine or cluster here): the Dockerfile's rules
- * and the Kubernetes sidecar manifest, cross-checked against config/default.yaml and package.json so
- * that a changed port, path or entry point breaks a test rather than a deployment.
+ * Static checks of the Dockerfile, cross-checked against config/default.yaml and package.json so that
+ * a changed port, path or entry point breaks a test rather than a deployment. The image itself is
+ * built and run in test/container/image.test.ts; the Kubernetes manifests are checked in
+ * kubernetes-manifests.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
-import { checkConfig, loadConfig } from "../../src/config/load.js";
+import { checkConfig, ENV, loadConfig } from "../../src/config/load.js";
 import { type Config, parseListen } from "../../src/config/schema.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -77,13 +76,18 @@ describe("Dockerfile", () => {
     expect(runtime).not.toBe(build);
   });
 
-  it("builds with npm ci and the package's build script", () => {
+  it("builds with npm ci and the package's build script, after copying what the build reads", () => {
     const runs = args(build, "RUN").join("\n");
     expect(runs).toMatch(/\bnpm ci\b/);
     expect(runs).not.toMatch(/--omit=dev/);
     expect(runs).toMatch(/\bnpm run build\b/);
     const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toBeDefined();
+    // The build writes the catalogue cache from the catalogue (issue 13: it was not copied).
+    const copied = args(build, "COPY").flatMap((c) => c.split(/\s+/).slice(0, -1));
+    for (const needed of ["package-lock.json", "tsconfig.build.json", "src", "config/error-codes.yaml"]) {
+      expect(copied, needed).toContain(needed);
+    }
   });
 
   it("has only production dependencies in the runtime stage", () => {
@@ -104,16 +108,15 @@ describe("Dockerfile", () => {
     expect(order.lastIndexOf("USER")).toBeLessThan(order.indexOf("ENTRYPOINT"));
   });
 
-  it("exposes the default config's port and checks /healthz with node itself", () => {
+  it("exposes the default config's port and checks health with the healthcheck command", () => {
     expect(DEFAULT_PORT).toBe(9787);
     expect(args(runtime, "EXPOSE")).toEqual([String(DEFAULT_PORT)]);
     const [healthcheck] = args(runtime, "HEALTHCHECK");
     const cmd = /\bCMD\s+(\[.*\])$/.exec(healthcheck ?? "")?.[1];
     expect(cmd).toBeDefined();
-    const argv = execForm(cmd ?? "[]");
-    expect(argv[0]).toBe("node");
-    expect(argv.join(" ")).toContain(`:${DEFAULT_PORT}/healthz`);
-    expect(argv.join(" ")).not.toMatch(/curl|wget/);
+    // The entry point's own command: it reads the config `run` reads (port, TLS), never a fixed URL.
+    const entrypoint = execForm(args(runtime, "ENTRYPOINT")[0] ?? "[]");
+    expect(execForm(cmd ?? "[]")).toEqual([...entrypoint, "healthcheck"]);
   });
 
   it("starts the package's bin with a mountable config that validates", () => {
@@ -121,8 +124,14 @@ describe("Dockerfile", () => {
     const entrypoint = execForm(args(runtime, "ENTRYPOINT")[0] ?? "[]");
     expect(entrypoint).toEqual(["node", pkg.bin["aliyun-response-exporter"]]);
     const cmd = execForm(args(runtime, "CMD")[0] ?? "[]");
-    expect(cmd[0]).toBe("run");
-    const configPath = cmd[cmd.indexOf("--config") + 1] ?? "";
+    expect(cmd).toEqual(["run"]);
+    // The config is named by the environment, so that `run` and `healthcheck` read the same file.
+    const env = Object.fromEntries(
+      args(runtime, "ENV")
+        .flatMap((e) => e.split(/\s+/))
+        .map((kv) => kv.split("=") as [string, string]),
+    );
+    const configPath = env[ENV.config] ?? "";
     expect(path.isAbsolute(configPath)).toBe(true);
 
     // The default config in the image is one of the repository's files, copied to that path.
@@ -160,135 +169,5 @@ describe("Dockerfile", () => {
         }
       }
     }
-  });
-});
-
-interface Container {
-  name: string;
-  image: string;
-  args?: string[];
-  ports?: { name?: string; containerPort: number }[];
-  readinessProbe?: { httpGet?: { path: string; port: string | number } };
-  livenessProbe?: { httpGet?: { path: string; port: string | number } };
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean };
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-interface Volume {
-  name: string;
-  emptyDir?: object;
-  configMap?: { name: string };
-}
-interface Manifest {
-  kind: string;
-  apiVersion: string;
-  metadata: { name: string; annotations?: Record<string, string> };
-  data?: Record<string, string>;
-  spec?: {
-    template?: {
-      metadata: { annotations?: Record<string, string> };
-      spec: { containers: Container[]; volumes: Volume[] };
-    };
-  };
-}
-
-describe("config/kubernetes/sidecar.yaml", () => {
-  const docs = parseAllDocuments(read("config/kubernetes/sidecar.yaml"));
-
-  it("parses, every document a Kubernetes object", () => {
-    expect(Array.isArray(docs)).toBe(true);
-    if (!Array.isArray(docs)) return;
-    for (const doc of docs) {
-      expect(doc.errors).toEqual([]);
-      const obj = doc.toJS() as Manifest;
-      expect(obj.apiVersion).toEqual(expect.any(String));
-      expect(obj.kind).toEqual(expect.any(String));
-      expect(obj.metadata.name).toEqual(expect.any(String));
-    }
-  });
-
-  const objects = (Array.isArray(docs) ? docs : []).map((d) => d.toJS() as Manifest);
-  const configMap = objects.find((o) => o.kind === "ConfigMap");
-  const workload = objects.find((o) => o.kind === "Deployment");
-  const pod = workload?.spec?.template;
-  const containers = pod?.spec.containers ?? [];
-  const exporter = containers.find((c) => c.image.includes("aliyun-response-exporter"));
-  const app = containers.find((c) => c !== exporter);
-  const mount = (c: Container | undefined, volume: string) => c?.volumeMounts?.find((m) => m.name === volume);
-
-  it("has an app container and the exporter in one pod", () => {
-    expect(pod).toBeDefined();
-    expect(exporter).toBeDefined();
-    expect(app).toBeDefined();
-  });
-
-  it("serves metrics on the default config's port, named metrics, with the scrape annotations", () => {
-    expect(exporter?.ports).toEqual([
-      expect.objectContaining({ name: "metrics", containerPort: DEFAULT_PORT }),
-    ]);
-    expect(pod?.metadata.annotations).toMatchObject({
-      "prometheus.io/scrape": "true",
-      "prometheus.io/port": String(DEFAULT_PORT),
-      "prometheus.io/path": "/metrics",
-    });
-  });
-
-  it("probes /readyz for readiness and /healthz for liveness on that port", () => {
-    const onMetricsPort = (port: string | number | undefined) => port === "metrics" || port === DEFAULT_PORT;
-    expect(exporter?.readinessProbe?.httpGet?.path).toBe("/readyz");
-    expect(onMetricsPort(exporter?.readinessProbe?.httpGet?.port)).toBe(true);
-    expect(exporter?.livenessProbe?.httpGet?.path).toBe("/healthz");
-    expect(onMetricsPort(exporter?.livenessProbe?.httpGet?.port)).toBe(true);
-  });
-
-  it("sets resource requests and limits on every container, and runs the exporter as non-root", () => {
-    for (const c of containers) {
-      expect(Object.keys(c.resources?.requests ?? {}).sort(), c.name).toEqual(["cpu", "memory"]);
-      expect(Object.keys(c.resources?.limits ?? {}).sort(), c.name).toEqual(["cpu", "memory"]);
-    }
-    expect(exporter?.securityContext?.runAsNonRoot).toBe(true);
-  });
-
-  it("embeds a valid exporter config that reads the shared emptyDir log volume read-only", () => {
-    const configArg = exporter?.args?.[(exporter.args.indexOf("--config") ?? -2) + 1] ?? "";
-    expect(path.isAbsolute(configArg)).toBe(true);
-
-    // The ConfigMap is mounted where --config points, under the key that names the file.
-    const configVolume = pod?.spec.volumes.find((v) => v.configMap?.name === configMap?.metadata.name);
-    expect(configVolume).toBeDefined();
-    expect(mount(exporter, configVolume?.name ?? "")?.mountPath).toBe(path.dirname(configArg));
-    const text = configMap?.data?.[path.basename(configArg)];
-    expect(text).toEqual(expect.any(String));
-
-    const dir = mkdtempSync(path.join(tmpdir(), "are-k8s-"));
-    let config: Config;
-    try {
-      const file = path.join(dir, "config.yaml");
-      writeFileSync(file, text ?? "");
-      config = checkConfig(file);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    expect(parseListen(config.listen)?.port).toBe(DEFAULT_PORT);
-
-    const logVolume = pod?.spec.volumes.find(
-      (v) => v.emptyDir !== undefined && mount(app, v.name) !== undefined,
-    );
-    expect(logVolume).toBeDefined();
-    const appMount = mount(app, logVolume?.name ?? "");
-    const exporterMount = mount(exporter, logVolume?.name ?? "");
-    expect(appMount?.readOnly ?? false).toBe(false);
-    expect(exporterMount?.readOnly).toBe(true);
-    expect(exporterMount?.mountPath).toBe(appMount?.mountPath);
-    for (const source of config.sources) {
-      for (const p of source.paths) expect(p.startsWith(`${exporterMount?.mountPath}/`), p).toBe(true);
-    }
-
-    // Checkpoints go to a writable volume of the exporter (the root filesystem may be read-only).
-    const checkpointDir = config.checkpoint.dir;
-    expect(checkpointDir).not.toBeNull();
-    const stateMount = exporter?.volumeMounts?.find((m) => m.mountPath === checkpointDir);
-    expect(stateMount).toBeDefined();
-    expect(stateMount?.readOnly ?? false).toBe(false);
   });
 });
