@@ -7,7 +7,11 @@
  * after validation.
  */
 import { z } from "zod";
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
+import {
+  DEFAULT_MAX_MULTILINE_BYTES,
+  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_PATH_LABEL_CAPS,
+} from "../core/limits.js";
 import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { METRICS } from "../metrics/catalog.js";
@@ -235,10 +239,10 @@ export const configSchema = z.strictObject({
       code: positiveInt.default(300),
       endpoint: positiveInt.default(200),
       // Values of the path labels (sources[].pathLabels), counted once per file.
-      namespace: positiveInt.default(100),
-      pod: positiveInt.default(1000),
-      container: positiveInt.default(200),
-      workload: positiveInt.default(500),
+      namespace: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.namespace),
+      pod: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.pod),
+      container: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.container),
+      workload: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.workload),
     })
     .prefault({}),
   recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),

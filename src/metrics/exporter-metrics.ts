@@ -1,5 +1,6 @@
 import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
+import { DEFAULT_PATH_LABEL_CAPS } from "../core/limits.js";
 import { type ApiResponse, addCounts, type Category, emptyCounts, type LineCounts } from "../core/records.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
 import { type Cell, CellCounter } from "./cell-counter.js";
@@ -22,12 +23,9 @@ export const DEFAULT_LABEL_CAPS: LabelCaps = {
   action: 500,
   code: 300,
   endpoint: 200,
-  namespace: 100,
-  pod: 1000,
-  container: 200,
-  workload: 500,
+  ...DEFAULT_PATH_LABEL_CAPS,
 };
-const PATH_LABEL_CAPS = ["namespace", "pod", "container", "workload"] as const;
+const PATH_LABEL_CAPS = Object.keys(DEFAULT_PATH_LABEL_CAPS);
 
 /** Where one file's responses are counted: the source's static labels plus the file's own. */
 export interface LabelGroup {
@@ -161,7 +159,7 @@ export class ExporterMetrics {
   }
 
   private pathCap(name: string): LabelCap | undefined {
-    if (!(PATH_LABEL_CAPS as readonly string[]).includes(name)) return undefined;
+    if (!PATH_LABEL_CAPS.includes(name)) return undefined;
     let cap = this.pathCaps.get(name);
     if (cap === undefined) {
       cap = this.makeCap(name as keyof LabelCaps);

@@ -161,10 +161,11 @@ describe("the restricted Pod Security check", () => {
       },
       volumeMounts: [{ name: "state", mountPath: "/state" }],
     };
+    const [main] = good.containers;
     const withState = (init: object, stateMount = { name: "state", mountPath: "/var/lib/x" }) => ({
       ...good,
       initContainers: [init],
-      containers: [{ ...good.containers[0], volumeMounts: [...good.containers[0].volumeMounts, stateMount] }],
+      containers: [{ ...main, volumeMounts: [...(main?.volumeMounts ?? []), stateMount] }],
       volumes: [...good.volumes, { name: "state", hostPath: { path: "/var/lib/aliyun-response-exporter" } }],
     });
     expect(restrictedViolations(withState(chown), DAEMONSET)).toEqual([]);
