@@ -366,3 +366,54 @@ describe("property: splitting lines into partial records changes nothing", () =>
     );
   });
 });
+
+describe("property: strange input is counted, never fatal", () => {
+  const piece = fc.oneof(
+    fc.uint8Array({ maxLength: 80 }).map((a) => Buffer.from(a)),
+    fc.constantFrom(
+      Buffer.from(`${T0} stdout P {"RequestId":"`),
+      Buffer.from(`${T0} stderr F "}\n`),
+      Buffer.from('{"log":"{\\"RequestId\\":\\"D\\"}\\n","stream":"stdout","time":"'),
+      Buffer.from(`${T0}"}\n`),
+      Buffer.from('{"log":"\\ud83d\\u12'),
+      Buffer.from("\r\n"),
+      Buffer.from("\n"),
+    ),
+  );
+  it("decodes any bytes in any chunks without throwing, every byte accounted for", () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.constantFrom<LogFormat>("auto", "cri", "docker"),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (pieces, format, cuts) => {
+          const input = Buffer.concat(pieces);
+          const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+          let bytes = 0;
+          const p = new RecordPipeline({
+            source: "t",
+            extractor: new Extractor(shippedCatalog()),
+            format,
+            streamThresholdBytes: 256,
+            onBatch: (_s, _r, counts) => {
+              bytes += counts.bytes;
+            },
+          });
+          let pushed = 0;
+          for (const [i, from] of [0, ...points].entries()) {
+            const chunk = input.subarray(from, [...points, input.length][i]);
+            p.push(chunk);
+            pushed += chunk.length;
+            // A checkpoint never points before the start or past what was read.
+            expect(p.pendingBytes).toBeGreaterThanOrEqual(0);
+            expect(p.pendingBytes).toBeLessThanOrEqual(pushed);
+          }
+          p.end();
+          expect(p.pendingBytes).toBe(0);
+          expect(bytes).toBe(input.length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
