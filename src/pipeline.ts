@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
+import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
@@ -28,44 +29,41 @@ export interface PipelineOptions {
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The synchronous middle of the data flow for one input (one file, or stdin): bytes → lines →
  * frames → responses, handed on per batch. It is the `RecordSink` a source writes into.
  */
 export class RecordPipeline {
-  private readonly splitter: LineSplitter;
   private readonly framer: BodyFramer;
+  /** Built once the format is known: at once, or for `auto` from the input's first line. */
+  private splitter: LineSplitter | null = null;
   /** Between splitter and framer for container logs; null for raw input. */
-  private readonly decoder: LineDecoder | null;
+  private decoder: LineDecoder | null = null;
+  /** `auto`: the input's first bytes until its format is known. */
+  private sniffer: FormatSniffer | null = null;
   private counts: LineCounts = emptyCounts();
 
   constructor(private readonly options: PipelineOptions) {
-    const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.framer = new BodyFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text ?? null,
     );
-    // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
-    const streamThresholdBytes = Math.min(
-      options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
-      maxRecordBytes,
-    );
-    this.decoder = createDecoder(options.format ?? "auto", this.framer, this.counts, {
-      maxRecordBytes,
-      streamThresholdBytes,
-    });
-    this.splitter = new LineSplitter(this.decoder ?? this.framer, {
-      maxRecordBytes,
-      streamThresholdBytes,
-      atFileStart: options.atFileStart ?? true,
-    });
+    const format = options.format ?? "auto";
+    if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
+    else this.build(format);
   }
 
   /** Bytes received but not yet accounted for: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    return this.splitter.pendingBytes + (this.decoder?.pendingBytes ?? 0) + this.framer.pendingBytes;
+    return (
+      (this.sniffer?.pendingBytes ?? 0) +
+      (this.splitter?.pendingBytes ?? 0) +
+      (this.decoder?.pendingBytes ?? 0) +
+      this.framer.pendingBytes
+    );
   }
 
   /**
@@ -78,22 +76,51 @@ export class RecordPipeline {
 
   push(data: Buffer): void {
     this.counts.bytes += data.length;
-    this.splitter.push(data);
+    const splitter = this.splitter;
+    if (splitter !== null) splitter.push(data);
+    else this.sniff(data, "more");
     this.emit();
   }
 
   /** The input paused: a partial last line is complete (a body still open stays open). */
   flush(): void {
-    this.splitter.flush();
+    if (this.splitter === null) this.sniff(EMPTY, "paused");
+    this.splitter?.flush();
     this.emit();
   }
 
   /** The input ended: a partial line is complete and a body still open is truncated. */
   end(): void {
-    this.splitter.flush();
+    if (this.splitter === null) this.sniff(EMPTY, "ended");
+    this.splitter?.flush();
     this.decoder?.finish();
     this.framer.finish();
     this.emit();
+  }
+
+  /** `auto`: holds the input's first bytes until they tell its format, then builds the chain and splits them. */
+  private sniff(data: Buffer, state: InputState): void {
+    const known = (this.sniffer as FormatSniffer).add(data, state);
+    if (known === null) return;
+    this.sniffer = null;
+    const splitter = this.build(known.format);
+    for (const chunk of known.chunks) splitter.push(chunk);
+  }
+
+  private build(format: DetectedFormat): LineSplitter {
+    const maxRecordBytes = this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
+    const streamThresholdBytes = Math.min(
+      this.options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
+      maxRecordBytes,
+    );
+    this.decoder = createDecoder(format, this.framer, this.counts, { maxRecordBytes, streamThresholdBytes });
+    this.splitter = new LineSplitter(this.decoder ?? this.framer, {
+      maxRecordBytes,
+      streamThresholdBytes,
+      atFileStart: this.options.atFileStart ?? true,
+    });
+    return this.splitter;
   }
 
   private emit(): void {

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeBuffer, analyzeChunks, shippedCatalog } from "../../src/analyze/in-memory.js";
 import type { ApiResponse, Frame } from "../../src/core/records.js";
-import { detectFormat, type LogFormat } from "../../src/decoders/line-decoder.js";
+import { detectFormat, sniffFormat } from "../../src/decoders/format-sniffer.js";
+import type { LogFormat } from "../../src/decoders/line-decoder.js";
 import { RuntimeTimes } from "../../src/decoders/runtime-time.js";
 import { Extractor } from "../../src/extract/extractor.js";
 import { RecordPipeline } from "../../src/pipeline.js";
@@ -69,6 +70,27 @@ describe("format detection (auto)", () => {
     expect(detect(`{"log":"x","stream":"stdout"}`)).toBe("raw");
     expect(detect(`${T0} INFO {"RequestId":"A"}`)).toBe("raw");
     expect(detect(`2026-12-01 08:00:00 stdout F x`)).toBe("raw");
+  });
+
+  it("waits for the first non-blank line, across chunks, a pause and the end", () => {
+    const cri = criRecords(body("A1", ""));
+    const sniff = (s: string | Buffer, state: "more" | "paused" | "ended" = "more") =>
+      sniffFormat(Buffer.from(s), true, state);
+    expect(sniff(cri.subarray(0, 20))).toBeNull();
+    expect(sniff(cri.subarray(0, 20), "paused")).toBe("raw"); // a cut prefix is no record
+    expect(sniff(cri.subarray(0, cri.length - 1), "paused")).toBe("cri");
+    expect(sniff(Buffer.concat([Buffer.from("\ufeff\r\n \n"), cri]))).toBe("cri");
+    expect(sniff("\n\n")).toBeNull();
+    expect(sniff("\n\n", "paused")).toBeNull(); // blank lines say nothing yet
+    expect(sniff("\n\n", "ended")).toBe("raw");
+    expect(sniff("x".repeat(64 * 1024))).toBe("raw"); // longer than any runtime record
+    // Any chunking of a CRI input gives the same events as one chunk.
+    const input = Buffer.concat([Buffer.from("\n"), cri, criRecords(body("A2", "Throttling"), [7])]);
+    const whole = analyzeBuffer(input);
+    expect(whole.events.map((e) => e.requestId)).toEqual(["A1", "A2"]);
+    for (let cut = 0; cut <= input.length; cut += 7) {
+      expect(analyzeChunks([input.subarray(0, cut), input.subarray(cut)])).toEqual(whole);
+    }
   });
 
   it("decides per input from the first non-blank line and keeps to it", () => {
