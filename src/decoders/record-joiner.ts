@@ -21,10 +21,11 @@ import { LineTimes } from "./line-times.js";
 import { emptyRecord, type RecordParser } from "./runtime-record.js";
 
 /**
- * A runtime writes at most 16 KiB of a line per record (plus its prefix, or JSON escaping in
- * json-file): records are held whole up to this before the splitter would stream them.
+ * A runtime writes at most 16 KiB of a line per record, plus its prefix; json-file escapes it,
+ * `<`, `>` and `&` as 6-byte `\u003c` among others (so up to 96 KiB): records are held whole up
+ * to this before the splitter would stream them (and the joiner count them as oversized).
  */
-export const MAX_RUNTIME_RECORD_BYTES = 64 * 1024;
+export const MAX_RUNTIME_RECORD_BYTES = 128 * 1024;
 
 export interface JoinerOptions {
   readonly maxRecordBytes: number;

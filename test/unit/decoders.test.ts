@@ -83,7 +83,8 @@ describe("format detection (auto)", () => {
     expect(sniff("\n\n")).toBeNull();
     expect(sniff("\n\n", "paused")).toBeNull(); // blank lines say nothing yet
     expect(sniff("\n\n", "ended")).toBe("raw");
-    expect(sniff("x".repeat(64 * 1024))).toBe("raw"); // longer than any runtime record
+    expect(sniff("x".repeat(128 * 1024))).toBe("raw"); // longer than any runtime record
+    expect(sniff("x".repeat(100 * 1024))).toBeNull();
     // Any chunking of a CRI input gives the same events as one chunk.
     const input = Buffer.concat([Buffer.from("\n"), cri, criRecords(body("A2", "Throttling"), [7])]);
     const whole = analyzeBuffer(input);
