@@ -7,7 +7,7 @@ import { VERSION } from "./core/version.js";
 import { loadCatalog } from "./extract/catalog.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
-import { RecordPipeline } from "./pipeline.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "./pipeline.js";
 import { type RunningServer, startServer } from "./server/http-server.js";
 import { RecentErrors } from "./server/recent-errors.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
@@ -79,6 +79,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   }
 
   const byName = new Map<string, SourceConfig>(config.sources.map((s) => [s.name, s]));
+  // One recognizer setup and one request-id window per source, shared by the pipelines of its files.
+  const stages = new Map(config.sources.map((s) => [s.name, sourceStages(s)]));
   const hooks: SourceHooks = {
     openSink: (source, file) => {
       const s = byName.get(source) as SourceConfig;
@@ -95,6 +97,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         maxRecordBytes: s.maxRecordBytes,
         maxMultilineBytes: s.maxMultilineBytes,
         format: s.format,
+        ...pipelineStages(stages.get(source)),
       });
     },
     onRotation: (source, file) => {

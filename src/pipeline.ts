@@ -2,10 +2,13 @@ import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/li
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
+import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";
+import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./parsers/sdk-text/recognizer.js";
+import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
 export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
@@ -22,14 +25,50 @@ export interface PipelineOptions {
   readonly streamThresholdBytes?: number;
   /** The input starts at a file's first byte, where a BOM is dropped (default true). */
   readonly atFileStart?: boolean;
-  /** The SDK error-string recognizer of this source (none: bodies only). */
+  /**
+   * The SDK error-string recognizer of this input (one per pipeline: it holds an open block). Default:
+   * every preset, no user pattern (createTextRecognizer); null: bodies only.
+   */
   readonly text?: TextRecognizer | null;
+  /**
+   * The request ids already counted (README "One request, counted once"): shared by the pipelines
+   * of one source. Default: a window of DEFAULT_DEDUP_WINDOW_IDS of its own; null: no dedup.
+   */
+  readonly dedup?: RequestIdWindow | null;
   /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
   readonly format?: LogFormat;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+
+/** A source's SDK-string and dedup settings (config `sources[]`). */
+export interface TextAndDedupSettings {
+  readonly sdkStrings: TextSettings;
+  readonly dedupWindowIds: number;
+}
+
+/**
+ * Built once per source from its settings: its recognizer's rules (each pipeline makes its own
+ * recognizer from them: `createTextRecognizer`) and its request-id window (shared).
+ */
+export function sourceStages(s: TextAndDedupSettings): {
+  textRules: TextRules;
+  dedup: RequestIdWindow | null;
+} {
+  return {
+    textRules: textRules(s.sdkStrings),
+    dedup: s.dedupWindowIds === 0 ? null : new RequestIdWindow(s.dedupWindowIds),
+  };
+}
+
+/** The options of one more pipeline of a source: a recognizer of its own, the source's window. */
+export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdWindow | null } | undefined): {
+  text?: TextRecognizer | null;
+  dedup?: RequestIdWindow | null;
+} {
+  return stages === undefined ? {} : { text: createTextRecognizer(stages.textRules), dedup: stages.dedup };
+}
 
 /**
  * The synchronous middle of the data flow for one input (one file, or stdin): bytes → lines →
@@ -44,12 +83,14 @@ export class RecordPipeline {
   /** `auto`: the input's first bytes until its format is known. */
   private sniffer: FormatSniffer | null = null;
   private counts: LineCounts = emptyCounts();
+  readonly dedup: RequestIdWindow | null;
 
   constructor(private readonly options: PipelineOptions) {
+    this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
     this.framer = new BodyFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
-      options.text ?? null,
+      options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
     );
     const format = options.format ?? "auto";
     if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
@@ -82,10 +123,14 @@ export class RecordPipeline {
     this.emit();
   }
 
-  /** The input paused: a partial last line is complete (a body still open stays open). */
+  /**
+   * The input paused (a source calls this after partialLineTimeoutMs of quiet): a partial last line
+   * is complete, and a body still open is settled — it does not hold back what follows (DESIGN §3).
+   */
   flush(): void {
     if (this.splitter === null) this.sniff(EMPTY, "paused");
     this.splitter?.flush();
+    this.framer.settle();
     this.emit();
   }
 
@@ -128,12 +173,17 @@ export class RecordPipeline {
     const counts = this.counts;
     if (frames.length === 0 && counts.lines === 0 && counts.bytes === 0 && counts.oversized === 0) return;
     this.framer.frames = [];
-    counts.responses = frames.length;
     const { extractor, source, onBatch } = this.options;
     const decoder = this.decoder;
-    const responses = frames.map((f: Frame) =>
+    let responses = frames.map((f: Frame) =>
       extractor.extract(decoder === null ? f : withLineTime(f, decoder), source),
     );
+    if (this.dedup !== null && responses.length > 0) {
+      const d = dedupBatch(responses, this.dedup);
+      responses = d.kept;
+      counts.duplicate += d.duplicates;
+    }
+    counts.responses = responses.length;
     onBatch(source, responses, counts);
     this.counts = emptyCounts();
     this.framer.counts = this.counts;

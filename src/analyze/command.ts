@@ -3,12 +3,14 @@ import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
-import type { ApiResponse, LineCounts } from "../core/records.js";
+import { type ApiResponse, emptyCounts, type LineCounts } from "../core/records.js";
 import { VERSION } from "../core/version.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
+import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
-import { RecordPipeline } from "../pipeline.js";
+import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";
+import { pipelineStages, RecordPipeline, sourceStages } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
@@ -62,7 +64,17 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       metrics?.recordBatch(name, responses, counts);
       if (args.events) for (const r of responses) pending += `${JSON.stringify(r)}\n`;
     };
-    const pipeline = new RecordPipeline({ source: input, extractor, onBatch, ...limits });
+    const settings = {
+      sdkStrings: source?.sdkStrings ?? DEFAULT_TEXT_SETTINGS,
+      dedupWindowIds: source?.dedupWindowIds ?? DEFAULT_DEDUP_WINDOW_IDS,
+    };
+    const pipeline = new RecordPipeline({
+      source: input,
+      extractor,
+      onBatch,
+      ...limits,
+      ...pipelineStages(sourceStages(settings)),
+    });
     const size = sizes[i] ?? 0;
     if (input !== "-" && !args.events && !metrics && canSplit(size)) {
       // Totals only: the file's second half goes to a worker (events and metrics keep one thread,
@@ -75,11 +87,18 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
           ...limits,
           extraFiles: config?.errorCodes.files ?? [],
           extraCodes: config?.errorCodes.codes ?? [],
+          ...settings,
         },
         (n) => progress?.advance(n),
       );
       pipeline.end();
-      if (other) totals.merge(other);
+      if (other) {
+        totals.merge(other);
+        const dedup = pipeline.dedup;
+        const { kept, duplicates } =
+          dedup === null ? { kept: other.head, duplicates: 0 } : dedupBatch(other.head, dedup);
+        totals.add(kept, { ...emptyCounts(), duplicate: duplicates });
+      }
       continue;
     }
     for await (const data of input === "-" ? readStream(io.stdin) : readFileRange(input)) {

@@ -2,7 +2,9 @@ import type { ApiResponse } from "../core/records.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
+import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
@@ -13,6 +15,8 @@ export interface AnalyzeOptions {
   maxMultilineBytes?: number;
   streamThresholdBytes?: number;
   format?: LogFormat;
+  text?: TextRecognizer | null;
+  dedup?: RequestIdWindow | null;
 }
 
 let defaultCatalog: Catalog | undefined;

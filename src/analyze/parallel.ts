@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { ApiResponse } from "../core/records.js";
 import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
 import type { Summary } from "./summary.js";
@@ -14,6 +15,8 @@ interface RegionTotals {
   summary: Summary;
   byAction: Record<string, number>;
   errorCodes: Record<string, number>;
+  /** Responses not in the totals yet: the main thread dedups them after its part (worker.ts). */
+  head: ApiResponse[];
 }
 
 export function canSplit(size: number): boolean {

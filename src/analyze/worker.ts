@@ -1,8 +1,13 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { ApiResponse } from "../core/records.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
+import { dedupBatch, isPlaceholderId, RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import { createTextRecognizer } from "../parsers/sdk-text/recognizer.js";
+import type { TextSettings } from "../parsers/sdk-text/rules.js";
+import { textRules } from "../parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
 import { SummaryBuilder } from "./summary.js";
@@ -17,12 +22,20 @@ export interface RegionJob {
   readonly format: LogFormat;
   readonly extraFiles: readonly string[];
   readonly extraCodes: readonly CatalogEntry[];
+  readonly sdkStrings: TextSettings;
+  readonly dedupWindowIds: number;
 }
 
 // The other half of `analyze`'s parallel read (see parallel.ts): a pipeline of its own over
 // [start, end) of the file, which starts at a line start, then its totals back to the main thread.
 const job = workerData as RegionJob;
 const totals = new SummaryBuilder();
+const window = job.dedupWindowIds === 0 ? null : new RequestIdWindow(job.dedupWindowIds);
+/**
+ * The responses read before this part's window is full: whether they are duplicates depends on the
+ * ids at the end of the file's first part, so the main thread decides for them with its window.
+ */
+const head: ApiResponse[] = [];
 const pipeline = new RecordPipeline({
   source: job.path,
   extractor: new Extractor(await loadCatalog(job.extraFiles, job.extraCodes)),
@@ -30,7 +43,22 @@ const pipeline = new RecordPipeline({
   maxMultilineBytes: job.maxMultilineBytes,
   format: job.format,
   atFileStart: false,
-  onBatch: (_source, responses, counts) => totals.add(responses, counts),
+  text: createTextRecognizer(textRules(job.sdkStrings)),
+  dedup: null,
+  onBatch: (_source, responses, counts) => {
+    if (window === null) {
+      totals.add(responses, counts);
+      return;
+    }
+    let i = 0;
+    for (; i < responses.length && window.added < window.size; i++) {
+      const r = responses[i] as ApiResponse;
+      head.push(r);
+      if (!isPlaceholderId(r.requestId)) window.add(r.requestId);
+    }
+    const { kept, duplicates } = dedupBatch(i === 0 ? responses : responses.slice(i), window);
+    totals.add(kept, { ...counts, duplicate: counts.duplicate + duplicates });
+  },
 });
 for (const data of readFileRange(job.path, job.start, job.end)) pipeline.push(data);
 pipeline.end();
@@ -38,4 +66,5 @@ parentPort?.postMessage({
   summary: totals.summary,
   byAction: totals.byAction,
   errorCodes: totals.errorCodes,
+  head,
 });

@@ -14,7 +14,10 @@ import {
 } from "../core/limits.js";
 import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
+import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
 import { METRICS } from "../metrics/catalog.js";
+import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
+import { patternProblems } from "../parsers/sdk-text/rules.js";
 import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
@@ -119,6 +122,34 @@ const pathsSchema = z
     }
   });
 
+/** A user pattern for SDK error strings: compiled at start, named groups checked. */
+const userPatternSchema = z.string().superRefine((pattern, ctx) => {
+  for (const message of patternProblems(pattern)) ctx.addIssue({ code: "custom", message });
+});
+
+/** README "SDK error strings": which presets a source uses, and its own patterns. */
+const sdkStringsSchema = z.strictObject({
+  /** true: every preset; false: none; or the names of those to use. */
+  presets: z
+    .union([z.boolean(), z.array(z.string())], {
+      error: "expected true, false or a list of preset names",
+    })
+    .superRefine((presets, ctx) => {
+      if (typeof presets === "boolean") return;
+      presets.forEach((name, i) => {
+        if (!PRESET_NAMES.includes(name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            message: `unknown preset "${name}" (presets: ${PRESET_NAMES.join(", ")})`,
+          });
+        }
+      });
+    })
+    .default(true),
+  patterns: z.array(userPatternSchema).default([]),
+});
+
 export const sourceSchema = z.strictObject({
   name: z.string().regex(SOURCE_NAME_RE, {
     error: (iss) =>
@@ -144,6 +175,9 @@ export const sourceSchema = z.strictObject({
   format: z.enum(LOG_FORMATS).default("auto"),
   /** Kubernetes metadata of each file's path, added as labels (README "Container logs"). */
   pathLabels: z.array(z.enum(PATH_LABELS)).default([]),
+  sdkStrings: sdkStringsSchema.prefault({}),
+  /** README "One request, counted once": how many of the last request ids are remembered; 0: off. */
+  dedupWindowIds: z.number().int().min(0).max(1_000_000).default(DEFAULT_DEDUP_WINDOW_IDS),
 });
 
 /** A path label listed twice, or also set as a static label of the source. */

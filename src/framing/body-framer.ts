@@ -1,4 +1,4 @@
-import type { Frame, LineCounts, Parsed } from "../core/records.js";
+import { emptyCounts, type Frame, type LineCounts, type Parsed } from "../core/records.js";
 import { firstNonBlank } from "../parsers/blanks.js";
 import {
   type BodyParser,
@@ -11,28 +11,21 @@ import {
 import { JsonScanner } from "../parsers/json-scanner.js";
 import { XmlBody } from "../parsers/xml-body.js";
 import { findCandidate } from "./candidates.js";
+import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
-import { BODY, countLine, FAILED, RESPONSE } from "./line-outcomes.js";
+import { countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
-import { prefixText } from "./prefix-text.js";
-
-/** A line to examine again, with its bytes. */
-interface ReplayLine {
-  readonly buf: Buffer;
-  readonly start: number;
-  readonly end: number;
-  readonly lineNo: number;
-  readonly offset: number;
-  readonly flags: number;
-  /** Where to start looking for candidates. */
-  readonly from: number;
-}
+import { knownFailures, type ReplayLine, type Skips } from "./replay.js";
+import { SettleProbe } from "./settle-probe.js";
+import { MAX_STRING_DEPTH, StringBodies } from "./string-bodies.js";
 
 interface OpenBody {
   readonly parser: BodyParser;
   /** Position of the body's first byte in the arena. */
   readonly start: number;
+  /** Arena position minus the position in the buffer the body began in (its first line). */
+  readonly shift: number;
 }
 
 /**
@@ -43,29 +36,42 @@ interface OpenBody {
  * in `frames` and `counts` until the caller takes them (once per batch).
  */
 export class BodyFramer implements LineHandler {
-  frames: Frame[] = [];
+  private readonly out = new FrameSink();
   counts: LineCounts;
-  private readonly json = new JsonScanner();
+  private readonly json: JsonScanner;
   private readonly xml = new XmlBody();
+  private readonly strings: StringBodies;
   private open: OpenBody | null = null;
   private readonly held = new HeldLines();
   /** Bytes of all lines received so far. */
   private seen = 0;
   /** Lines to examine again, last one first. */
   private replay: ReplayLine[] = [];
-  /**
-   * Frames found on the first line of the open body, before it: held back with that line, which a
-   * checkpoint leaves to be read again (else a restart would count them twice).
-   */
-  private deferred: Frame[] = [];
   private long: LongLine | null = null;
+  private readonly probe = new SettleProbe();
 
+  /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
     private readonly text: TextRecognizer | null = null,
+    depth = 0,
   ) {
     this.counts = counts;
+    this.strings = new StringBodies(
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
+      text,
+    );
+    this.json = new JsonScanner(depth < MAX_STRING_DEPTH ? this.strings : null);
+  }
+
+  /** The frames found since the caller last took them (once per batch). */
+  get frames(): Frame[] {
+    return this.out.frames;
+  }
+
+  set frames(frames: Frame[]) {
+    this.out.frames = frames;
   }
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
@@ -77,7 +83,7 @@ export class BodyFramer implements LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
     const offset = this.seen;
     this.seen += size;
-    this.process(buf, start, end, lineNo, offset, 0, start);
+    this.process(buf, start, end, lineNo, offset, 0, start, null);
     this.drain();
   }
 
@@ -92,9 +98,14 @@ export class BodyFramer implements LineHandler {
     }
   }
 
+  /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
+  settle(): void {
+    this.finish();
+  }
+
   private drain(): void {
     for (let l = this.replay.pop(); l !== undefined; l = this.replay.pop()) {
-      this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from);
+      this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from, l.skip);
     }
   }
 
@@ -106,6 +117,7 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
+    skip: Skips | null,
   ): void {
     const first = firstNonBlank(buf, start, end);
     const open = this.open;
@@ -114,14 +126,20 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
+    const strings = this.strings.lineMayHold(buf, start, end);
+    this.json.examineStrings = strings;
+    this.strings.lineNo = lineNo;
     if (open !== null) {
       this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
     }
-    this.examine(buf, start, end, lineNo, offset, flags, from);
+    this.examine(buf, start, end, lineNo, offset, flags, from, skip, strings);
   }
 
-  /** Looks for bodies on a line from `from`; the line is final unless a body stays open. */
+  /**
+   * Looks for bodies (and SDK strings, and quoted strings holding either when `strings`) on a line
+   * from `from`; the line is final unless a body stays open.
+   */
   private examine(
     buf: Buffer,
     start: number,
@@ -130,18 +148,39 @@ export class BodyFramer implements LineHandler {
     offset: number,
     flags: number,
     from: number,
+    skip: Skips | null,
+    strings = false,
   ): void {
     let pos = from;
+    let quotesFrom = strings ? from : end;
     const text = this.text;
     for (;;) {
       let p = findCandidate(buf, pos, end);
+      const limit = p < 0 ? end : p;
+      if (quotesFrom < limit) {
+        const q = buf.subarray(0, limit).indexOf(0x22, Math.max(pos, quotesFrom));
+        if (q >= 0) {
+          const after = this.strings.quoted(buf, start, q, end, this.out.frames);
+          if (after > 0) {
+            flags |= RESPONSE;
+            pos = after;
+          }
+          quotesFrom = Math.abs(after);
+          continue;
+        }
+        quotesFrom = end;
+      }
       let parser: BodyParser;
-      const t = text === null ? -1 : text.find(buf, pos, p < 0 ? end : p);
+      const t = text === null ? -1 : text.find(buf, pos, limit, end);
       if (t >= 0) {
         p = t;
         parser = (text as TextRecognizer).parser;
       } else if (p < 0) break;
-      else parser = buf[p] === 0x7b ? this.json : this.xml;
+      else if (skip !== null && skip.bits[p - skip.base] === 1) {
+        flags |= FAILED;
+        pos = p + 1;
+        continue;
+      } else parser = buf[p] === 0x7b ? this.json : this.xml;
       const after = parser.begin(buf, p, end);
       if (after === MORE) {
         this.startOpen(parser, buf, start, end, p, lineNo, offset, flags);
@@ -149,10 +188,11 @@ export class BodyFramer implements LineHandler {
       }
       if (isFailed(after)) {
         if (parser.format !== "text") flags |= FAILED;
+        skip = knownFailures(parser, skip, 0, null, start, end);
         pos = p + 1;
         continue;
       }
-      flags |= this.bodyDone(parser.result(), buf, start, p, lineNo, lineNo);
+      flags |= this.out.body(parser, buf, start, p, lineNo, lineNo);
       pos = after;
     }
     countLine(this.counts, flags);
@@ -169,12 +209,9 @@ export class BodyFramer implements LineHandler {
     flags: number,
   ): void {
     this.held.reset(end - start);
-    const frames = this.frames;
-    while (frames.length > 0 && (frames[frames.length - 1] as Frame).lineStart === lineNo) {
-      this.deferred.unshift(frames.pop() as Frame);
-    }
+    this.out.defer(lineNo);
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    this.open = { parser, start: line.start + (p - start) };
+    this.open = { parser, start: line.start + (p - start), shift: line.start - start };
   }
 
   /** One more non-blank line for the open body; `first` is its first non-blank byte (relative). */
@@ -193,7 +230,20 @@ export class BodyFramer implements LineHandler {
       this.failOpen(false);
       return;
     }
+    if (this.settledBy(open.parser, buf, start, end)) {
+      // A complete response of its own settles the open body as it stands, before this line.
+      const outcome = open.parser.finish();
+      if (outcome >= 0) this.closeOpen(open.parser.result(), line.start);
+      else this.failOpen(false);
+      return;
+    }
     this.settleAfterLine(open.parser.feed(this.held.arena, line.start, line.end), line.start + first);
+  }
+
+  /** A line that is a complete response of its own settles an open XML root or text block (settle-probe.ts). */
+  private settledBy(parser: BodyParser, buf: Buffer, start: number, end: number): boolean {
+    if (parser === this.json || (parser === this.xml && !this.xml.inRoot)) return false;
+    return this.probe.settles(buf, start, end);
   }
 
   /**
@@ -223,20 +273,15 @@ export class BodyFramer implements LineHandler {
     const lastLine = held[last] as HeldLine;
     const endedBefore = last > 0 && endPos === lastLine.start;
     const endLine = endedBefore ? (held[last - 1] as HeldLine) : lastLine;
-    this.releaseDeferred();
-    const flag = this.bodyDone(parsed, arena, firstLine.start, open.start, firstLine.lineNo, endLine.lineNo);
+    this.out.release();
+    const { lineNo: first, start: firstStart } = firstLine;
+    const flag = this.out.body(open.parser, arena, firstStart, open.start, first, endLine.lineNo, parsed);
     this.resetOpen();
     for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
-    this.examine(
-      arena,
-      start,
-      end,
-      lineNo,
-      offset,
-      endedBefore ? lastLine.flags : lastLine.flags | flag,
-      endPos,
-    );
+    const lastFlags = endedBefore ? lastLine.flags : lastLine.flags | flag;
+    const strings = this.strings.lineMayHold(arena, start, end);
+    this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null, strings);
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
@@ -245,8 +290,9 @@ export class BodyFramer implements LineHandler {
     const { lines: held, arena } = this.held;
     open.parser.finish();
     const malformed = open.parser.format !== "text";
+    const skip = knownFailures(open.parser, null, open.shift, held, 0, this.held.used);
     this.resetOpen();
-    this.releaseDeferred();
+    this.out.release();
     const last = held.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = held[i] as HeldLine;
@@ -259,33 +305,14 @@ export class BodyFramer implements LineHandler {
         offset: l.offset,
         flags: failed ? l.flags | FAILED : l.flags,
         from: i === 0 ? open.start + 1 : l.start,
+        skip,
       });
     }
-  }
-
-  private releaseDeferred(): void {
-    for (const f of this.deferred) this.frames.push(f);
-    this.deferred = [];
   }
 
   private resetOpen(): void {
     this.open = null;
     this.held.lines = [];
-  }
-
-  /** A body parsed completely; returns the flag for its lines. */
-  private bodyDone(
-    parsed: Parsed | null,
-    buf: Buffer,
-    lineStartPos: number,
-    bodyPos: number,
-    lineStart: number,
-    lineEnd: number,
-  ): number {
-    if (parsed === null) return BODY;
-    const prefix = prefixText(buf, lineStartPos, bodyPos);
-    this.frames.push({ parsed, lineStart, lineEnd, prefix });
-    return RESPONSE;
   }
 
   // Lines too long to hold (LineSplitter streams them): see long-line.ts.
@@ -314,7 +341,7 @@ export class BodyFramer implements LineHandler {
       return;
     }
     long.finish();
-    for (const f of long.frames) this.frames.push(f);
+    for (const f of long.frames) this.out.frames.push(f);
     countLine(this.counts, long.flags);
   }
 

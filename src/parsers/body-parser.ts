@@ -1,4 +1,4 @@
-import type { BodyFormat, Parsed } from "../core/records.js";
+import type { BodyFormat, Frame, Parsed } from "../core/records.js";
 
 /**
  * The one seam between the framer and every body parser (JSON scanner, stream-json, XML fast path
@@ -45,6 +45,29 @@ export interface BodyParser {
   finish(): Outcome;
   /** The response of the body that is done (the shallowest object with a request id); null if none. */
   result(): Parsed | null;
+  /**
+   * Once done: the responses found inside the body's string values (DESIGN §3, bodies inside
+   * strings), their wrapper status, action and log time completed from the enclosing objects.
+   */
+  strings?(): readonly Frame[];
+  /**
+   * After a failure: where bodies nested in the failed one began that were still open when it failed,
+   * as [lineIndex, pos] pairs (lineIndex 0: the begin line, pos in that buffer; n: the n-th non-blank
+   * line fed, pos in that buffer). A candidate there fails the same way, so the framer skips it:
+   * re-scans after failed candidates stay linear (DESIGN §3, bounded work).
+   */
+  openStarts?(): readonly number[];
+}
+
+/**
+ * Examines the decoded text of a string value like a line of its own (DESIGN §3, bodies inside
+ * strings). The framer provides it; the JSON scanner calls it for strings on lines that may hold one.
+ */
+export interface StringExaminer {
+  /** Whether the raw bytes of a string (content `buf[start, end)`) may hold a body or an SDK string. */
+  mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean;
+  /** The responses in the decoded text (lineStart/lineEnd: the physical line of the string). */
+  examine(text: string): readonly Frame[];
 }
 
 /**
@@ -55,10 +78,11 @@ export interface BodyParser {
  */
 export interface TextRecognizer {
   /**
-   * Where an SDK error string may start in `buf[pos, end)`, or -1. Runs on every line that is not
+   * Where an SDK error string may start in `buf[pos, limit)` (before the next body candidate), or
+   * -1; `end` is the line's end (a string may go on past `limit`). Runs on every line that is not
    * all body: it must cost about an `indexOf` or two on a line without one.
    */
-  find(buf: Buffer, pos: number, end: number): number;
+  find(buf: Buffer, pos: number, limit: number, end: number): number;
   /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
   readonly parser: BodyParser;
 }

@@ -1,4 +1,4 @@
-import type { BodyFormat, Parsed } from "../core/records.js";
+import type { BodyFormat, Frame, Parsed } from "../core/records.js";
 import { FieldClass } from "./field-names.js";
 
 /** A member value as the parsers report it: strings and numbers as they are, anything else as null. */
@@ -11,9 +11,15 @@ export type FieldValue = string | number | null;
 class Container {
   names: (string[] | undefined)[] = [];
   values: (FieldValue[] | undefined)[] = [];
+  /** Logger members seen (FieldClass.Envelope: only their number matters). */
+  loggerMembers = 0;
   constructor(readonly depth: number) {}
 
   set(cls: FieldClass, name: string, value: FieldValue): void {
+    if (cls === FieldClass.Envelope) {
+      this.loggerMembers++;
+      return;
+    }
     const names = this.names[cls];
     const values = this.values[cls];
     if (names === undefined || values === undefined) {
@@ -29,6 +35,11 @@ class Container {
     }
   }
 
+  /** A log envelope (DESIGN §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
+  isEnvelope(): boolean {
+    return this.loggerMembers + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
+  }
+
   /** The first value of a class that `valid` accepts. */
   pick<T>(cls: FieldClass, valid: (v: FieldValue) => T | null): T | null {
     const values = this.values[cls];
@@ -41,13 +52,15 @@ class Container {
   }
 }
 
+/** An empty (or blank) request id still makes a response: the member is present (DESIGN §3). */
 function asRequestId(v: FieldValue): string | null {
   if (typeof v === "number") return String(v);
-  if (typeof v === "string") {
-    const t = v.trim();
-    return t === "" ? null : t;
-  }
-  return null;
+  return typeof v === "string" ? v.trim() : null;
+}
+
+/** A logger's time member as it was written (i8's event time parses it). */
+function asTime(v: FieldValue): string | number | null {
+  return v;
 }
 
 function asCode(v: FieldValue): string | null {
@@ -74,6 +87,18 @@ function asStatus(v: FieldValue): number | null {
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : null;
 }
 
+const NO_FRAMES: readonly Frame[] = [];
+
+/** A response found inside a string value, and what the objects around that string add to it. */
+interface InnerResponse {
+  readonly frame: Frame;
+  /** Containers open around it that have not closed yet. */
+  height: number;
+  status: number | null;
+  action: string | null;
+  time: string | number | null;
+}
+
 /**
  * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
  * object with a request id, ties going to the first in document order (DESIGN §3). Parsers call
@@ -87,8 +112,11 @@ export class FactsBuilder {
   private ancestorsOpen = 0;
   private wrapperStatus: number | null = null;
   private wrapperAction: string | null = null;
+  /** The best response's own time member when it is an envelope, else the nearest ancestor's. */
+  private logTime: string | number | null = null;
   /** The element name of an XML response's root, when it is `{Action}Response`. */
   private rootName: string | null = null;
+  private innerList: InnerResponse[] = [];
 
   constructor(private readonly format: BodyFormat) {}
 
@@ -99,7 +127,52 @@ export class FactsBuilder {
     this.ancestorsOpen = 0;
     this.wrapperStatus = null;
     this.wrapperAction = null;
+    this.logTime = null;
     this.rootName = null;
+    if (this.innerList.length > 0) this.innerList = [];
+  }
+
+  /** Responses found in a string value of the innermost open object (DESIGN §3, bodies inside strings). */
+  inner(frames: readonly Frame[]): void {
+    const height = this.stack.length;
+    for (const frame of frames)
+      this.innerList.push({ frame, height, status: null, action: null, time: null });
+  }
+
+  /** The responses found in string values, completed from the objects around their strings. */
+  innerResults(): readonly Frame[] {
+    if (this.innerList.length === 0) return NO_FRAMES;
+    return this.innerList.map(({ frame, status, action, time }) => {
+      const p = frame.parsed;
+      if (
+        (p.wrapperStatus !== null || status === null) &&
+        (p.action !== null || action === null) &&
+        (p.logTime !== null || time === null)
+      )
+        return frame;
+      return {
+        ...frame,
+        parsed: {
+          ...p,
+          wrapperStatus: p.wrapperStatus ?? status,
+          action: p.action ?? action,
+          logTime: p.logTime ?? time,
+        },
+      };
+    });
+  }
+
+  /** A container closed (already popped): it is an ancestor of the strings found inside it. */
+  private closeAroundInner(c: Container | null | undefined): void {
+    const height = this.stack.length;
+    for (const r of this.innerList) {
+      if (r.height <= height) continue;
+      r.height = height;
+      if (!c) continue;
+      if (r.status === null) r.status = c.pick(FieldClass.Status, asStatus);
+      if (r.action === null) r.action = c.pick(FieldClass.Action, asAction);
+      if (r.time === null) r.time = c.pick(FieldClass.Time, asTime);
+    }
   }
 
   // Containers are made on their first field: most objects of a success body have none, and
@@ -115,6 +188,7 @@ export class FactsBuilder {
 
   closeArray(): void {
     this.stack.pop();
+    if (this.innerList.length > 0) this.closeAroundInner(null);
     if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
   }
 
@@ -132,6 +206,7 @@ export class FactsBuilder {
   /** Closes an object; `elementName` is the XML element's local name. */
   close(elementName?: string): void {
     const c = this.stack.pop();
+    if (this.innerList.length > 0) this.closeAroundInner(c);
     if (!c) {
       if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
       return;
@@ -141,10 +216,16 @@ export class FactsBuilder {
       this.ancestorsOpen = this.stack.length;
       if (this.wrapperStatus === null) this.wrapperStatus = c.pick(FieldClass.Status, asStatus);
       if (this.wrapperAction === null) this.wrapperAction = c.pick(FieldClass.Action, asAction);
+      if (this.logTime === null) this.logTime = c.pick(FieldClass.Time, asTime);
     }
     if (c.depth >= this.bestDepth) return;
     const requestId = c.pick(FieldClass.RequestId, asRequestId);
     if (requestId === null) return;
+    // A log record is not a response (DESIGN §3): an envelope never is when a nested object is one,
+    // and without one only with a response's own member, HostId.
+    const envelope = this.format === "json" && c.isEnvelope();
+    const nested = this.best !== null || this.innerList.length > 0;
+    if (envelope && (nested || c.pick(FieldClass.HostId, asText) === null)) return;
     const code = c.pick(FieldClass.Code, asCode) ?? c.pick(FieldClass.ErrorCode, asCode) ?? "";
     this.best = {
       format: this.format,
@@ -162,6 +243,7 @@ export class FactsBuilder {
     this.ancestorsOpen = this.stack.length;
     this.wrapperStatus = null;
     this.wrapperAction = null;
+    this.logTime = envelope ? c.pick(FieldClass.Time, asTime) : null;
     this.rootName = elementName !== undefined && c.depth === 0 ? elementName : null;
   }
 
@@ -173,7 +255,7 @@ export class FactsBuilder {
     if (this.rootName !== null && this.rootName.length > 8 && this.rootName.endsWith("Response")) {
       action = this.rootName.slice(0, -8);
     }
-    if (action === best.action && this.wrapperStatus === null) return best;
-    return { ...best, wrapperStatus: this.wrapperStatus, action };
+    if (action === best.action && this.wrapperStatus === null && this.logTime === null) return best;
+    return { ...best, wrapperStatus: this.wrapperStatus, action, logTime: this.logTime };
   }
 }

@@ -15,6 +15,10 @@ export enum FieldClass {
   /** statusCode, HttpStatus, status_code … (not a bare `status`). */
   Status = 7,
   Action = 8,
+  /** A logger's own member (`level`, `severity`, `msg`, `pid`, `hostname`, `logger`): a log envelope's mark. */
+  Envelope = 9,
+  /** A logger's time member (`time`, `ts`, `timestamp`, `@timestamp`): an envelope's mark and its time. */
+  Time = 10,
 }
 
 /** Names longer than this are never fields: no alias needs more, and it keeps the check cheap. */
@@ -30,9 +34,28 @@ const BY_LOWER = new Map<string, FieldClass>([
   ["api", FieldClass.Action],
 ]);
 
+/**
+ * Log envelope members (DESIGN §3), matched exactly as loggers write them: response bodies spell their
+ * members in PascalCase (`Timestamp`, `Level`), and those are no logger's.
+ */
+const ENVELOPE_NAMES = new Map<string, FieldClass>([
+  ["level", FieldClass.Envelope],
+  ["severity", FieldClass.Envelope],
+  ["msg", FieldClass.Envelope],
+  ["pid", FieldClass.Envelope],
+  ["hostname", FieldClass.Envelope],
+  ["logger", FieldClass.Envelope],
+  ["time", FieldClass.Time],
+  ["ts", FieldClass.Time],
+  ["timestamp", FieldClass.Time],
+  ["@timestamp", FieldClass.Time],
+]);
+
 /** The class of a member (JSON key or XML element local name). */
 export function classifyName(name: string): FieldClass {
   if (name.length > MAX_FIELD_NAME_LENGTH) return FieldClass.None;
+  const envelope = ENVELOPE_NAMES.get(name);
+  if (envelope !== undefined) return envelope;
   const lower = name.toLowerCase();
   const direct = BY_LOWER.get(lower);
   if (direct !== undefined) return direct;
@@ -72,19 +95,34 @@ function foldedHash(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-const BY_HASH = new Map<number, { folded: Uint8Array; cls: FieldClass; dashes: boolean }>(
-  FOLDED.map(([name, cls, dashes]) => [
+interface HashEntry {
+  readonly folded: Uint8Array;
+  readonly cls: FieldClass;
+  readonly dashes: boolean;
+  /** Envelope names: the bytes must be exactly these (no case folding, no `_`/`-`). */
+  readonly exact: boolean;
+}
+
+const BY_HASH = new Map<number, HashEntry>([
+  ...FOLDED.map(([name, cls, dashes]): [number, HashEntry] => [
     foldedHash(Buffer.from(name), 0, name.length),
-    { folded: Buffer.from(name), cls, dashes },
+    { folded: Buffer.from(name), cls, dashes, exact: false },
   ]),
-);
+  ...[...ENVELOPE_NAMES].map(([name, cls]): [number, HashEntry] => [
+    foldedHash(Buffer.from(name), 0, name.length),
+    { folded: Buffer.from(name), cls, dashes: false, exact: true },
+  ]),
+]);
+if (BY_HASH.size !== FOLDED.length + ENVELOPE_NAMES.size) throw new Error("field name hashes collide");
 
 function shape(len: number, first: number, last: number): number {
   return (len << 16) | ((first | 0x20) << 8) | (last | 0x20);
 }
 
 const SHAPES = new Set(
-  FOLDED.map(([name]) => shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1))),
+  [...FOLDED.map(([name]) => name), ...ENVELOPE_NAMES.keys()].map((name) =>
+    shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1)),
+  ),
 );
 
 /** Bytes a field name can start with: the first letters of the names above, any case, and `_`/`-`. */
@@ -93,6 +131,9 @@ for (const ch of "rhcemsa_-") {
   FIRST_BYTE[ch.charCodeAt(0)] = 1;
   FIRST_BYTE[ch.toUpperCase().charCodeAt(0)] = 1;
 }
+// Envelope names are matched exactly: only their lower-case first letters (so `PageSize`,
+// `TotalCount`, `LifecycleState` keys of success bodies are still rejected by their first byte).
+for (const name of ENVELOPE_NAMES.keys()) FIRST_BYTE[name.charCodeAt(0)] = 1;
 
 /**
  * classifyName on the bytes of a name, without building a string: most keys of a success body are
@@ -117,6 +158,11 @@ export function classifyBytes(buf: Uint8Array, start: number, end: number): Fiel
   const entry = BY_HASH.get(foldedHash(buf, start, end));
   if (entry === undefined) return FieldClass.None;
   const folded = entry.folded;
+  if (entry.exact) {
+    if (len !== folded.length) return FieldClass.None;
+    for (let i = 0; i < len; i++) if (buf[start + i] !== folded[i]) return FieldClass.None;
+    return entry.cls;
+  }
   let j = 0;
   for (let i = start; i < end; i++) {
     let b = buf[i] as number;

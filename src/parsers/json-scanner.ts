@@ -1,5 +1,5 @@
-import type { Parsed } from "../core/records.js";
-import { type BodyParser, failedAt, MORE, type Outcome } from "./body-parser.js";
+import type { Frame, Parsed } from "../core/records.js";
+import { type BodyParser, failedAt, MORE, type Outcome, type StringExaminer } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";
 import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
 
@@ -38,6 +38,20 @@ export class JsonScanner implements BodyParser {
   private depth = 0;
   private pendingClass = FieldClass.None;
   private pendingName = "";
+  /** Where each open container began: its position and the index of its line (0: the begin line). */
+  private readonly starts: number[] = [];
+  private readonly startLines: number[] = [];
+  private lineIndex = 0;
+  /** The open objects (after the first) when the body failed, as [lineIndex, pos] pairs. */
+  private failedOpen: number[] = [];
+  /**
+   * Whether string values are examined for bodies and SDK strings inside them (DESIGN §3, bodies
+   * inside strings): set by the framer per line, only on lines whose bytes may hold one.
+   */
+  examineStrings = false;
+
+  /** `examiner` examines the decoded text of string values that may hold a response. */
+  constructor(private readonly examiner: StringExaminer | null = null) {}
 
   /** Starts a body at the `{` at `pos`, then scans on to `end` (the line's end). */
   begin(buf: Buffer, pos: number, end: number): Outcome {
@@ -45,25 +59,41 @@ export class JsonScanner implements BodyParser {
     this.facts.reset();
     this.facts.open();
     this.kinds[0] = OBJECT;
+    this.starts[0] = pos;
+    this.startLines[0] = 0;
+    this.lineIndex = 0;
     this.depth = 1;
     this.pendingClass = FieldClass.None;
     this.state = FIRST_KEY_OR_END;
-    return this.feed(buf, pos + 1, end);
+    return this.scan(buf, pos + 1, end);
   }
 
   result(): Parsed | null {
     return this.facts.result();
   }
 
+  strings(): readonly Frame[] {
+    return this.facts.innerResults();
+  }
+
+  openStarts(): readonly number[] {
+    return this.failedOpen;
+  }
+
   finish(): Outcome {
     if (!this.open) return MORE;
-    this.open = false;
-    return failedAt(this.lastEnd);
+    return this.fail(this.lastEnd, this.depth);
+  }
+
+  feed(buf: Buffer, start: number, end: number): Outcome {
+    if (end > start) this.lineIndex++;
+    return this.scan(buf, start, end);
   }
 
   /** Scans `buf[pos, end)`, one line (without its terminator) or the rest of one. */
-  feed(buf: Buffer, pos: number, end: number): Outcome {
+  private scan(buf: Buffer, pos: number, end: number): Outcome {
     this.lastEnd = end;
+    const starts = this.starts;
     const kinds = this.kinds;
     const facts = this.facts;
     let state = this.state;
@@ -81,7 +111,7 @@ export class JsonScanner implements BodyParser {
           let escaped = false;
           if (buf[q] !== 0x22 || q >= end) {
             q = scanEscapedString(buf, start, end);
-            if (q < 0) return this.fail(-q - 1);
+            if (q < 0) return this.fail(-q - 1, depth);
             escaped = true;
           }
           if (escaped) this.escapedKey(buf, start, q);
@@ -89,7 +119,8 @@ export class JsonScanner implements BodyParser {
             const cls = classifyBytes(buf, start, q);
             if (cls !== FieldClass.None) {
               this.pendingClass = cls;
-              this.pendingName = buf.latin1Slice(start, q);
+              // Logger members are only counted (FactsBuilder): no name string for them.
+              this.pendingName = cls === FieldClass.Envelope ? "" : buf.latin1Slice(start, q);
             }
           }
           pos = q + 1;
@@ -107,7 +138,7 @@ export class JsonScanner implements BodyParser {
           if (depth === 0) return this.done(pos, depth, state);
           continue;
         }
-        return this.fail(pos);
+        return this.fail(pos, depth);
       }
       if (state === VALUE || state === FIRST_VALUE_OR_END) {
         const cls = this.pendingClass;
@@ -115,16 +146,22 @@ export class JsonScanner implements BodyParser {
           const start = pos + 1;
           let q = start;
           while (PLAIN_STRING_BYTE[buf[q] as number] === 1) q++;
+          let escaped = false;
           if (buf[q] !== 0x22 || q >= end) {
             q = scanEscapedString(buf, start, end);
-            if (q < 0) return this.fail(-q - 1);
+            if (q < 0) return this.fail(-q - 1, depth);
+            escaped = true;
             if (cls !== FieldClass.None)
               this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
-          } else if (cls !== FieldClass.None) this.fieldValue(buf.utf8Slice(start, q));
+          } else if (cls !== FieldClass.None)
+            this.fieldValue(cls === FieldClass.Envelope ? null : buf.utf8Slice(start, q));
+          if (this.examineStrings) this.stringValue(buf, start, q, escaped);
           pos = q + 1;
           state = AFTER_VALUE;
         } else if (c === 0x7b) {
           if (cls !== FieldClass.None) this.fieldValue(null);
+          starts[depth] = pos;
+          this.startLines[depth] = this.lineIndex;
           kinds[depth++] = OBJECT;
           facts.open();
           pos++;
@@ -145,13 +182,14 @@ export class JsonScanner implements BodyParser {
           continue;
         } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
           const next = scanNumber(buf, pos, end);
-          if (next < 0) return this.fail(-next - 1);
-          if (cls !== FieldClass.None) this.fieldValue(Number(buf.latin1Slice(pos, next)));
+          if (next < 0) return this.fail(-next - 1, depth);
+          if (cls !== FieldClass.None)
+            this.fieldValue(cls === FieldClass.Envelope ? null : Number(buf.latin1Slice(pos, next)));
           pos = next;
           state = AFTER_VALUE;
         } else {
           const next = scanLiteral(buf, pos, end, c);
-          if (next < 0) return this.fail(-next - 1);
+          if (next < 0) return this.fail(-next - 1, depth);
           if (cls !== FieldClass.None) this.fieldValue(null);
           pos = next;
           state = AFTER_VALUE;
@@ -164,7 +202,7 @@ export class JsonScanner implements BodyParser {
         continue;
       }
       if (state === COLON) {
-        if (c !== 0x3a) return this.fail(pos);
+        if (c !== 0x3a) return this.fail(pos, depth);
         pos++;
         state = VALUE;
         continue;
@@ -184,7 +222,7 @@ export class JsonScanner implements BodyParser {
         if (depth === 0) return this.done(pos, depth, state);
         continue;
       }
-      return this.fail(pos);
+      return this.fail(pos, depth);
     }
     this.state = state;
     this.depth = depth;
@@ -198,9 +236,26 @@ export class JsonScanner implements BodyParser {
     return pos;
   }
 
-  private fail(pos: number): Outcome {
+  private fail(pos: number, depth: number): Outcome {
     this.open = false;
+    const failed: number[] = [];
+    const kinds = this.kinds;
+    for (let d = 1; d < depth; d++) {
+      if (kinds[d] === OBJECT) failed.push(this.startLines[d] as number, this.starts[d] as number);
+    }
+    this.failedOpen = failed;
     return failedAt(pos);
+  }
+
+  /** A string value on a line where strings are examined: decoded and examined when it may hold a response. */
+  private stringValue(buf: Buffer, start: number, close: number, escaped: boolean): void {
+    const examiner = this.examiner;
+    if (examiner === null || !examiner.mayHold(buf, start, close, escaped)) return;
+    const text = escaped
+      ? (JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string)
+      : buf.utf8Slice(start, close);
+    const frames = examiner.examine(text);
+    if (frames.length > 0) this.facts.inner(frames);
   }
 
   private fieldValue(value: string | number | null): void {
@@ -221,6 +276,15 @@ export class JsonScanner implements BodyParser {
 /** 1 for bytes that may stand in a JSON string as they are (not `"`, `\\`, or below 0x20). */
 const PLAIN_STRING_BYTE = new Uint8Array(256);
 for (let b = 0x20; b < 256; b++) PLAIN_STRING_BYTE[b] = b === 0x22 || b === 0x5c ? 0 : 1;
+
+/**
+ * The closing quote of a JSON string whose content starts at `pos` (after its opening quote), or -1
+ * when there is no valid string before `end`: quoted strings in free text (DESIGN §3).
+ */
+export function jsonStringEnd(buf: Buffer, pos: number, end: number): number {
+  const q = scanEscapedString(buf, pos, end);
+  return q < 0 ? -1 : q;
+}
 
 /**
  * The closing quote of a string whose content starts at `pos`, escapes checked; -(errorPos+1) when

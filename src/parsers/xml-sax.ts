@@ -4,6 +4,7 @@ import type { Parsed } from "../core/records.js";
 import { FactsBuilder } from "./facts.js";
 import { classifyName, FieldClass } from "./field-names.js";
 import { localName } from "./xml-names.js";
+import { MAX_DEPTH } from "./xml-scanner.js";
 
 /**
  * sax is loaded on the first document that needs it (most XML takes the one-line fast path): that
@@ -38,12 +39,15 @@ export class SaxBody {
   private opened: boolean[] = [];
   private text = "";
   private fedBefore = 0;
+  /** Where each open element's `<` is, in UTF-16 units of the text fed since `begin` (root first). */
+  readonly openAt: number[] = [];
 
   begin(): void {
     this.facts.reset();
     this.status = XmlStatus.NeedMore;
     this.names.length = 0;
     this.opened.length = 0;
+    this.openAt.length = 0;
     this.text = "";
     this.fedBefore = 0;
     const p = loadSax().parser(true, { position: true });
@@ -91,9 +95,19 @@ export class SaxBody {
     return this.facts.result();
   }
 
+  /** Elements open now (0: still in the prolog, before the root). */
+  get depth(): number {
+    return this.names.length;
+  }
+
   /** sax emits a closetag for a self-closing tag too, so opening and closing always pair. */
   private openTag(name: string): void {
     if (this.status !== XmlStatus.NeedMore) return;
+    if (this.names.length >= MAX_DEPTH) {
+      // No API response is this deep: give up (bounded work on `<a>` × n, DESIGN §3).
+      this.status = XmlStatus.Error;
+      throw STOP;
+    }
     const n = this.opened.length;
     if (n > 0 && this.opened[n - 1] === false) {
       this.opened[n - 1] = true;
@@ -101,12 +115,14 @@ export class SaxBody {
     }
     this.names.push(name);
     this.opened.push(false);
+    this.openAt.push((this.parser as sax.SAXParser).startTagPosition - 1);
     this.text = "";
   }
 
   private closeTag(name: string): void {
     if (this.status !== XmlStatus.NeedMore) return;
     this.names.pop();
+    this.openAt.pop();
     const wasOpened = this.opened.pop() as boolean;
     const local = localName(name);
     const cls = classifyName(local);

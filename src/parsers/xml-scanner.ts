@@ -11,10 +11,13 @@ import { decodeEntities } from "./xml-names.js";
  * then gives to sax, the full parser. sax alone runs at 20–27 MiB/s (parser-performance.md).
  *
  * Names are compared and classified as bytes; strings are built only for fields. Returns the
- * position after the root's end tag.
+ * position after the root's end tag, -1 to let sax decide, or REJECTED for what sax would reject
+ * too (a mismatched end tag, text right inside the root, deeper than MAX_DEPTH), with the elements
+ * nested in the root that were open then in `rejectedOpen`: they fail the same way.
  */
 export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsBuilder): number {
   facts.reset();
+  rejectedOpen.length = 0;
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);
     if (close < 0 || close + 2 > end || !plainDeclaration(buf, pos, close + 2)) return -1;
@@ -31,7 +34,8 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
       depth--;
       const s0 = NAME_START[depth] as number;
       const nameEnd = pos + 2 + ((NAME_END[depth] as number) - s0);
-      if (nameEnd > end || !sameBytes(buf, s0, pos + 2, nameEnd - pos - 2)) return -1;
+      if (nameEnd > end) return -1;
+      if (!sameBytes(buf, s0, pos + 2, nameEnd - pos - 2)) return reject(depth + 1);
       const gt = firstNonBlank(buf, nameEnd, end);
       if (gt >= end || buf[gt] !== 0x3e) return -1;
       // The start tag's local name (the end tag's bytes are the same, at another place).
@@ -82,7 +86,7 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
         const cls = classifyBytes(buf, local, nameEnd);
         if (cls !== FieldClass.None) facts.field(cls, buf.latin1Slice(local, nameEnd), "");
       } else {
-        if (depth >= MAX_DEPTH) return -1;
+        if (depth >= MAX_DEPTH) return reject(depth);
         NAME_START[depth] = nameStart;
         NAME_END[depth] = nameEnd;
         LOCAL_START[depth] = local;
@@ -101,7 +105,11 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
       if (b === 0x26 && amp < 0) amp = p;
     }
     if (p >= end) return -1;
-    if (depth === 1 && firstNonBlank(buf, pos, p) < p) return -1;
+    if (depth === 1) {
+      const t = firstNonBlank(buf, pos, p);
+      // An ASCII character is text for sax too (a non-ASCII space might not be: sax decides).
+      if (t < p) return (buf[t] as number) < 0x80 ? reject(1) : -1;
+    }
     if (amp >= 0 && !validEntities(buf, amp, p)) return -1;
     textStart = pos;
     textAmp = amp >= 0;
@@ -110,8 +118,18 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
   return -1;
 }
 
-/** Deeper documents go to sax; the scratch stacks below stay small. */
-const MAX_DEPTH = 256;
+/** No API response is deeper (sax gives up at the same depth, xml-sax.ts); the stacks stay small. */
+export const MAX_DEPTH = 256;
+
+export const REJECTED = -2;
+
+/** After REJECTED: the start positions of the open elements nested in the root. */
+export const rejectedOpen: number[] = [];
+
+function reject(depth: number): number {
+  for (let d = 1; d < depth; d++) rejectedOpen.push((NAME_START[d] as number) - 1);
+  return REJECTED;
+}
 const NAME_START = new Int32Array(MAX_DEPTH);
 const NAME_END = new Int32Array(MAX_DEPTH);
 const LOCAL_START = new Int32Array(MAX_DEPTH);

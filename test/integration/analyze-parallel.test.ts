@@ -37,6 +37,14 @@ describe("analyze on two threads", () => {
             (i % 13 === 0 ? "garbage\n" : "") +
             (i % 17 === 0 ? '{"RequestId":"cut","Code":"X' + "\n" : ""),
         ),
+        // Request ids that repeat just inside and just outside the dedup window (10,000 ids, three
+        // per unit): the second half's first responses are decided against the first half's window.
+        duplicates: bigInput(
+          (i) =>
+            `{"RequestId":"D${i % 3000}","Code":"OK"}\n` +
+            `HTTP Status: 400 Error:Throttling Request was denied. RequestID: T${i % 3334}\n` +
+            `{"RequestId":"B${i % 3333}","Code":"InternalError"}\n`,
+        ),
         // Pretty bodies only: every line start near the middle is inside one, or between two.
         pretty: bigInput(
           (i) =>
@@ -60,7 +68,7 @@ describe("analyze on two threads", () => {
         expect(cliSummary(file), name).toEqual(sequential);
       }
     },
-    // ~100 MiB analysed in-process and by three CLI runs: 20 s alone on the shared 2-core machine.
-    120_000,
+    // Four 33 MiB files, each read twice: slow on a loaded machine.
+    180_000,
   );
 });

@@ -55,6 +55,8 @@ const SOURCE_DEFAULTS: Omit<SourceConfig, "name" | "paths"> = {
   rotateWaitMs: 5000,
   format: "auto",
   pathLabels: [],
+  sdkStrings: { presets: true, patterns: [] },
+  dedupWindowIds: 10_000,
 };
 
 describe("valid configs", () => {
@@ -100,6 +102,11 @@ describe("valid configs", () => {
           rotateWaitMs: 1500,
           format: "cri",
           pathLabels: ["namespace", "workload"],
+          sdkStrings: {
+            presets: ["python-core", "tea"],
+            patterns: ["MyClient failed: (?<code>\\S+) rid=(?<requestId>\\S+)"],
+          },
+          dedupWindowIds: 500,
         },
         { name: "stdin-feed", paths: ["-"], ...SOURCE_DEFAULTS },
       ],

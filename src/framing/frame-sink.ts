@@ -1,0 +1,51 @@
+import type { Frame, Parsed } from "../core/records.js";
+import type { BodyParser } from "../parsers/body-parser.js";
+import { BODY, RESPONSE } from "./line-outcomes.js";
+import { prefixText } from "./prefix-text.js";
+
+const NO_FRAMES: readonly Frame[] = [];
+
+/** The frames the framer found, until the pipeline takes them (once per batch). */
+export class FrameSink {
+  frames: Frame[] = [];
+  /**
+   * Frames found on the first line of an open body, before it: held back with that line, which a
+   * checkpoint leaves to be read again (else a restart would count them twice).
+   */
+  private deferred: Frame[] = [];
+
+  /** A body opens on `lineNo`: the frames found before it on that line wait for it. */
+  defer(lineNo: number): void {
+    const frames = this.frames;
+    while (frames.length > 0 && (frames[frames.length - 1] as Frame).lineStart === lineNo) {
+      this.deferred.unshift(frames.pop() as Frame);
+    }
+  }
+
+  /** The open body is settled: the frames before it are final. */
+  release(): void {
+    for (const f of this.deferred) this.frames.push(f);
+    this.deferred = [];
+  }
+
+  /**
+   * A body parsed completely from `bodyPos` (its line starts at `lineStartPos` of `buf`): its
+   * response and those in its strings; returns the flag for its lines.
+   */
+  body(
+    parser: BodyParser,
+    buf: Buffer,
+    lineStartPos: number,
+    bodyPos: number,
+    lineStart: number,
+    lineEnd: number,
+    parsed: Parsed | null = parser.result(),
+  ): number {
+    const inner = parser.strings?.() ?? NO_FRAMES;
+    if (parsed === null && inner.length === 0) return BODY;
+    const prefix = prefixText(buf, lineStartPos, bodyPos);
+    if (parsed !== null) this.frames.push({ parsed, lineStart, lineEnd, prefix });
+    for (const f of inner) this.frames.push(f);
+    return RESPONSE;
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * Recognises the body-less error strings of the SDKs (README "SDK error strings"): named presets
+ * plus user patterns, as a TextRecognizer for the framer (`find` + a BodyParser: one line, or a
+ * block over the lines that follow) and as `scanText` over one decoded string.
+ *
+ * Lines are matched as latin1 text, so that a string index is a byte position (UTF-8 bytes keep
+ * their values; field values are decoded as UTF-8 at the end).
+ */
+import type { Frame, Parsed } from "../../core/records.js";
+import { type BodyParser, failedAt, MORE, type Outcome, type TextRecognizer } from "../body-parser.js";
+import { type BlockPreset, PRESETS, type Preset, type TextFields } from "./presets.js";
+import { textParsed } from "./text-frame.js";
+
+/** The presets and user patterns one source uses (config `sources[].sdkStrings`, see rules.ts). */
+export interface TextRules {
+  readonly presets: readonly Preset[];
+  /** User patterns (validated by the config): named groups requestId, code, status, message, hostId. */
+  readonly patterns: readonly RegExp[];
+}
+
+export const DEFAULT_TEXT_RULES: TextRules = { presets: PRESETS, patterns: [] };
+
+/** Longest block in lines: a string that goes on longer is taken as it stands. */
+export const MAX_BLOCK_LINES = 16;
+
+/** One recognizer per pipeline (it holds an open block); null when nothing is to be recognised. */
+export function createTextRecognizer(rules: TextRules): TextRecognizer | null {
+  if (rules.presets.length === 0 && rules.patterns.length === 0) return null;
+  return new SdkTextParser(compiled(rules));
+}
+
+/** Every SDK string in one decoded text (a JSON string value, `\n` inside), all at line `lineNo`. */
+export function scanText(text: string, lineNo: number, rules: TextRules = DEFAULT_TEXT_RULES): Frame[] {
+  const parser = new SdkTextParser(compiled(rules));
+  const buf = Buffer.from(text, "utf8");
+  const frames: Frame[] = [];
+  const push = (parsed: Parsed | null, prefixEnd: number, lineStart: number) => {
+    if (parsed !== null)
+      frames.push({
+        parsed,
+        lineStart: lineNo,
+        lineEnd: lineNo,
+        prefix: buf.toString("utf8", lineStart, prefixEnd),
+      });
+  };
+  let open: { at: number; lineStart: number } | null = null;
+  let start = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const lineEnd = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+    let pos = start;
+    if (open !== null) {
+      const o = parser.feed(buf, start, lineEnd);
+      if (o === MORE) pos = lineEnd;
+      else {
+        if (o >= 0) push(parser.result(), open.at, open.lineStart);
+        open = null;
+        pos = o >= 0 ? o : start;
+      }
+    }
+    while (pos < lineEnd && open === null) {
+      const t = parser.find(buf, pos, lineEnd, lineEnd);
+      if (t < 0) break;
+      const o = parser.begin(buf, t, lineEnd);
+      if (o === MORE) open = { at: t, lineStart: start };
+      else if (o >= 0) {
+        push(parser.result(), t, start);
+        pos = Math.max(o, t + 1);
+      } else pos = t + 1;
+    }
+    start = end + 1;
+  }
+  if (open !== null && parser.finish() >= 0) push(parser.result(), open.at, open.lineStart);
+  return frames;
+}
+
+interface Compiled {
+  readonly rules: TextRules;
+  /** The union of every preset's literal: one test decides that a text holds none. */
+  readonly trigger: RegExp | null;
+  readonly keys: ReadonlyMap<BlockPreset, RegExp>;
+}
+
+const cache = new WeakMap<TextRules, Compiled>();
+
+function compiled(rules: TextRules): Compiled {
+  let c = cache.get(rules);
+  if (c === undefined) {
+    const needles = rules.presets.map((p) => escapeRegex(p.needle));
+    const keys = new Map<BlockPreset, RegExp>();
+    for (const p of rules.presets) if (p.kind === "block") keys.set(p, keyRegex(p));
+    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|")), keys };
+    cache.set(rules, c);
+  }
+  return c;
+}
+
+/** A string found on a line: where it starts and ends (text positions), what it said. */
+interface Hit {
+  readonly start: number;
+  readonly end: number;
+  readonly fields: TextFields;
+  /** The block it starts, or null for a one-line string. */
+  readonly block: BlockPreset | null;
+}
+
+interface OpenBlock {
+  readonly preset: BlockPreset;
+  readonly keys: RegExp;
+  readonly fields: TextFields;
+  lines: number;
+  /** End of the last line fed (for `finish`). */
+  lastEnd: number;
+}
+
+const NO_KEY = -1;
+const KEYS = 0;
+const LAST_KEY = 1;
+
+/** Block margins: indentation, Terraform's box `│` (as latin1: its three UTF-8 bytes), a `|`. */
+const MARGIN = /^(?:[\s|]|\xe2\x94\x82)*/;
+/** A newline escaped inside a quoted string (logfmt, Terraform `[ERROR]` lines). */
+const ESCAPED_NEWLINE = /\\r\\n|\\n/g;
+
+class SdkTextParser implements TextRecognizer, BodyParser {
+  readonly format = "text" as const;
+  private block: OpenBlock | null = null;
+  private parsed: Parsed | null = null;
+  /** `find`'s match, kept for the `begin` that follows it. */
+  private found: { buf: Buffer; at: number; hit: Hit } | null = null;
+
+  constructor(private readonly c: Compiled) {}
+
+  get parser(): BodyParser {
+    return this;
+  }
+
+  find(buf: Buffer, pos: number, limit: number, end: number = limit): number {
+    if (limit <= pos) return -1;
+    const c = this.c;
+    // The trigger runs on the part before the next body candidate: a line that is all body costs nothing.
+    const head = buf.latin1Slice(pos, limit);
+    if (c.rules.patterns.length === 0 && (c.trigger === null || !c.trigger.test(head))) return -1;
+    const text = end === limit ? head : buf.latin1Slice(pos, end);
+    const hit = this.firstHit(text, limit - pos);
+    if (hit === null) return -1;
+    this.found = { buf, at: pos + hit.start, hit };
+    return pos + hit.start;
+  }
+
+  begin(buf: Buffer, pos: number, end: number): Outcome {
+    this.parsed = null;
+    this.block = null;
+    const found = this.found;
+    this.found = null;
+    let hit: Hit | null;
+    if (found !== null && found.buf === buf && found.at === pos) hit = found.hit;
+    else {
+      hit = this.firstHit(buf.latin1Slice(pos, end), 1);
+      if (hit !== null && hit.start !== 0) hit = null;
+    }
+    if (hit === null) return failedAt(pos);
+    const start = pos - hit.start;
+    if (hit.block === null) {
+      this.parsed = textParsed(hit.fields);
+      return this.parsed === null ? failedAt(pos) : start + hit.end;
+    }
+    const block: OpenBlock = {
+      preset: hit.block,
+      keys: this.c.keys.get(hit.block) as RegExp,
+      fields: hit.fields,
+      lines: 1,
+      lastEnd: end,
+    };
+    this.block = block;
+    const rest = buf.latin1Slice(start + hit.end, end);
+    const restAt = start + hit.end;
+    if (rest.includes("\\n")) return this.escapedBlock(block, rest, restAt, end);
+    const read = readFields(block, rest, 0, false, false);
+    if (read.state === LAST_KEY) return this.complete(restAt + read.endAt);
+    return MORE;
+  }
+
+  feed(buf: Buffer, start: number, end: number): Outcome {
+    const block = this.block;
+    if (block === null) return failedAt(start);
+    if (start === end || block.lines >= MAX_BLOCK_LINES) return this.complete(start);
+    const text = buf.latin1Slice(start, end);
+    const margin = MARGIN.exec(text)?.[0].length ?? 0;
+    if (margin === text.length) return this.complete(start);
+    const read = readFields(block, text, margin, true, false);
+    if (read.state === NO_KEY) return this.complete(start);
+    block.lines++;
+    block.lastEnd = end;
+    return read.state === LAST_KEY ? this.complete(start + read.endAt) : MORE;
+  }
+
+  finish(): Outcome {
+    const block = this.block;
+    return block === null ? failedAt(0) : this.complete(block.lastEnd);
+  }
+
+  result(): Parsed | null {
+    return this.parsed;
+  }
+
+  /** The open block ends at `at`: done there when it has a request id, else failed there. */
+  private complete(at: number): Outcome {
+    const block = this.block as OpenBlock;
+    this.block = null;
+    block.preset.complete?.(block.fields);
+    this.parsed = textParsed(block.fields);
+    return this.parsed === null ? failedAt(at) : at;
+  }
+
+  /** A block whose lines are `\n` escapes inside one quoted value: it ends on this line. */
+  private escapedBlock(block: OpenBlock, rest: string, restAt: number, end: number): Outcome {
+    let partStart = 0;
+    let first = true;
+    for (;;) {
+      ESCAPED_NEWLINE.lastIndex = partStart;
+      const nl = ESCAPED_NEWLINE.exec(rest);
+      const partEnd = nl === null ? rest.length : nl.index;
+      const part = rest.slice(partStart, partEnd);
+      const margin = first ? 0 : (MARGIN.exec(part)?.[0].length ?? 0);
+      const read = readFields(block, part, margin, !first, true);
+      if (read.state === NO_KEY) return this.complete(restAt + partStart);
+      if (read.state === LAST_KEY) return this.complete(restAt + partStart + read.endAt);
+      if (nl === null || ++block.lines > MAX_BLOCK_LINES) return this.complete(end);
+      partStart = nl.index + nl[0].length;
+      first = false;
+    }
+  }
+
+  /** The earliest string that starts before `limit` and is one (a one-line string needs its request id). */
+  private firstHit(text: string, limit: number): Hit | null {
+    let best: Hit | null = null;
+    for (const re of this.c.rules.patterns) {
+      const m = re.exec(text);
+      if (m !== null && m.index < limit && (best === null || m.index < best.start)) {
+        const fields = definedGroups(m.groups ?? {});
+        if (textParsed(fields) !== null)
+          best = { start: m.index, end: m.index + m[0].length, fields, block: null };
+      }
+    }
+    for (const p of this.c.rules.presets) {
+      if (!text.includes(p.needle)) continue;
+      const m = (p.kind === "line" ? p.regex : p.start).exec(text);
+      if (m === null || m.index >= limit || (best !== null && m.index >= best.start)) continue;
+      const fields = definedGroups(m.groups ?? {});
+      if (p.kind === "line") {
+        p.complete?.(fields);
+        if (textParsed(fields) === null) continue;
+      }
+      best = { start: m.index, end: m.index + m[0].length, fields, block: p.kind === "block" ? p : null };
+    }
+    return best;
+  }
+}
+
+/**
+ * Reads the block's `Key: value` fields in `text` from `from`. With `mustStart` the text there must
+ * begin with a key (else NO_KEY). `endAt`: where the block ends on this text when its last key was
+ * read (the start of that key's value: a tea `Data: {…}` body is framed on its own).
+ */
+function readFields(
+  block: OpenBlock,
+  text: string,
+  from: number,
+  mustStart: boolean,
+  quoted: boolean,
+): { state: number; endAt: number } {
+  const re = block.keys;
+  re.lastIndex = from;
+  let m = re.exec(text);
+  if (m === null || (mustStart && m.index !== from)) return { state: mustStart ? NO_KEY : KEYS, endAt: 0 };
+  const f = block.fields;
+  const keys = block.preset.keys;
+  while (m !== null) {
+    const key = m[1] as string;
+    const valueStart = m.index + m[0].length;
+    const next = re.exec(text);
+    let value = text.slice(valueStart, next === null ? text.length : next.index);
+    if (quoted) value = unquoted(value);
+    value = value.trim().replace(/[,;]$/, "").trim();
+    const field = keys[key];
+    if (field !== null && field !== undefined && f[field] === undefined) f[field] = value;
+    if (key === block.preset.last) return { state: LAST_KEY, endAt: valueStart };
+    m = next;
+  }
+  return { state: KEYS, endAt: 0 };
+}
+
+/** The keys of a block preset, each after a non-word character or the start, then `:` or `=`. */
+function keyRegex(p: BlockPreset): RegExp {
+  const keys = Object.keys(p.keys)
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegex);
+  return new RegExp(String.raw`(?<![\w.-])(${keys.join("|")})[ \t]*[:=][ \t]?`, "g");
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The groups that matched (a group that did not take part is undefined, not a field). */
+function definedGroups(groups: Record<string, string | undefined>): TextFields {
+  const f: TextFields = {};
+  for (const k of ["requestId", "code", "message", "hostId", "status", "data"] as const) {
+    const v = groups[k];
+    if (v !== undefined) f[k] = v;
+  }
+  return f;
+}
+
+/** A value cut out of a quoted string: it ends at the first unescaped `"`, and `\"` is a quote. */
+function unquoted(value: string): string {
+  const end = value.search(/(?<!\\)"/);
+  return (end < 0 ? value : value.slice(0, end)).replace(/\\(["\\/])/g, "$1");
+}
