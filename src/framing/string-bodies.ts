@@ -49,6 +49,8 @@ export class StringBodies implements StringExaminer {
   lineMayHold(buf: Buffer, start: number, end: number): boolean {
     const line = buf.subarray(start, end);
     this.lineHasLt = line.indexOf(0x3c) >= 0;
+    // Without SDK strings to look for, only a body can be in a string: it needs a `\` or a `<`.
+    if (this.text === null && !this.lineHasLt && line.indexOf(0x5c) < 0) return false;
     // `EQUEST` (an all-capitals name) is not looked for here: one full search less per line.
     const hint = nameHint(line, EQUEST);
     if (hint & BODY_HINT) return true;

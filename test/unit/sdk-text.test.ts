@@ -8,6 +8,7 @@ import { analyzeBuffer } from "../../src/analyze/in-memory.js";
 import { PRESET_NAMES } from "../../src/parsers/sdk-text/presets.js";
 import { createTextRecognizer, scanText } from "../../src/parsers/sdk-text/recognizer.js";
 import { textRules } from "../../src/parsers/sdk-text/rules.js";
+import { leastCpuMs } from "../helpers/cpu-time.js";
 
 interface Expect {
   requestId: string;
@@ -488,5 +489,28 @@ describe("scanText over a decoded string", () => {
 
   it("a text without any trigger gives nothing", () => {
     expect(scanText("just a log line with RequestId mentioned", 1)).toEqual([]);
+  });
+});
+
+describe("bounded work on adversarial lines", () => {
+  /** Least CPU time of three runs over one line of `unit` repeated to `bytes`. */
+  function cpuMs(unit: string, bytes: number): number {
+    const line = Buffer.from(`${unit.repeat(Math.floor(bytes / unit.length))}\n`);
+    return leastCpuMs(() => analyzeBuffer(line));
+  }
+
+  it.each([
+    ["a Python string that never reaches its RequestID", "HTTP Status: 400 Error:X msg "],
+    ["block starts between body candidates", '{"a":"SDKError: '],
+    ["a Java start whose message never ends", "com.aliyuncs.exceptions.ServerException: A : b "],
+    ["Python tea without a closing brace", "Error: A b Response: {"],
+    ["ErrCode starts", "ErrCode:x "],
+  ])("%s: linear in the line's length", (_name, unit) => {
+    cpuMs(unit, 64 * 1024); // warm-up
+    const small = cpuMs(unit, 256 * 1024);
+    const large = cpuMs(unit, 1024 * 1024);
+    // Linear: about 4× for 4× the bytes (quadratic would be 16×); generous for a loaded machine.
+    expect(large).toBeLessThan(Math.max(8 * small, 50));
+    expect(large).toBeLessThan(2000);
   });
 });

@@ -46,6 +46,24 @@ export type Preset = LinePreset | BlockPreset;
 /** A request id token: up to white space, a quote or a separator (a trailing `.` is dropped later). */
 const ID = String.raw`[^\s"',;)\]}]+`;
 
+/**
+ * One character of a field that runs on (a message), which is not where `needle` (the preset's own
+ * start) begins again: a lazy `.*?` would rescan the rest of the line from every start on a line
+ * that repeats the start without ever matching (quadratic); this one stops at the next start.
+ */
+function notAt(needle: string): string {
+  return String.raw`(?:(?!${needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}).)`;
+}
+const PY = notAt("HTTP Status: ");
+const PY_CLIENT = notAt("ClientException: ");
+const JAVA = notAt("com.aliyuncs.exceptions.");
+const DOTNET = notAt("Aliyun.Acs.Core.Exceptions.");
+const NODE = notAt("code: ");
+const PY_TEA = notAt("Error: ");
+const OSS_GO = notAt("oss: service returned error: ");
+const OSS_JAVA = notAt("OSSException: ");
+const OSS_PY = notAt("'status': ");
+
 /** `code: 400, <message> request id: <id>` — the tea message, alone or after `<Code>: ` (Node). */
 const TEA_MESSAGE = /^code: (\d{3}), ([\s\S]*?)\s*request ?id: (\S+)/;
 
@@ -73,6 +91,14 @@ function fromData(f: TextFields): void {
   f.status ??= member(data, "statusCode");
 }
 
+/** OSS Java's `[Key]: value` fields (OSSException.getMessage). */
+const OSS_JAVA_KEYS: BlockPreset["keys"] = {
+  "[ErrorCode]": "code",
+  "[RequestId]": "requestId",
+  "[HostId]": "hostId",
+  "[ResponseError]": null,
+};
+
 export const PRESETS: readonly Preset[] = [
   {
     // aliyunsdkcore ServerException.__str__ (also ClientException subclasses that carry a status).
@@ -80,7 +106,7 @@ export const PRESETS: readonly Preset[] = [
     name: "python-core",
     needle: "HTTP Status: ",
     regex: new RegExp(
-      String.raw`HTTP Status: (?<status>\S+) Error:(?<code>\S+) ?(?<message>.*?) RequestID: (?<requestId>${ID})`,
+      String.raw`HTTP Status: (?<status>\S+) Error:(?<code>\S+) ?(?<message>${PY}*?) RequestID: (?<requestId>${ID})`,
     ),
   },
   {
@@ -88,7 +114,7 @@ export const PRESETS: readonly Preset[] = [
     name: "python-core-client",
     needle: "ClientException: ",
     regex: new RegExp(
-      String.raw`ClientException: (?<code>[\w.]+) (?<message>.*?) RequestID: (?<requestId>${ID})`,
+      String.raw`ClientException: (?<code>[\w.]+) (?<message>${PY_CLIENT}*?) RequestID: (?<requestId>${ID})`,
     ),
   },
   {
@@ -96,8 +122,9 @@ export const PRESETS: readonly Preset[] = [
     kind: "block",
     name: "java-core",
     needle: "com.aliyuncs.exceptions.",
-    start:
-      /com\.aliyuncs\.exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
+    start: new RegExp(
+      String.raw`com\.aliyuncs\.exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>${JAVA}*?)(?=\s*(?:RequestId\s*:|$))`,
+    ),
     keys: { RequestId: "requestId", Description: null, Recommend: null },
   },
   {
@@ -111,8 +138,9 @@ export const PRESETS: readonly Preset[] = [
     kind: "block",
     name: "dotnet-core",
     needle: "Aliyun.Acs.Core.Exceptions.",
-    start:
-      /Aliyun\.Acs\.Core\.Exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>.*?)(?=\s*(?:RequestId\s*:|$))/,
+    start: new RegExp(
+      String.raw`Aliyun\.Acs\.Core\.Exceptions\.(?:Server|Client)Exception: (?<code>[\w.:-]+?) : (?<message>${DOTNET}*?)(?=\s*(?:RequestId\s*:|$))`,
+    ),
     keys: { RequestId: "requestId" },
   },
   {
@@ -150,7 +178,7 @@ export const PRESETS: readonly Preset[] = [
     name: "node-tea",
     needle: "code: ",
     regex: new RegExp(
-      String.raw`(?<![\w.])(?!Message:)(?:(?<code>[A-Za-z][\w.]*): )?code: (?<status>\d{3}), (?<message>.*?),? request ?id: (?<requestId>${ID})`,
+      String.raw`(?<![\w.])(?!Message:)(?:(?<code>[A-Za-z][\w.]*): )?code: (?<status>\d{3}), (?<message>${NODE}*?),? request ?id: (?<requestId>${ID})`,
     ),
   },
   {
@@ -158,7 +186,9 @@ export const PRESETS: readonly Preset[] = [
     kind: "line",
     name: "python-tea",
     needle: "Response: ",
-    regex: /(?<![\w.])Error: (?<code>\S+) (?<message>.*?) Response: (?<data>\{.*\})/,
+    regex: new RegExp(
+      String.raw`(?<![\w.])Error: (?<code>\S+) (?<message>${PY_TEA}*?) Response: (?<data>\{${PY_TEA}*\})`,
+    ),
     complete: (f) => {
       fromTeaMessage(f);
       fromData(f);
@@ -178,7 +208,7 @@ export const PRESETS: readonly Preset[] = [
     name: "oss-go",
     needle: "oss: service returned error: ",
     regex: new RegExp(
-      String.raw`oss: service returned error: StatusCode=(?<status>\d+), ErrorCode=(?<code>[^,]*), ErrorMessage=(?<message>".*?"|.*?), RequestId=(?<requestId>${ID})`,
+      String.raw`oss: service returned error: StatusCode=(?<status>\d+), ErrorCode=(?<code>[^,]*), ErrorMessage=(?<message>"${OSS_GO}*?"|${OSS_GO}*?), RequestId=(?<requestId>${ID})`,
     ),
     complete: (f) => {
       const m = f.message;
@@ -210,13 +240,10 @@ export const PRESETS: readonly Preset[] = [
     kind: "block",
     name: "oss-java",
     needle: "OSSException: ",
-    start: /(?:[\w$.]+\.)?OSSException: (?<message>.*?)(?=\s*(?:\[ErrorCode\]|$))/,
-    keys: {
-      "[ErrorCode]": "code",
-      "[RequestId]": "requestId",
-      "[HostId]": "hostId",
-      "[ResponseError]": null,
-    },
+    start: new RegExp(
+      String.raw`(?<![\w$.])(?:[\w$.]+\.)?OSSException: (?<message>${OSS_JAVA}*?)(?=\s*(?:\[ErrorCode\]|$))`,
+    ),
+    keys: OSS_JAVA_KEYS,
     last: "[ResponseError]",
   },
   {
@@ -224,12 +251,7 @@ export const PRESETS: readonly Preset[] = [
     name: "oss-java-fields",
     needle: "[ErrorCode]",
     start: /(?=\[ErrorCode\])/,
-    keys: {
-      "[ErrorCode]": "code",
-      "[RequestId]": "requestId",
-      "[HostId]": "hostId",
-      "[ResponseError]": null,
-    },
+    keys: OSS_JAVA_KEYS,
     last: "[ResponseError]",
   },
   {
@@ -237,8 +259,9 @@ export const PRESETS: readonly Preset[] = [
     kind: "line",
     name: "oss-python",
     needle: "'x-oss-request-id': '",
-    regex:
-      /(?:oss2\.exceptions\.(?<code>\w+): )?\{'status': (?<status>-?\d+), 'x-oss-request-id': '(?<requestId>[^']*)', 'details': (?<data>\{.*\})\}/,
+    regex: new RegExp(
+      String.raw`(?:oss2\.exceptions\.(?<code>\w+): )?\{'status': (?<status>-?\d+), 'x-oss-request-id': '(?<requestId>[^']*)', 'details': (?<data>\{${OSS_PY}*\})\}`,
+    ),
     complete: (f) => {
       const generic = f.code === undefined || f.code === "ServerError" || f.code === "OssError";
       if (f.data !== undefined && member(f.data, "Code") !== undefined) f.code = member(f.data, "Code");

@@ -20,6 +20,9 @@ export interface TextRules {
 
 export const DEFAULT_TEXT_RULES: TextRules = { presets: PRESETS, patterns: [] };
 
+/** How far past the next body candidate a string that starts before it is looked at. */
+const MAX_STRING_TAIL = 4096;
+
 /** Longest block in lines: a string that goes on longer is taken as it stands. */
 export const MAX_BLOCK_LINES = 16;
 
@@ -80,6 +83,8 @@ interface Compiled {
   /** The union of every preset's literal: one test decides that a text holds none. */
   readonly trigger: RegExp | null;
   readonly keys: ReadonlyMap<BlockPreset, RegExp>;
+  /** Each block preset's start, global: only its last start on a line counts (see firstHit). */
+  readonly starts: ReadonlyMap<BlockPreset, RegExp>;
 }
 
 const cache = new WeakMap<TextRules, Compiled>();
@@ -89,8 +94,13 @@ function compiled(rules: TextRules): Compiled {
   if (c === undefined) {
     const needles = rules.presets.map((p) => escapeRegex(p.needle));
     const keys = new Map<BlockPreset, RegExp>();
-    for (const p of rules.presets) if (p.kind === "block") keys.set(p, keyRegex(p));
-    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|")), keys };
+    const starts = new Map<BlockPreset, RegExp>();
+    for (const p of rules.presets) {
+      if (p.kind !== "block") continue;
+      keys.set(p, keyRegex(p));
+      starts.set(p, new RegExp(p.start.source, "g"));
+    }
+    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|")), keys, starts };
     cache.set(rules, c);
   }
   return c;
@@ -142,7 +152,9 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     // The trigger runs on the part before the next body candidate: a line that is all body costs nothing.
     const head = buf.latin1Slice(pos, limit);
     if (c.rules.patterns.length === 0 && (c.trigger === null || !c.trigger.test(head))) return -1;
-    const text = end === limit ? head : buf.latin1Slice(pos, end);
+    // A string starts before `limit` and is short: what lies past it is looked at up to a bound, so
+    // that a line with many candidates costs linear time.
+    const text = end === limit ? head : buf.latin1Slice(pos, Math.min(end, limit + MAX_STRING_TAIL));
     const hit = this.firstHit(text, limit - pos);
     if (hit === null) return -1;
     this.found = { buf, at: pos + hit.start, hit };
@@ -166,6 +178,9 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       this.parsed = textParsed(hit.fields);
       return this.parsed === null ? failedAt(pos) : start + hit.end;
     }
+    // A block's start line holds at most a few fields after its start: a longer rest is no block
+    // start (and a line of many starts cannot open a block at each one).
+    if (end - (start + hit.end) > MAX_STRING_TAIL) return failedAt(pos);
     const block: OpenBlock = {
       preset: hit.block,
       keys: this.c.keys.get(hit.block) as RegExp,
@@ -173,9 +188,11 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       lines: 1,
       lastEnd: end,
     };
-    this.block = block;
     const rest = buf.latin1Slice(start + hit.end, end);
     const restAt = start + hit.end;
+    // Only the last start of a preset on a line opens a block: a line cannot be held once per start.
+    if (rest.indexOf(hit.block.needle, 1) >= 0) return failedAt(pos);
+    this.block = block;
     if (rest.includes("\\n")) return this.escapedBlock(block, rest, restAt, end);
     const read = readFields(block, rest, 0, false, false);
     if (read.state === LAST_KEY) return this.complete(restAt + read.endAt);
@@ -233,6 +250,22 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     }
   }
 
+  /**
+   * The last start of a block preset before `limit`: a block's fields follow its start on the same
+   * line, so an earlier start would take the later one's fields too. Taking the last one bounds the
+   * blocks a line can open (and fail) to one per preset.
+   */
+  private lastStart(p: BlockPreset, text: string, limit: number): RegExpExecArray | null {
+    const re = this.c.starts.get(p) as RegExp;
+    re.lastIndex = 0;
+    let last: RegExpExecArray | null = null;
+    for (let m = re.exec(text); m !== null && m.index < limit; m = re.exec(text)) {
+      last = m;
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    return last;
+  }
+
   /** The earliest string that starts before `limit` and is one (a one-line string needs its request id). */
   private firstHit(text: string, limit: number): Hit | null {
     let best: Hit | null = null;
@@ -246,7 +279,7 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     }
     for (const p of this.c.rules.presets) {
       if (!text.includes(p.needle)) continue;
-      const m = (p.kind === "line" ? p.regex : p.start).exec(text);
+      const m = p.kind === "line" ? p.regex.exec(text) : this.lastStart(p, text, limit);
       if (m === null || m.index >= limit || (best !== null && m.index >= best.start)) continue;
       const fields = definedGroups(m.groups ?? {});
       if (p.kind === "line") {
