@@ -12,14 +12,15 @@
 # own over it. Checkpoints: /var/lib/aliyun-response-exporter (a volume).
 # The base image is pinned by exact tag; bump both stages together.
 
-# ---- build: all dependencies, compile TypeScript to dist/ ----
+# ---- build: all dependencies, bundle the TypeScript into dist/ (scripts/build.mjs) ----
 FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
-# The build writes the catalogue cache from config/error-codes.yaml.
+# The build writes the validated catalogue from config/error-codes.yaml into the bundle.
 COPY config/error-codes.yaml ./config/error-codes.yaml
 RUN npm run build
 

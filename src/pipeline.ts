@@ -15,7 +15,8 @@ export type BatchHandler = (source: string, responses: readonly ApiResponse[], c
 
 export interface PipelineOptions {
   readonly source: string;
-  readonly extractor: Extractor;
+  /** An Extractor, or anything that extracts like one (the app's, which a reload can swap). */
+  readonly extractor: Pick<Extractor, "extract">;
   readonly onBatch: BatchHandler;
   /** Lines longer than this are skipped as oversized (default DEFAULT_MAX_RECORD_BYTES). */
   readonly maxRecordBytes?: number;

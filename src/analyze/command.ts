@@ -29,7 +29,6 @@ export interface AnalyzeArgs {
 export interface AnalyzeIo {
   stdin: Readable;
   stdout: Writable;
-  stderr: NodeJS.WriteStream;
 }
 
 /** `analyze`: reads files (or stdin) once to the end and prints a summary, events or metrics. */

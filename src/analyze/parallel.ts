@@ -1,5 +1,3 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { ApiResponse } from "../core/records.js";
 import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
@@ -19,8 +17,9 @@ interface RegionTotals {
   head: ApiResponse[];
 }
 
+/** Large enough to be worth a second thread (whether there is a second core is analyzeFileInTwo's). */
 export function canSplit(size: number): boolean {
-  return size >= PARALLEL_MIN_BYTES && availableParallelism() > 1;
+  return size >= PARALLEL_MIN_BYTES;
 }
 
 /**
@@ -37,9 +36,14 @@ export async function analyzeFileInTwo(
   job: Omit<RegionJob, "path" | "start" | "end">,
   onRead: (bytes: number) => void,
 ): Promise<RegionTotals | null> {
+  // Loaded here, not at the top: `analyze` of a small input never pays for them.
+  const [{ availableParallelism }, { Worker }] = await Promise.all([
+    import("node:os"),
+    import("node:worker_threads"),
+  ]);
   // The worker starts ~60 ms later than the main thread (its own module loading) and reads a bit
   // slower: measured on the bench's XML corpus, 56% for the main thread makes both end together.
-  const mid = lineStartNear(path, Math.floor(size * MAIN_SHARE));
+  const mid = availableParallelism() > 1 ? lineStartNear(path, Math.floor(size * MAIN_SHARE)) : -1;
   if (mid < 0 || mid >= size) {
     for (const data of readFileRange(path)) {
       pipeline.push(data);

@@ -13,7 +13,8 @@ export class ProgressBar {
   ) {}
 
   static forStderr(total: number): ProgressBar | null {
-    return process.stderr.isTTY && total > 0 ? new ProgressBar(process.stderr, total) : null;
+    // total first: `process.stderr` builds a stream, start-up time wasted on an empty input.
+    return total > 0 && process.stderr.isTTY ? new ProgressBar(process.stderr, total) : null;
   }
 
   advance(bytes: number): void {

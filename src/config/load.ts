@@ -11,6 +11,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { UsageError } from "../core/errors.js";
 import { configErrorMap, issuesToProblems } from "./problems.js";
+import { checkReferencedFiles, type DirMode } from "./referenced-files.js";
 import {
   type Config,
   configSchema,
@@ -116,9 +117,23 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
   throw new UsageError(`invalid configuration${where} (${count})`, problems);
 }
 
-/** Validates one config file on its own (no environment, no flags): the `check-config` command. */
+/**
+ * What `run` and a reload use: the config, and every file it names checked (catalogues, TLS,
+ * password, checkpoint directory, which is created). One UsageError lists every problem.
+ */
+export function loadCheckedConfig(input: LoadConfigInput = {}, dirMode: DirMode = "create"): Config {
+  const config = loadConfig(input);
+  const file = input.file ?? envValue(input.env ?? process.env, ENV.config);
+  checkReferencedFiles(config, dirMode, file === undefined ? "" : ` in ${file}`);
+  return config;
+}
+
+/**
+ * Validates one config file on its own (no environment, no flags): the `check-config` command. It
+ * checks what `run` checks; a checkpoint directory it had to create to know is removed again.
+ */
 export function checkConfig(file: string): Config {
-  return loadConfig({ file, env: {} });
+  return loadCheckedConfig({ file, env: {} }, "probe");
 }
 
 /** The file's settings with the (already checked) flag and environment values written over them. */

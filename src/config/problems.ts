@@ -4,6 +4,7 @@
  * ("expected object, received undefined"); these speak about the YAML the user wrote.
  */
 import { z } from "zod";
+import { closest } from "../core/did-you-mean.js";
 
 const TYPE_NAMES: Record<string, string> = {
   object: "a mapping",
@@ -89,27 +90,9 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-const normalize = (key: string) => key.toLowerCase().replace(/[-_]/g, "");
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-
 /** "unknown key" with the likely intended key (`start_at` → `startAt`), or the allowed ones. */
 function unknownKeyProblem(key: string, allowed: readonly string[]): string {
-  const wanted = normalize(key);
-  const close =
-    allowed.find((k) => normalize(k) === wanted) ??
-    allowed.find((k) => editDistance(normalize(k), wanted) <= Math.min(2, Math.floor(wanted.length / 3)));
+  const close = closest(key, allowed);
   if (close !== undefined) return `unknown key, did you mean "${close}"?`;
   return allowed.length > 0 ? `unknown key (allowed: ${allowed.join(", ")})` : "unknown key";
 }

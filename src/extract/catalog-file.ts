@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../core/errors.js";
-import { CATALOG_CACHE_PATH, Catalog, type CatalogCache, DEFAULT_CATALOG_PATH, sha256 } from "./catalog.js";
+import { type BuiltCatalog, Catalog, DEFAULT_CATALOG_PATH } from "./catalog.js";
 import { type CatalogEntry, catalogFileSchema } from "./catalog-schema.js";
 
 /** Reads and validates a catalogue file; every problem is reported with its path in the file. */
@@ -36,11 +36,7 @@ export function loadCatalogSync(
   return new Catalog([...entries, ...extraCodes]);
 }
 
-/** Build step (`npm run build`): validates the shipped catalogue and writes the cache next to dist/. */
-export function writeCatalogCache(yamlPath = DEFAULT_CATALOG_PATH, cachePath = CATALOG_CACHE_PATH): void {
-  const cache: CatalogCache = {
-    sha256: sha256(readFileSync(yamlPath, "utf8")),
-    codes: readCatalogFile(yamlPath),
-  };
-  writeFileSync(cachePath, `${JSON.stringify(cache)}\n`);
+/** Build step (`scripts/build.mjs`): the shipped catalogue, validated, for the bundle. */
+export function buildCatalog(yamlPath = DEFAULT_CATALOG_PATH): BuiltCatalog {
+  return { yaml: readFileSync(yamlPath, "utf8"), codes: readCatalogFile(yamlPath) };
 }

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../core/package-files.js";
 import type { Category } from "../core/records.js";
 import type { CatalogEntry } from "./catalog-schema.js";
 
@@ -52,32 +51,34 @@ function escapeRegExp(s: string): string {
 }
 
 /** The catalogue shipped with the exporter (the source of truth; users may edit it). */
-export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL("../../config/error-codes.yaml", import.meta.url));
+export const DEFAULT_CATALOG_PATH = packageFile("config/error-codes.yaml");
+
+/** The shipped catalogue as validated at build time, with the YAML text it came from. */
+export interface BuiltCatalog {
+  readonly yaml: string;
+  readonly codes: readonly CatalogEntry[];
+}
 
 /**
- * The shipped catalogue as validated at build time (`npm run build` writes it next to dist/), keyed
- * by the SHA-256 of the YAML it came from. Reading it spares `analyze` the YAML and schema libraries
- * (~100 ms of a ~250 ms start); an edited YAML no longer matches the hash and is read as YAML.
+ * A BuiltCatalog as JSON text, written into the bundle by `scripts/build.mjs` (README "Build"):
+ * `analyze` then needs neither the YAML nor the schema library (~100 ms of a ~250 ms start).
+ * Unbundled it is not declared at all.
  */
-export const CATALOG_CACHE_PATH = fileURLToPath(new URL("../error-codes.json", import.meta.url));
+declare const BUILT_CATALOG: string | undefined;
 
-export interface CatalogCache {
-  readonly sha256: string;
-  readonly codes: CatalogEntry[];
-}
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/** The cached entries of `yamlPath`, or null when there is no cache or the YAML has changed since. */
-export function cachedEntries(
+/**
+ * The built entries while `yamlPath` still holds the text they were built from, else null (no
+ * build, or the YAML was edited since: then it is read as YAML).
+ */
+export function builtEntries(
   yamlPath = DEFAULT_CATALOG_PATH,
-  cachePath = CATALOG_CACHE_PATH,
+  built: BuiltCatalog | undefined = typeof BUILT_CATALOG === "string"
+    ? (JSON.parse(BUILT_CATALOG) as BuiltCatalog)
+    : undefined,
 ): CatalogEntry[] | null {
+  if (built === undefined) return null;
   try {
-    const cache = JSON.parse(readFileSync(cachePath, "utf8")) as CatalogCache;
-    return cache.sha256 === sha256(readFileSync(yamlPath, "utf8")) ? cache.codes : null;
+    return readFileSync(yamlPath, "utf8") === built.yaml ? [...built.codes] : null;
   } catch {
     return null;
   }
@@ -91,7 +92,7 @@ export async function loadCatalog(
   extraFiles: readonly string[] = [],
   extraCodes: readonly CatalogEntry[] = [],
 ): Promise<Catalog> {
-  let entries = extraFiles.length === 0 ? cachedEntries() : null;
+  let entries = extraFiles.length === 0 ? builtEntries() : null;
   if (entries === null) {
     const { readCatalogFile } = await import("./catalog-file.js");
     entries = readCatalogFile(DEFAULT_CATALOG_PATH);

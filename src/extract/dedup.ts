@@ -11,33 +11,111 @@ export function isPlaceholderId(id: string): boolean {
   return (c === 0x2a || c === 0x78 || c === 0x58) && /^[*xX]+$/.test(id);
 }
 
+/** Per process, so that the ids of an input cannot be chosen to collide (bounded work per id). */
+const SEED = (Math.random() * 0x1_0000_0000) | 0;
+const EMPTY = -1;
+
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
- * ring of the ids and a Map from each id to the last position it was added at.
+ * ring of the ids, and a table (open addressing, linear probing) of the ring slot where each
+ * distinct id was last added, keyed by a hash of the id. Numbers in typed arrays, not a Map of
+ * strings: a lookup reads a few slots and compares an id's characters only when the hashes match
+ * (test/bench/README.md, "Issue 12 shapes: cost on plain input").
  */
 export class RequestIdWindow {
   private readonly ring: (string | undefined)[];
-  private readonly lastAt = new Map<string, number>();
+  /** The hash of each ring slot's id. */
+  private readonly ringHash: Int32Array;
+  /** Ring slots (EMPTY: none), at least twice as many places as the window holds ids. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  /** The last id hashed and its hash: `add` after `has` of the same id hashes it once. */
+  private lastId: string | null = null;
+  private lastHash = 0;
   /** Ids added so far. */
   added = 0;
 
   constructor(readonly size: number) {
     this.ring = new Array<string | undefined>(size);
+    this.ringHash = new Int32Array(size);
+    let places = 16;
+    while (places < 2 * size) places *= 2;
+    this.table = new Int32Array(places).fill(EMPTY);
+    this.mask = places - 1;
   }
 
   has(id: string): boolean {
-    return this.lastAt.has(id);
+    return this.place(id, this.hash(id)) >= 0;
   }
 
   add(id: string): void {
-    const size = this.size;
-    const slot = this.added % size;
-    const old = this.ring[slot];
-    // The slot's id leaves the window unless it was added again since.
-    if (old !== undefined && this.lastAt.get(old) === this.added - size) this.lastAt.delete(old);
+    const h = this.hash(id);
+    const slot = this.added % this.size;
+    // The slot's id leaves the window unless it was added again since (its place names a later slot).
+    if (this.added >= this.size) this.leave(slot);
+    const at = this.place(id, h);
     this.ring[slot] = id;
-    this.lastAt.set(id, this.added);
+    this.ringHash[slot] = h;
+    if (at >= 0) this.table[at] = slot;
+    else {
+      const table = this.table;
+      let i = h & this.mask;
+      while (table[i] !== EMPTY) i = (i + 1) & this.mask;
+      table[i] = slot;
+    }
     this.added++;
+  }
+
+  /** The table place of `id` (hash `h`), or -1. */
+  private place(id: string, h: number): number {
+    const { table, ringHash, ring, mask } = this;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = table[i] as number;
+      if (s === EMPTY) return -1;
+      if (ringHash[s] === h && ring[s] === id) return i;
+    }
+  }
+
+  /** Removes the place that names ring slot `slot`, if one does. */
+  private leave(slot: number): void {
+    const { table, mask } = this;
+    for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
+      const s = table[i] as number;
+      if (s === EMPTY) return;
+      if (s === slot) {
+        this.removeAt(i);
+        return;
+      }
+    }
+  }
+
+  /** Empties place `i`, moving back the places after it that probing would no longer reach. */
+  private removeAt(i: number): void {
+    const { table, ringHash, mask } = this;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const s = table[j] as number;
+      if (s === EMPTY) break;
+      const home = (ringHash[s] as number) & mask;
+      // It stays when its home lies cyclically in (i, j].
+      if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
+      table[i] = s;
+      i = j;
+    }
+    table[i] = EMPTY;
+  }
+
+  private hash(id: string): number {
+    if (id === this.lastId) return this.lastHash;
+    let h = SEED;
+    for (let i = 0; i < id.length; i++) {
+      h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
+      h ^= h >>> 15;
+    }
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h ^= h >>> 16;
+    this.lastId = id;
+    this.lastHash = h;
+    return h;
   }
 }
 

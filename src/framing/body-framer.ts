@@ -49,6 +49,8 @@ export class BodyFramer implements LineHandler {
   private replay: ReplayLine[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
+  /** The buffer of the line given by `line`, while it is processed (replayed lines are in an arena). */
+  private chunk: Buffer | null = null;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
@@ -83,8 +85,15 @@ export class BodyFramer implements LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
     const offset = this.seen;
     this.seen += size;
+    this.chunk = buf;
     this.process(buf, start, end, lineNo, offset, 0, start, null);
+    this.chunk = null;
     this.drain();
+  }
+
+  /** The lines of one chunk were all given: searches shared between them are forgotten. */
+  chunkEnd(): void {
+    this.strings.chunkEnd();
   }
 
   /** End of input: an open body is truncated. */
@@ -126,7 +135,7 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
-    const strings = this.strings.lineMayHold(buf, start, end);
+    const strings = this.strings.lineMayHold(buf, start, end, buf === this.chunk);
     this.json.examineStrings = strings;
     this.strings.lineNo = lineNo;
     if (open !== null) {
@@ -280,7 +289,7 @@ export class BodyFramer implements LineHandler {
     for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
     const lastFlags = endedBefore ? lastLine.flags : lastLine.flags | flag;
-    const strings = this.strings.lineMayHold(arena, start, end);
+    const strings = this.strings.lineMayHold(arena, start, end, false);
     this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null, strings);
   }
 

@@ -16,6 +16,11 @@ export interface LineHandler {
   longData(buf: Buffer, start: number, end: number): void;
   /** The long line ended (`oversized`: it passed maxRecordBytes and its rest was skipped); `size` in bytes. */
   longEnd(oversized: boolean, size: number): void;
+  /**
+   * The lines of one `push` (or `flush`) were all given: `buf`s given since then may be reused. A
+   * handler that shares work between the lines of one buffer forgets it here.
+   */
+  chunkEnd?(): void;
   /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
   holdLimitBytes?(): number;
 }
@@ -68,11 +73,12 @@ export class LineSplitter {
       const nl = data.indexOf(10, pos);
       if (nl < 0) {
         this.partial(data, pos, n);
-        return;
+        break;
       }
       this.complete(data, pos, nl);
       pos = nl + 1;
     }
+    this.handler.chunkEnd?.();
   }
 
   /** The input paused (idle timeout, rotation) or ended: a held partial line counts as complete. */
@@ -89,6 +95,7 @@ export class LineSplitter {
       this.heldBytes = 0;
       this.emit(line, 0, line.length, line.length);
     }
+    this.handler.chunkEnd?.();
   }
 
   private stripBom(data: Buffer): Buffer {

@@ -48,6 +48,12 @@ export const METRICS = {
     help: "Files currently open for reading.",
     labels: [],
   },
+  sourceFiles: {
+    name: "aliyun_response_exporter_source_files",
+    type: "gauge",
+    help: "Files a source currently follows; 0 means its paths match no file (see the NoFiles alert).",
+    labels: ["source"],
+  },
   fileRotations: {
     name: "aliyun_response_exporter_file_rotations_total",
     type: "counter",
@@ -82,6 +88,18 @@ export const METRICS = {
     name: "aliyun_response_exporter_checkpoint_errors_total",
     type: "counter",
     help: "Checkpoint writes that failed.",
+    labels: [],
+  },
+  configLastReloadSuccessful: {
+    name: "aliyun_response_exporter_config_last_reload_successful",
+    type: "gauge",
+    help: "1 when the last configuration (re)load succeeded, 0 when it failed and the previous one runs on.",
+    labels: [],
+  },
+  configLastReloadSuccessTimestamp: {
+    name: "aliyun_response_exporter_config_last_reload_success_timestamp_seconds",
+    type: "gauge",
+    help: "Unix time of the last successful configuration load (the start, or a reload).",
     labels: [],
   },
   buildInfo: {

@@ -91,6 +91,9 @@ export class ExporterMetrics {
   private readonly checkpointWrites: Cell;
   private readonly checkpointErrors: Cell;
   private readonly filesWatchedGauges: readonly Gauge[];
+  private readonly sourceFilesGauges: readonly Gauge[];
+  private readonly reloadOkGauges: readonly Gauge[];
+  private readonly reloadTimeGauges: readonly Gauge[];
 
   constructor(options: ExporterMetricsOptions = {}) {
     this.open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
@@ -119,6 +122,9 @@ export class ExporterMetrics {
         (r) => new Gauge({ name: spec.name, help: spec.help, labelNames: spec.labels, registers: [r] }),
       );
     this.filesWatchedGauges = gauge(METRICS.filesWatched);
+    this.sourceFilesGauges = gauge(METRICS.sourceFiles);
+    this.reloadOkGauges = gauge(METRICS.configLastReloadSuccessful);
+    this.reloadTimeGauges = gauge(METRICS.configLastReloadSuccessTimestamp);
     for (const g of gauge(METRICS.buildInfo)) g.set({ version: options.version ?? "unknown" }, 1);
 
     if (options.processMetrics ?? true) {
@@ -204,6 +210,11 @@ export class ExporterMetrics {
     addCounts(state.counts, counts);
   }
 
+  /** A source added by a reload shows zeros from the next scrape, as configured ones do from the first. */
+  declareSource(source: string): void {
+    this.source(source);
+  }
+
   rotation(source: string): void {
     this.source(source).rotations.n++;
   }
@@ -218,6 +229,25 @@ export class ExporterMetrics {
 
   filesWatched(n: number): void {
     for (const g of this.filesWatchedGauges) g.set(n);
+  }
+
+  /** Files one source follows; `null` removes the source's series (a reload removed the source). */
+  sourceFiles(source: string, n: number | null): void {
+    for (const g of this.sourceFilesGauges) {
+      if (n === null) g.remove({ source });
+      else g.set({ source }, n);
+    }
+  }
+
+  /** The outcome of a configuration load: the start (ok) or a reload. */
+  configLoaded(ok: boolean, atMs: number = Date.now()): void {
+    for (const g of this.reloadOkGauges) g.set(ok ? 1 : 0);
+    if (ok) for (const g of this.reloadTimeGauges) g.set(Math.floor(atMs / 1000));
+  }
+
+  /** A reload's caps: values already admitted keep their series; the cap applies to new values. */
+  setLabelCaps(caps: Partial<LabelCaps>): void {
+    for (const c of Object.values(this.caps)) c.limit = caps[c.label as keyof LabelCaps] ?? c.limit;
   }
 
   checkpointWrite(ok: boolean): void {

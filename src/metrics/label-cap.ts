@@ -12,7 +12,8 @@ export class LabelCap {
 
   constructor(
     readonly label: string,
-    readonly limit: number,
+    /** Changed by a reload: values already admitted stay, the cap applies to new ones. */
+    public limit: number,
     /** Counts replaced occurrences; the `label_overflow_total{label}` series when given one. */
     private readonly tally: { n: number } = { n: 0 },
   ) {

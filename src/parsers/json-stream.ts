@@ -1,6 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { getManyValues, isMany, none } from "stream-chain/defs.js";
-import { jsonParser } from "stream-json/parser.js";
+// The tokenizer alone: `stream-json/parser.js` adds stream adapters that load node:stream at start-up.
+import { jsonParser } from "stream-json/core/parser.js";
 import type { Parsed } from "../core/records.js";
 import { type BodyParser, failedAt, MORE, type Outcome } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";

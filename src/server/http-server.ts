@@ -19,11 +19,20 @@ export interface ServerOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly metrics: Pick<ExporterMetrics, "metricsText" | "snapshot">;
-  readonly recentErrors: RecentErrors;
+  readonly recentErrors: Pick<RecentErrors, "list">;
   /** `/readyz` answers 200 while this is true (config loaded, sources started), else 503. */
   isReady(): boolean;
-  /** Facts about the running exporter for the status page (version, sources, start time…). */
+  /**
+   * Facts about the running exporter for the status page and `GET /api/v1/status` (version,
+   * sources and their files, checkpoint and reload state…). `problems`, a list of lines, is
+   * what is wrong now: shown in red, and in the body of `/readyz` (which stays 200).
+   */
   status?(): Readonly<Record<string, unknown>>;
+  /**
+   * `POST /-/reload` (README "Reloading the configuration"): absent, the endpoint answers 403.
+   * Resolves to the problems of a failed reload ([] when it was applied).
+   */
+  reload?(): Promise<readonly string[]>;
   /** Whole request (headers and body) must arrive within this; default 10 s. */
   readonly requestTimeoutMs?: number;
   /** Headers must arrive within this; default 5 s. Must not exceed requestTimeoutMs. */
@@ -57,6 +66,7 @@ const HTML = "text/html; charset=utf-8";
 const ALLOW = "GET, HEAD";
 /** Paths that stay open under basic auth: kubelet probes rarely carry credentials and these leak nothing. */
 const PROBES = new Set(["/healthz", "/readyz"]);
+const RELOAD_PATH = "/-/reload";
 /** After close(), connections still busy this long are cut. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -72,7 +82,24 @@ function routes(options: ServerOptions): ReadonlyMap<string, Route> {
       },
     ],
     ["/healthz", () => text(200, "ok")],
-    ["/readyz", () => (options.isReady() ? text(200, "ready") : text(503, "not ready"))],
+    [
+      "/readyz",
+      () => {
+        if (!options.isReady()) return text(503, "not ready");
+        // Never 503 for what the exporter sees (no files, failing checkpoints): in a sidecar that
+        // would take the application out of service. The problems are said, loudly elsewhere too.
+        const problems = statusProblems(options);
+        return text(200, problems.length === 0 ? "ready" : `ready; problems:\n${problems.join("\n")}`);
+      },
+    ],
+    [
+      "/api/v1/status",
+      () => ({
+        status: 200,
+        type: JSON_TYPE,
+        body: `${JSON.stringify({ ready: options.isReady(), ...(options.status?.() ?? {}) })}\n`,
+      }),
+    ],
     [
       "/api/v1/recent-errors",
       (query) => {
@@ -99,6 +126,21 @@ function routes(options: ServerOptions): ReadonlyMap<string, Route> {
       },
     ],
   ]);
+}
+
+function statusProblems(options: ServerOptions): string[] {
+  const problems = options.status?.().problems;
+  return Array.isArray(problems) ? problems.map(String) : [];
+}
+
+/** `POST /-/reload`, as Prometheus has it: 200 when applied, 500 with every problem when not. */
+async function reloadReply(options: ServerOptions): Promise<Reply> {
+  if (options.reload === undefined) {
+    return text(403, "reload endpoint not enabled (start run with --enable-reload)");
+  }
+  const problems = await options.reload();
+  if (problems.length === 0) return text(200, "configuration reloaded");
+  return text(500, `reload failed; the running configuration is kept:\n${problems.join("\n")}`);
 }
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
@@ -133,6 +175,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const challenge = 'Basic realm="aliyun-response-exporter", charset="UTF-8"';
       return send(req, res, { ...text(401, "unauthorized"), headers: { "WWW-Authenticate": challenge } });
     }
+    if (path === RELOAD_PATH) {
+      if (req.method !== "POST")
+        return send(req, res, { ...text(405, "method not allowed"), headers: { Allow: "POST" } });
+      req.resume(); // a body, if any, is not read
+      return send(req, res, await reloadReply(options));
+    }
     if (route === undefined) return send(req, res, text(404, "not found"));
     if (req.method !== "GET" && req.method !== "HEAD") {
       return send(req, res, { ...text(405, "method not allowed"), headers: { Allow: ALLOW } });
@@ -156,15 +204,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2))),
   };
   const server = options.tls
-    ? await httpsServer(common, options.tls, listener)
+    ? // A TLS connection that never starts its handshake is held to the same bound as a plain one
+      // that never sends its headers (Node's own handshake timeout is 120 s).
+      await httpsServer({ ...common, handshakeTimeout: headersTimeout }, options.tls, listener)
     : http.createServer(common, listener);
   // A client that stops reading its response must not hold the socket forever.
   server.setTimeout(requestTimeout);
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    // A failed host lookup does not say which port was asked for; the one-line message does.
+    server.once("error", (err: NodeJS.ErrnoException & { port?: number }) =>
+      reject(Object.assign(err, { port: err.port ?? options.port })),
+    );
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       resolve();
     });
   });
@@ -187,7 +240,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 async function httpsServer(
-  common: http.ServerOptions,
+  common: https.ServerOptions,
   tls: { certFile: string; keyFile: string },
   listener: http.RequestListener,
 ): Promise<https.Server> {

@@ -49,6 +49,17 @@ export class RecentErrors {
     }
   }
 
+  /** A ring of another size holding the newest of these entries (a reload changed the size). */
+  resized(size: number): RecentErrors {
+    const next = new RecentErrors(size);
+    const n = Math.min(this.length, size);
+    for (let i = n; i >= 1; i--) {
+      const slot = this.slots[(this.next - i + this.size) % this.size] as Slot;
+      next.add([slot.response], slot.source, slot.time);
+    }
+    return next;
+  }
+
   /** Entries held now (at most `size`). */
   get length(): number {
     return Math.min(this.added, this.size);

@@ -50,6 +50,12 @@ th{background:#f4f4f4}td.num{text-align:right}.bad{color:#b00020}.ok{color:#1b5e
 .recent td{font-family:ui-monospace,monospace;font-size:12px}
 .recent td:nth-child(1),.recent td:nth-child(7){white-space:nowrap}.recent td:last-child{min-width:24rem}`;
 
+/** What is wrong now (a source that sees no file, failing checkpoints, a failed reload), in red. */
+function problemList(problems: unknown): string {
+  if (!Array.isArray(problems) || problems.length === 0) return "";
+  return `<ul class="bad problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>`;
+}
+
 /** The `/` page: totals, error and throttling rates, recent errors. Self-contained, no external assets. */
 export function renderStatusPage(data: StatusPageData): string {
   const s = data.snapshot;
@@ -86,6 +92,7 @@ export function renderStatusPage(data: StatusPageData): string {
 <p>${data.ready ? '<span class="ok">ready</span>' : '<span class="bad">not ready</span>'} ·
 <a href="metrics">metrics</a> · <a href="api/v1/recent-errors">recent errors (JSON)</a> ·
 <a href="healthz">healthz</a> · <a href="readyz">readyz</a></p>
+${problemList(data.status.problems)}
 <h2>Totals since start</h2>
 <table>${totals}</table>
 <h2>Recent errors</h2>

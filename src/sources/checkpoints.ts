@@ -11,6 +11,10 @@
  *
  * Entries are namespaced by source name: two sources reading the same file keep their own offsets.
  * One process per directory: two exporters sharing a checkpoint directory overwrite each other.
+ *
+ * Without a directory (`dir` null) the store lives in memory only: a file that comes back (a
+ * symlink re-pointed to an earlier target, a source stopped and started again by a reload) resumes
+ * where it was, as with checkpoints; nothing survives the process (README "Sources").
  */
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename } from "node:fs/promises";
@@ -56,7 +60,8 @@ export function fingerprint(head: Buffer, bytes: number = head.length): string {
 }
 
 export class CheckpointStore {
-  readonly file: string;
+  /** `checkpoints.json` in `dir`; null for a store in memory. */
+  readonly file: string | null;
   private readonly sources = new Map<string, SourceState>();
   /** Bumped by every change; a write that started at generation g leaves the store clean only if nothing changed since. */
   private generation = 0;
@@ -66,15 +71,21 @@ export class CheckpointStore {
   private intervalMs = 0;
 
   constructor(
-    readonly dir: string,
+    readonly dir: string | null,
     private readonly hooks: CheckpointHooks = {},
     private readonly timers: Timers = realTimers,
   ) {
-    this.file = join(dir, CHECKPOINT_FILE);
+    this.file = dir === null ? null : join(dir, CHECKPOINT_FILE);
+  }
+
+  /** Does the store outlive the process? (A stop then leaves pending bytes to the next run.) */
+  get persistent(): boolean {
+    return this.file !== null;
   }
 
   /** Reads the file if there is one. A missing file is a first run; a corrupt one is reported and ignored. */
   async load(): Promise<void> {
+    if (this.dir === null || this.file === null) return;
     await mkdir(this.dir, { recursive: true });
     let text: string;
     try {
@@ -177,7 +188,7 @@ export class CheckpointStore {
   }
 
   private arm(): void {
-    if (this.intervalMs <= 0) return;
+    if (this.intervalMs <= 0 || !this.persistent) return;
     this.timer = this.timers.setTimeout(() => {
       void this.flush().then(() => this.arm());
     }, this.intervalMs);
@@ -185,7 +196,7 @@ export class CheckpointStore {
 
   private async writeIfDirty(): Promise<boolean> {
     const generation = this.generation;
-    if (generation === this.written) return true;
+    if (generation === this.written || this.dir === null || this.file === null) return true;
     const text = this.serialise();
     const tmp = `${this.file}.tmp`;
     try {

@@ -18,7 +18,7 @@
 import type { BigIntStats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { CheckpointStore } from "./checkpoints.js";
+import { CheckpointStore } from "./checkpoints.js";
 import { DirWatchers } from "./dir-watchers.js";
 import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
 import { compileExclude, compileGlob, expandGlob, type Glob } from "./glob.js";
@@ -27,7 +27,10 @@ import { realTimers } from "./timers.js";
 import type { FileSourceOptions, SourceHooks, Timers } from "./types.js";
 
 export interface FileSourceDeps {
-  /** Where offsets persist; without one every start begins at `startAt`. */
+  /**
+   * Where offsets are kept: a directory (they persist), or in memory (the default: a file that
+   * comes back resumes, but every process start begins at `startAt`).
+   */
   checkpoints?: CheckpointStore;
   timers?: Timers;
   /** Set false to rely on the poll alone (tests of the safety net; file systems where watch misbehaves). */
@@ -81,6 +84,8 @@ export class FileSource {
   private nextScanAt = 0;
   private started = false;
   private stopping: Promise<void> | undefined;
+  /** The stop leaves pending bytes (a partial line) to a next start: checkpoints, or a reload. */
+  private resumes = false;
   private watchedCount = -1;
 
   constructor(
@@ -95,7 +100,9 @@ export class FileSource {
     this.ctx = {
       source: options.name,
       hooks,
-      checkpoints: deps.checkpoints,
+      // Files are followed by identity even without a checkpoint directory: a symlink re-pointed
+      // back to a file read before resumes there instead of reading it again from its start.
+      checkpoints: deps.checkpoints ?? new CheckpointStore(null),
       buffers: [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)],
       partialLineTimeoutMs: options.partialLineTimeoutMs,
       timers: this.timers,
@@ -150,10 +157,13 @@ export class FileSource {
 
   /**
    * Stops following: files that were renamed away or deleted are read to their end and flushed;
-   * the others keep their partial lines for the next run; checkpoints are written.
+   * checkpoints are written. The other files keep their partial lines for the next run when it
+   * resumes from the checkpoints, or when `restart` says a new source takes over at once (a
+   * reload); otherwise a partial line counts as a line now.
    */
-  stop(): Promise<void> {
+  stop(options: { restart?: boolean } = {}): Promise<void> {
     if (this.stopping === undefined) {
+      this.resumes = options.restart === true || this.ctx.checkpoints?.persistent === true;
       this.loop.close();
       this.watchers?.close();
       this.stopping = this.loop.exclusive(() => this.shutdown());
@@ -347,7 +357,7 @@ export class FileSource {
     this.watchesStale = true;
     for (const [p, owner] of this.known) if (owner === t) this.known.set(p, undefined);
     try {
-      await t.close(reason);
+      await t.close(reason, this.resumes);
     } catch (err) {
       this.hooks.onReadError?.(this.name, t.path, err as Error);
     }

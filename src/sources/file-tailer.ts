@@ -165,14 +165,14 @@ export class FileTailer implements FileIdentity {
 
   /**
    * Stops following the file. `stopped`: keep what the sink holds for the next run (its checkpoint
-   * excludes it) unless there is no checkpoint store to resume from. `rotated`/`deleted`: the
+   * excludes it) when `resumes` (a checkpoint directory, or a reload that starts the source again). `rotated`/`deleted`: the
    * file is not expected back, so the sink's partial line is complete. A rotated file keeps its
    * entry (it may come back under a matching name: it then resumes instead of being read twice;
    * otherwise the next start drops the entry); a deleted one cannot come back.
    */
-  async close(reason: CloseReason): Promise<void> {
+  async close(reason: CloseReason, resumes = this.ctx.checkpoints?.persistent === true): Promise<void> {
     const { source, hooks, checkpoints } = this.ctx;
-    if (this.sink && (reason !== "stopped" || checkpoints === undefined)) endSink(this.sink);
+    if (this.sink && (reason !== "stopped" || !resumes)) endSink(this.sink);
     if (reason === "deleted") checkpoints?.delete(source, this);
     else this.saveCheckpoint();
     await this.fh.close();

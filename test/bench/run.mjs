@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 /**
- * Benchmark runner for `analyze --json` (issue 2, "Performance"). `npm run bench` builds, then runs this.
+ * Benchmark runner for `analyze --json` (issues 2 and 10, "Performance"). `npm run bench` builds, then
+ * runs this.
  *
- *   node test/bench/run.mjs [--scale 1] [--runs 3] [--only a,c] [--data DIR] [--no-mtail] [--cli dist/cli.js]
+ *   node test/bench/run.mjs [--scale 1] [--runs 5] [--only a,c] [--data DIR] [--no-mtail] [--cli dist/cli.js]
+ *                           [--startup-pairs 20] [--results FILE]
  *
- * Per corpus file: `node dist/cli.js analyze --json FILE` as a child process `--runs` times (best wall
- * time, max peak RSS), its output checked field by field against truth.json; for (a) and (c) mtail
- * --one_shot with the exact programs in test/bench/mtail/, interleaved with our runs so the ratio is
- * measured under the same machine load. Prints a markdown table and the targets; writes results.json
- * next to the corpus. Exit 1 when any result is not exact, 2 on bad usage or a missing build.
+ * Per corpus file, `--runs` rounds, each running in turn: `node dist/cli.js analyze --json FILE` (two
+ * threads from 32 MiB), the same on stdin (`analyze --json - < FILE`, one thread, in order), mtail
+ * --one_shot with the exact program of test/bench/mtail/ where there is one, and the line-split floor
+ * (lib/line-floor.mjs), so that every ratio is measured under the same machine load. Every output is
+ * checked against truth.json. Then the start-up rows: `analyze --json` of an empty file and
+ * `--version`, paired with bare `node -e 0`. Prints markdown tables (medians) and the targets; writes
+ * the raw figures to `--results`. Exit 1 when any result is not exact, 2 on bad usage or a missing build.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareCounts, compareSummary, parseMtailCounts } from "./lib/compare.mjs";
-import { haveGnuTime, onPath, timedRun, warmPageCache } from "./lib/measure.mjs";
+import { ensureCorpus, fileReady } from "./lib/corpus.mjs";
+import { haveGnuTime, median, onPath, timedRun, warmPageCache } from "./lib/measure.mjs";
 import { printReport } from "./lib/report.mjs";
+import { startupRows } from "./lib/startup.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -34,15 +39,27 @@ export const CORPORA = [
   { id: "g", file: "docker.log", title: "(g) json-file records of (a)'s bodies" },
 ];
 
+const FLOOR = join(HERE, "lib", "line-floor.mjs");
+
 function usage(message) {
   console.error(
-    `${message}\nusage: node test/bench/run.mjs [--scale 1] [--runs 3] [--only a,c] [--data DIR] [--no-mtail] [--cli FILE]`,
+    `${message}\nusage: node test/bench/run.mjs [--scale 1] [--runs 5] [--only a,c] [--data DIR] [--no-mtail] [--cli FILE] [--startup-pairs 20] [--results FILE]`,
   );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { scale: 1, runs: 3, only: null, data: join(HERE, "data"), mtail: true, cli: CLI };
+  const opts = {
+    scale: 1,
+    runs: 5,
+    only: null,
+    data: join(HERE, "data"),
+    dataGiven: false,
+    mtail: true,
+    cli: CLI,
+    startupPairs: 20,
+    results: join(HERE, "data", "results.json"),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
@@ -54,41 +71,22 @@ function parseArgs(argv) {
     if (a === "--scale") opts.scale = Number(v);
     else if (a === "--runs") opts.runs = Number(v);
     else if (a === "--only") opts.only = v.split(",").map((s) => s.trim());
-    else if (a === "--data") opts.data = resolve(v);
-    else if (a === "--cli") opts.cli = resolve(v);
+    else if (a === "--data") {
+      opts.data = resolve(v);
+      opts.dataGiven = true;
+    } else if (a === "--cli") opts.cli = resolve(v);
+    else if (a === "--startup-pairs") opts.startupPairs = Number(v);
+    else if (a === "--results") opts.results = resolve(v);
     else usage(`unknown option ${a}`);
     i++;
   }
   if (!(opts.scale > 0)) usage("--scale must be > 0");
   if (!Number.isInteger(opts.runs) || opts.runs < 1) usage("--runs must be a positive integer");
+  if (!Number.isInteger(opts.startupPairs) || opts.startupPairs < 0)
+    usage("--startup-pairs must be an integer ≥ 0");
   const ids = CORPORA.map((c) => c.id);
   for (const id of opts.only ?? []) if (!ids.includes(id)) usage(`--only takes ids among ${ids.join(",")}`);
   return opts;
-}
-
-/** The corpus in `dir` matches (seed, scale) and every file has the size the generator recorded. */
-function corpusReady(dir, scale) {
-  try {
-    const meta = JSON.parse(readFileSync(join(dir, "corpus.json"), "utf8"));
-    if (meta.seed !== SEED || meta.scale !== scale || !existsSync(join(dir, "truth.json"))) return false;
-    return CORPORA.every((c) => statSync(join(dir, c.file)).size === meta.files[c.file].bytes);
-  } catch {
-    return false;
-  }
-}
-
-function ensureCorpus(dir, scale) {
-  if (corpusReady(dir, scale)) return;
-  console.error(`corpus missing or not at scale ${scale}: generating it in ${dir}`);
-  const r = spawnSync(
-    process.execPath,
-    [join(HERE, "generate.mjs"), "--scale", String(scale), "--out", dir, "--seed", String(SEED)],
-    { stdio: "inherit" },
-  );
-  if (r.status !== 0 || !corpusReady(dir, scale)) {
-    console.error("corpus generation failed");
-    process.exit(2);
-  }
 }
 
 /** Parses analyze's stdout; a failed run becomes a mismatch that says why. */
@@ -135,9 +133,79 @@ function addMismatches(into, corpus, tool, list) {
 }
 
 function summarise(runs) {
-  const times = runs.map((r) => r.ms);
   const rss = runs.map((r) => r.rssMiB).filter((x) => x !== null);
-  return { bestMs: Math.min(...times), timesMs: times, peakRssMiB: rss.length > 0 ? Math.max(...rss) : null };
+  return {
+    medianMs: median(runs.map((r) => r.ms)),
+    timesMs: runs.map((r) => r.ms),
+    peakRssMiB: rss.length > 0 ? Math.max(...rss) : null,
+  };
+}
+
+function mtailArgs(corpus, path) {
+  return [
+    "--one_shot",
+    "--one_shot_format=prometheus",
+    "--progs",
+    join(HERE, "mtail", corpus.mtail),
+    "--logs",
+    path,
+    "--address",
+    "127.0.0.1",
+    "--port",
+    "0",
+  ];
+}
+
+/** One corpus: `runs` rounds of file, stdin, mtail and floor, in turn. */
+function benchCorpus(corpus, path, expected, opts, tools, mismatches) {
+  warmPageCache(path);
+  const useMtail = corpus.mtail !== undefined && tools.mtail !== null;
+  const runs = { file: [], stdin: [], mtail: [], floor: [] };
+  const note = (tool, run) => {
+    runs[tool].push(run);
+    console.error(`${corpus.id} ${corpus.file} ${tool} run ${runs[tool].length}: ${run.ms.toFixed(0)} ms`);
+  };
+  const { gnuTime } = tools;
+  for (let i = 0; i < opts.runs; i++) {
+    const file = timedRun(process.execPath, [opts.cli, "analyze", "--json", path], { gnuTime });
+    addMismatches(mismatches, corpus.id, "analyze FILE", checkOurs(file, expected));
+    note("file", file);
+    const stdin = timedRun(process.execPath, [opts.cli, "analyze", "--json", "-"], {
+      gnuTime,
+      stdinFile: path,
+    });
+    addMismatches(mismatches, corpus.id, "analyze -", checkOurs(stdin, expected));
+    note("stdin", stdin);
+    if (useMtail) {
+      const m = timedRun(tools.mtail, mtailArgs(corpus, path), { gnuTime });
+      addMismatches(mismatches, corpus.id, "mtail", checkMtail(m, expected));
+      note("mtail", m);
+    }
+    const floor = timedRun(process.execPath, [FLOOR], { gnuTime, stdinFile: path });
+    const lines = floor.status === 0 ? Number(floor.stdout.trim()) : floor.status;
+    if (lines !== expected.lines)
+      addMismatches(mismatches, corpus.id, "floor", [
+        { field: "lines", expected: expected.lines, got: lines },
+      ]);
+    note("floor", floor);
+  }
+  const exact = (tool) => !mismatches.some((m) => m.corpus === corpus.id && m.tool === tool);
+  return {
+    id: corpus.id,
+    title: corpus.title,
+    file: corpus.file,
+    bytes: statSync(path).size,
+    responses: expected.responses,
+    file2: summarise(runs.file),
+    stdin: summarise(runs.stdin),
+    mtail: useMtail ? summarise(runs.mtail) : null,
+    floor: summarise(runs.floor),
+    exact: {
+      file: exact("analyze FILE"),
+      stdin: exact("analyze -"),
+      mtail: useMtail ? exact("mtail") : null,
+    },
+  };
 }
 
 function main() {
@@ -146,60 +214,43 @@ function main() {
     console.error(`${opts.cli} not found: run \`npm run bench\` (which builds first) or \`npm run build\``);
     process.exit(2);
   }
-  ensureCorpus(opts.data, opts.scale);
+  const meta = ensureCorpus({
+    ...opts,
+    seed: SEED,
+    files: CORPORA.filter((c) => opts.only === null || opts.only.includes(c.id)).map((c) => c.file),
+    generator: join(HERE, "generate.mjs"),
+  });
+  if (typeof meta === "string") usage(meta);
   const truth = JSON.parse(readFileSync(join(opts.data, "truth.json"), "utf8"));
-  const meta = JSON.parse(readFileSync(join(opts.data, "corpus.json"), "utf8"));
   const gnuTime = haveGnuTime();
   if (!gnuTime) console.error("warning: GNU time (/usr/bin/time) not usable, peak RSS is not measured");
-  const mtailBin = opts.mtail ? onPath("mtail") : null;
-  if (opts.mtail && mtailBin === null)
-    console.error("warning: mtail not on PATH, the mtail columns stay empty");
+  const mtail = opts.mtail ? onPath("mtail") : null;
+  if (opts.mtail && mtail === null) console.error("warning: mtail not on PATH, the mtail columns stay empty");
+  const tools = { gnuTime, mtail };
 
   const results = [];
+  const missing = [];
   const mismatches = [];
   for (const corpus of CORPORA.filter((c) => opts.only === null || opts.only.includes(c.id))) {
-    const path = join(opts.data, corpus.file);
-    const expected = truth[corpus.file];
-    warmPageCache(path);
-    const useMtail = corpus.mtail !== undefined && mtailBin !== null;
-    const ours = [];
-    const mtail = [];
-    for (let i = 0; i < opts.runs; i++) {
-      const run = timedRun(process.execPath, [opts.cli, "analyze", "--json", path], { gnuTime });
-      addMismatches(mismatches, corpus.id, "analyze", checkOurs(run, expected));
-      ours.push(run);
-      console.error(`${corpus.id} ${corpus.file} analyze run ${i + 1}: ${run.ms.toFixed(0)} ms`);
-      if (useMtail) {
-        const args = [
-          "--one_shot",
-          "--one_shot_format=prometheus",
-          "--progs",
-          join(HERE, "mtail", corpus.mtail),
-        ];
-        args.push("--logs", path, "--address", "127.0.0.1", "--port", "0");
-        const m = timedRun(mtailBin, args, { gnuTime });
-        addMismatches(mismatches, corpus.id, "mtail", checkMtail(m, expected));
-        mtail.push(m);
-        console.error(`${corpus.id} ${corpus.file} mtail run ${i + 1}: ${m.ms.toFixed(0)} ms`);
-      }
+    if (!fileReady(opts.data, meta, corpus.file)) {
+      missing.push(corpus.file);
+      console.error(`${corpus.file}: not in ${opts.data} (an older corpus?): skipped`);
+      continue;
     }
-    results.push({
-      id: corpus.id,
-      title: corpus.title,
-      file: corpus.file,
-      bytes: statSync(path).size,
-      responses: expected.responses,
-      items: meta.files[corpus.file].items ?? null,
-      ours: summarise(ours),
-      oursExact: !mismatches.some((m) => m.corpus === corpus.id && m.tool === "analyze"),
-      mtail: useMtail ? summarise(mtail) : null,
-      mtailExact: useMtail ? !mismatches.some((m) => m.corpus === corpus.id && m.tool === "mtail") : null,
-    });
+    const path = join(opts.data, corpus.file);
+    const row = benchCorpus(corpus, path, truth[corpus.file], opts, tools, mismatches);
+    results.push({ ...row, items: meta.files[corpus.file].items ?? null });
   }
+  const startup = startupRows({
+    cli: opts.cli,
+    pairs: opts.startupPairs,
+    mtail: tools.mtail === null ? null : (empty) => [tools.mtail, mtailArgs(CORPORA[0], empty)],
+  });
 
-  const report = { date: new Date().toISOString(), scale: opts.scale, runs: opts.runs, seed: SEED, results };
-  report.mismatches = mismatches.map(({ key, ...m }) => m);
-  writeFileSync(join(opts.data, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const report = { date: new Date().toISOString(), scale: opts.scale, runs: opts.runs, seed: SEED };
+  Object.assign(report, { results, startup, missing, mismatches: mismatches.map(({ key, ...m }) => m) });
+  mkdirSync(dirname(opts.results), { recursive: true });
+  writeFileSync(opts.results, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report, MiB);
   process.exit(mismatches.length > 0 ? 1 : 0);
 }

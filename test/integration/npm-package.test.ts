@@ -47,7 +47,7 @@ describe("the npm package", () => {
       "package.json",
       "README.md",
       pkg.bin[pkg.name] as string,
-      "dist/error-codes.json",
+      "dist/worker.js",
       "config/default.yaml",
       "config/error-codes.yaml",
       "config/examples/sidecar.yaml",

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/core/errors.js";
-import { Catalog, cachedEntries, DEFAULT_CATALOG_PATH, loadCatalog } from "../../src/extract/catalog.js";
-import { loadCatalogSync, readCatalogFile, writeCatalogCache } from "../../src/extract/catalog-file.js";
+import { builtEntries, Catalog, DEFAULT_CATALOG_PATH, loadCatalog } from "../../src/extract/catalog.js";
+import { buildCatalog, loadCatalogSync, readCatalogFile } from "../../src/extract/catalog-file.js";
 
 const SEED_CODES = [
   ["InvalidAccessKeyId.NotFound", 400],
@@ -96,16 +96,16 @@ describe("error-code catalogue", () => {
     expect(() => readCatalogFile(join(dir, "missing.yaml"))).toThrow(/cannot read/);
   });
 
-  it("uses the build-time cache only while the YAML is unchanged", () => {
+  it("uses the built catalogue only while the YAML is unchanged", () => {
     const dir = tempDir();
     const yaml = join(dir, "error-codes.yaml");
-    const cache = join(dir, "error-codes.json");
     copyFileSync(DEFAULT_CATALOG_PATH, yaml);
-    expect(cachedEntries(yaml, cache)).toBeNull();
-    writeCatalogCache(yaml, cache);
-    expect(cachedEntries(yaml, cache)).toEqual(readCatalogFile(yaml));
+    expect(builtEntries(yaml, undefined)).toBeNull();
+    const built = buildCatalog(yaml);
+    expect(builtEntries(yaml, built)).toEqual(readCatalogFile(yaml));
     writeFileSync(yaml, `${readFileSync(yaml, "utf8")}  - code: Added\n    status: 418\n`);
-    expect(cachedEntries(yaml, cache)).toBeNull();
+    expect(builtEntries(yaml, built)).toBeNull();
+    expect(builtEntries(join(dir, "missing.yaml"), built)).toBeNull();
     expect(new Catalog(readCatalogFile(yaml)).get("Added")?.status).toBe(418);
   });
 });

@@ -45,7 +45,33 @@ describe("RequestIdWindow", () => {
     w.add("g");
     expect(w.has("b")).toBe(false);
     for (let i = 0; i < 10_000; i++) w.add(`x${i}`);
-    expect((w as unknown as { lastAt: Map<string, number> }).lastAt.size).toBe(3);
+    const table = (w as unknown as { table: Int32Array }).table;
+    expect(table.filter((s) => s >= 0).length).toBe(3);
+  });
+
+  it("answers as the list of the last N ids added, for any sequence (many repeats, any N)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "ab", "ba", "5E8B-1"), {
+          maxLength: 300,
+        }),
+        (size, seq) => {
+          const w = new RequestIdWindow(size);
+          const last: string[] = [];
+          for (const id of seq) {
+            for (const probe of ["a", "b", "ab", "5E8B-1", id]) {
+              if (w.has(probe) !== last.includes(probe)) return false;
+            }
+            w.add(id);
+            last.push(id);
+            if (last.length > size) last.shift();
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("placeholders: empty, all-* and all-x ids", () => {

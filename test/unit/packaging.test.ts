@@ -83,9 +83,9 @@ describe("Dockerfile", () => {
     expect(runs).toMatch(/\bnpm run build\b/);
     const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toBeDefined();
-    // The build writes the catalogue cache from the catalogue (issue 13: it was not copied).
+    // The build writes the catalogue into the bundle (issue 13: it was not copied).
     const copied = args(build, "COPY").flatMap((c) => c.split(/\s+/).slice(0, -1));
-    for (const needed of ["package-lock.json", "tsconfig.build.json", "src", "config/error-codes.yaml"]) {
+    for (const needed of ["package-lock.json", "scripts/build.mjs", "src", "config/error-codes.yaml"]) {
       expect(copied, needed).toContain(needed);
     }
   });
