@@ -16,6 +16,7 @@ import { RecentErrors, type RecentErrorsOptions } from "./server/recent-errors.j
 import { sourceRows } from "./server/status-page/source-rows.js";
 import { SourceSet } from "./source-set.js";
 import { CheckpointStore } from "./sources/checkpoints.js";
+import { pathLabelsOf } from "./sources/kubernetes-path.js";
 import type { SourceHooks } from "./sources/types.js";
 import { type ExporterStatus, StatusTracker } from "./status.js";
 
@@ -54,7 +55,13 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
   // Pipelines of files opened before a reload see the reloaded catalogue too.
   const currentExtractor = { extract: (...a: Parameters<Extractor["extract"]>) => extractor.extract(...a) };
   const metrics = new ExporterMetrics({
-    sourceLabels: Object.fromEntries(config.sources.map((s) => [s.name, s.labels])),
+    // Path labels are per file: declared here ("" until a file has them), set by labelGroup.
+    sourceLabels: Object.fromEntries(
+      config.sources.map((s) => [
+        s.name,
+        { ...Object.fromEntries(s.pathLabels.map((n) => [n, ""])), ...s.labels },
+      ]),
+    ),
     labelCaps: config.labelCaps,
     version: VERSION,
     // Fixed for the life of the process (a reload of these says a restart is needed).
@@ -111,15 +118,26 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
   const hooksFor = (s: SourceConfig): SourceHooks => {
     const stages = stagesFor(s);
     return {
-      openSink: (source) =>
-        new RecordPipeline({
+      openSink: (source, file) => {
+        // Kubernetes path labels: the file's own series (README "Container logs").
+        const group =
+          s.pathLabels.length > 0 ? metrics.labelGroup(source, pathLabelsOf(file, s.pathLabels)) : undefined;
+        return new RecordPipeline({
           source,
           extractor: currentExtractor,
-          onBatch,
+          onBatch:
+            group === undefined
+              ? onBatch
+              : (name, responses, counts) => {
+                  metrics.recordBatch(name, responses, counts, group);
+                  recentErrors.add(responses, name);
+                },
           maxRecordBytes: s.maxRecordBytes,
           maxMultilineBytes: s.maxMultilineBytes,
+          format: s.format,
           ...pipelineStages(stages),
-        }),
+        });
+      },
       onRotation: (source, file) => {
         metrics.rotation(source);
         logger.info({ source, file }, "file rotated");

@@ -1,5 +1,7 @@
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
+import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
+import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
@@ -36,9 +38,12 @@ export interface PipelineOptions {
    * of one source. Default: a window of DEFAULT_DEDUP_WINDOW_IDS of its own; null: no dedup.
    */
   readonly dedup?: RequestIdWindow | null;
+  /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
+  readonly format?: LogFormat;
 }
 
 export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /** A source's SDK-string and dedup settings (config `sources[]`). */
 export interface TextAndDedupSettings {
@@ -73,33 +78,36 @@ export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdW
  * frames → responses, handed on per batch. It is the `RecordSink` a source writes into.
  */
 export class RecordPipeline {
-  private readonly splitter: LineSplitter;
   private readonly framer: BodyFramer;
+  /** Built once the format is known: at once, or for `auto` from the input's first line. */
+  private splitter: LineSplitter | null = null;
+  /** Between splitter and framer for container logs; null for raw input. */
+  private decoder: LineDecoder | null = null;
+  /** `auto`: the input's first bytes until its format is known. */
+  private sniffer: FormatSniffer | null = null;
   private counts: LineCounts = emptyCounts();
   readonly dedup: RequestIdWindow | null;
 
   constructor(private readonly options: PipelineOptions) {
     this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
-    const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.framer = new BodyFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
     );
-    this.splitter = new LineSplitter(this.framer, {
-      maxRecordBytes,
-      // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
-      streamThresholdBytes: Math.min(
-        options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
-        maxRecordBytes,
-      ),
-      atFileStart: options.atFileStart ?? true,
-    });
+    const format = options.format ?? "auto";
+    if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
+    else this.build(format);
   }
 
   /** Bytes received but not yet accounted for: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    return this.splitter.pendingBytes + this.framer.pendingBytes;
+    return (
+      (this.sniffer?.pendingBytes ?? 0) +
+      (this.splitter?.pendingBytes ?? 0) +
+      (this.decoder?.pendingBytes ?? 0) +
+      this.framer.pendingBytes
+    );
   }
 
   /**
@@ -112,7 +120,9 @@ export class RecordPipeline {
 
   push(data: Buffer): void {
     this.counts.bytes += data.length;
-    this.splitter.push(data);
+    const splitter = this.splitter;
+    if (splitter !== null) splitter.push(data);
+    else this.sniff(data, "more");
     this.emit();
   }
 
@@ -121,16 +131,44 @@ export class RecordPipeline {
    * is complete, and a body still open is settled — it does not hold back what follows (DESIGN §3).
    */
   flush(): void {
-    this.splitter.flush();
+    if (this.splitter === null) this.sniff(EMPTY, "paused");
+    this.splitter?.flush();
     this.framer.settle();
     this.emit();
   }
 
   /** The input ended: a partial line is complete and a body still open is truncated. */
   end(): void {
-    this.splitter.flush();
+    if (this.splitter === null) this.sniff(EMPTY, "ended");
+    this.splitter?.flush();
+    this.decoder?.finish();
     this.framer.finish();
     this.emit();
+  }
+
+  /** `auto`: holds the input's first bytes until they tell its format, then builds the chain and splits them. */
+  private sniff(data: Buffer, state: InputState): void {
+    const known = (this.sniffer as FormatSniffer).add(data, state);
+    if (known === null) return;
+    this.sniffer = null;
+    const splitter = this.build(known.format);
+    for (const chunk of known.chunks) splitter.push(chunk);
+  }
+
+  private build(format: DetectedFormat): LineSplitter {
+    const maxRecordBytes = this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    // A line over maxRecordBytes must take the streaming path, where it is measured and skipped.
+    const streamThresholdBytes = Math.min(
+      this.options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD_BYTES,
+      maxRecordBytes,
+    );
+    this.decoder = createDecoder(format, this.framer, this.counts, { maxRecordBytes, streamThresholdBytes });
+    this.splitter = new LineSplitter(this.decoder ?? this.framer, {
+      maxRecordBytes,
+      streamThresholdBytes,
+      atFileStart: this.options.atFileStart ?? true,
+    });
+    return this.splitter;
   }
 
   private emit(): void {
@@ -140,7 +178,10 @@ export class RecordPipeline {
     this.framer.frames = [];
     const { extractor, source, onBatch, now = Date.now } = this.options;
     const readTime = frames.length === 0 ? 0 : now();
-    let responses = frames.map((f: Frame) => extractor.extract(f, source, readTime));
+    const decoder = this.decoder;
+    let responses = frames.map((f: Frame) =>
+      extractor.extract(decoder === null ? f : withLineTime(f, decoder), source, readTime),
+    );
     if (this.dedup !== null && responses.length > 0) {
       const d = dedupBatch(responses, this.dedup);
       responses = d.kept;
@@ -150,5 +191,16 @@ export class RecordPipeline {
     onBatch(source, responses, counts);
     this.counts = emptyCounts();
     this.framer.counts = this.counts;
+    if (decoder !== null) {
+      decoder.counts = this.counts;
+      if (this.framer.pendingBytes === 0) decoder.forgetTimes();
+    }
   }
+}
+
+/** The frame with the runtime time of its first line, for container logs (README "Container logs"). */
+function withLineTime(frame: Frame, decoder: LineDecoder): Frame {
+  const lineTimeMs = decoder.timeOf(frame.lineStart);
+  if (lineTimeMs !== undefined) frame.lineTimeMs = lineTimeMs;
+  return frame;
 }

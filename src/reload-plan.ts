@@ -46,7 +46,10 @@ export function planReload(running: Config, next: Config): ReloadPlan {
     // Static labels are label names of a metric: they are fixed when it is registered.
     const labels = old?.labels ?? {};
     if (!same(wanted.labels, labels)) restartNeeded.push(`sources.${i}.labels`);
-    let s: SourceConfig = { ...wanted, labels };
+    // So are path labels (README "Container logs").
+    const pathLabels = old?.pathLabels ?? [];
+    if (!same(wanted.pathLabels, pathLabels)) restartNeeded.push(`sources.${i}.pathLabels`);
+    let s: SourceConfig = { ...wanted, labels, pathLabels };
     if (old === undefined) start.push(s);
     else if (!same(s, old)) {
       // stdin cannot be read again from where it was: a changed stdin source runs on unchanged.

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/l
 import { type ApiResponse, emptyCounts, type LineCounts } from "../core/records.js";
 import { redactor } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
@@ -25,6 +26,8 @@ export interface AnalyzeArgs {
   /** `--no-redact`: print messages as they are (default: masked, or the config's `redact`). */
   noRedact?: boolean;
   config?: Config;
+  /** Forces a line format; else the config's first source's, else `auto` (README "Container logs"). */
+  format?: LogFormat;
 }
 
 export interface AnalyzeIo {
@@ -44,6 +47,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const limits = {
     maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
+    format: args.format ?? source?.format ?? "auto",
   };
   const totals = new SummaryBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.

@@ -1,4 +1,5 @@
 import type { ApiResponse } from "../core/records.js";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
 import type { RequestIdWindow } from "../extract/dedup.js";
@@ -15,6 +16,7 @@ export interface AnalyzeOptions {
   streamThresholdBytes?: number;
   /** The read time of responses whose line has no time (default IN_MEMORY_READ_TIME). */
   now?: () => number;
+  format?: LogFormat;
   text?: TextRecognizer | null;
   dedup?: RequestIdWindow | null;
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ApiResponse } from "../core/records.js";
+import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
 import { dedupBatch, isPlaceholderId, RequestIdWindow } from "../extract/dedup.js";
@@ -18,6 +19,7 @@ export interface RegionJob {
   readonly end: number;
   readonly maxRecordBytes: number;
   readonly maxMultilineBytes: number;
+  readonly format: LogFormat;
   readonly extraFiles: readonly string[];
   readonly extraCodes: readonly CatalogEntry[];
   readonly sdkStrings: TextSettings;
@@ -39,6 +41,7 @@ const pipeline = new RecordPipeline({
   extractor: new Extractor(await loadCatalog(job.extraFiles, job.extraCodes)),
   maxRecordBytes: job.maxRecordBytes,
   maxMultilineBytes: job.maxMultilineBytes,
+  format: job.format,
   atFileStart: false,
   text: createTextRecognizer(textRules(job.sdkStrings)),
   dedup: null,

@@ -6,6 +6,7 @@ import type { ConfigOverrides } from "../config/load.js";
 import type { Config, StartAt } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
+import { LOG_FORMATS, type LogFormat } from "../decoders/line-decoder.js";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, PROGRAM } from "./args.js";
 
 const ENV_CONFIG = "ALIYUN_RESPONSE_EXPORTER_CONFIG";
@@ -128,6 +129,13 @@ Exit status: 0 whatever the data (bad lines are counted), 1 runtime failure, 2 b
     { name: "metrics", help: "Print the Prometheus exposition after the run." },
     NO_REDACT_FLAG,
     { ...CONFIG_FLAG, help: "Config file for extra error codes and label caps.", default: "none" },
+    {
+      name: "format",
+      value: "auto|raw|cri|docker",
+      choices: LOG_FORMATS,
+      help: "How lines are wrapped (container runtimes: cri, docker); auto decides per file.",
+      default: "auto",
+    },
   ],
   minOperands: 0,
   maxOperands: Number.POSITIVE_INFINITY,
@@ -147,6 +155,7 @@ Exit status: 0 whatever the data (bad lines are counted), 1 runtime failure, 2 b
         metrics: args.values.metrics === true,
         noRedact: args.values["no-redact"] === true,
         ...(config ? { config } : {}),
+        ...(str(args, "format") === undefined ? {} : { format: str(args, "format") as LogFormat }),
       },
       // A getter: `process.stdin` builds a stream, which only reading `-` needs (start-up time).
       {

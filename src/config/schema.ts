@@ -7,7 +7,12 @@
  * after validation.
  */
 import { z } from "zod";
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
+import {
+  DEFAULT_MAX_MULTILINE_BYTES,
+  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_PATH_LABEL_CAPS,
+} from "../core/limits.js";
+import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
 import { METRICS } from "../metrics/catalog.js";
@@ -19,6 +24,7 @@ import {
 import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
 import { patternProblems } from "../parsers/sdk-text/rules.js";
 import { DEFAULT_MAX_MESSAGE_LENGTH } from "../server/recent-errors.js";
+import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
 export const DEFAULT_LISTEN = "0.0.0.0:9787";
@@ -171,10 +177,30 @@ export const sourceSchema = z.strictObject({
   globIntervalMs: positiveInt.default(5000),
   /** How long a file renamed away or deleted stays open after its last growth (a writer may not have reopened yet). */
   rotateWaitMs: z.number().int().min(0).default(5000),
+  /** How lines are wrapped: `auto` decides per file from its first non-blank line (README "Container logs"). */
+  format: z.enum(LOG_FORMATS).default("auto"),
+  /** Kubernetes metadata of each file's path, added as labels (README "Container logs"). */
+  pathLabels: z.array(z.enum(PATH_LABELS)).default([]),
   sdkStrings: sdkStringsSchema.prefault({}),
   /** README "One request, counted once": how many of the last request ids are remembered; 0: off. */
   dedupWindowIds: z.number().int().min(0).max(1_000_000).default(DEFAULT_DEDUP_WINDOW_IDS),
 });
+
+/** A path label listed twice, or also set as a static label of the source. */
+function pathLabelProblems(source: unknown, i: number, ctx: z.RefinementCtx): void {
+  const names = field(source, "pathLabels");
+  const labels = field(source, "labels");
+  if (!Array.isArray(names)) return;
+  names.forEach((name: unknown, j) => {
+    if (typeof name !== "string") return;
+    const path = [i, "pathLabels", j];
+    if (names.indexOf(name) !== j)
+      ctx.addIssue({ code: "custom", path, message: `"${name}" is listed twice` });
+    else if (typeof labels === "object" && labels !== null && Object.hasOwn(labels, name)) {
+      ctx.addIssue({ code: "custom", path, message: `"${name}" is also a static label (labels.${name})` });
+    }
+  });
+}
 
 const sourcesSchema = z
   .array(sourceSchema)
@@ -184,6 +210,7 @@ const sourcesSchema = z
     const firstByName = new Map<string, number>();
     let stdinAt: number | null = null;
     sources.forEach((source, i) => {
+      pathLabelProblems(source, i, ctx);
       const name = field(source, "name");
       if (typeof name === "string") {
         const first = firstByName.get(name);
@@ -251,6 +278,11 @@ export const configSchema = z.strictObject({
       action: positiveInt.default(500),
       code: positiveInt.default(300),
       endpoint: positiveInt.default(200),
+      // Values of the path labels (sources[].pathLabels), counted once per file.
+      namespace: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.namespace),
+      pod: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.pod),
+      container: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.container),
+      workload: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.workload),
     })
     .prefault({}),
   recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),

@@ -21,8 +21,10 @@ export class Extractor {
     const category = categorize(p.code, numeric, error, info);
     let parameter: string | null = null;
     if (info?.template && p.message !== null) parameter = info.template.exec(p.message)?.[1] ?? null;
-    // The log envelope's time member first (structured lines), else a timestamp before the body.
+    // The container runtime's time first (README "Container logs"), then the log envelope's time
+    // member (structured lines), else a timestamp before the body.
     const logTime =
+      frame.lineTimeMs ??
       (p.logTime === null ? null : timeFromField(p.logTime)) ??
       (frame.prefix === "" ? null : timeFromText(frame.prefix));
     return {

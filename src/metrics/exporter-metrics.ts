@@ -1,5 +1,6 @@
 import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
+import { DEFAULT_PATH_LABEL_CAPS } from "../core/limits.js";
 import { type ApiResponse, addCounts, emptyCounts, type LineCounts } from "../core/records.js";
 import { ApiSeries, type ResponseSeries } from "./api-series.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
@@ -13,9 +14,26 @@ export interface LabelCaps {
   readonly action: number;
   readonly code: number;
   readonly endpoint: number;
+  /** Path labels (sources[].pathLabels); their values are admitted once per file. */
+  readonly namespace: number;
+  readonly pod: number;
+  readonly container: number;
+  readonly workload: number;
 }
 
-export const DEFAULT_LABEL_CAPS: LabelCaps = { action: 500, code: 300, endpoint: 200 };
+export const DEFAULT_LABEL_CAPS: LabelCaps = {
+  action: 500,
+  code: 300,
+  endpoint: 200,
+  ...DEFAULT_PATH_LABEL_CAPS,
+};
+const PATH_LABEL_CAPS = Object.keys(DEFAULT_PATH_LABEL_CAPS);
+
+/** Where one file's responses are counted: the source's static labels plus the file's own. */
+export interface LabelGroup {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly actions: ResponseSeries;
+}
 
 export interface ExporterMetricsOptions {
   /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */
@@ -41,9 +59,9 @@ export interface MetricsText {
   readonly body: string;
 }
 
-interface SourceState {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly actions: ResponseSeries;
+interface SourceState extends LabelGroup {
+  /** Label groups of files with labels of their own, by their label values. */
+  readonly groups: Map<string, LabelGroup>;
   readonly records: Readonly<Record<RecordResult, Cell>>;
   readonly bytes: Cell;
   readonly rotations: Cell;
@@ -66,6 +84,9 @@ export class ExporterMetrics {
   private readonly caps: { readonly action: LabelCap; readonly code: LabelCap; readonly endpoint: LabelCap };
   private readonly seriesOverflow: Cell;
   private readonly api: ApiSeries;
+  /** Caps of the path labels, made when a file first has one (no overflow series otherwise). */
+  private readonly pathCaps = new Map<string, LabelCap>();
+  private readonly makeCap: (label: keyof LabelCaps) => LabelCap;
 
   private readonly responses: CellCounter;
   private readonly endpointErrors: CellCounter;
@@ -106,6 +127,7 @@ export class ExporterMetrics {
     const cap = (label: keyof LabelCaps) =>
       new LabelCap(label, options.labelCaps?.[label] ?? DEFAULT_LABEL_CAPS[label], overflow.cell({ label }));
     this.caps = { action: cap("action"), code: cap("code"), endpoint: cap("endpoint") };
+    this.makeCap = cap;
     this.seriesOverflow = overflow.cell({ label: "series" });
     this.api = new ApiSeries(
       this.responses,
@@ -150,15 +172,50 @@ export class ExporterMetrics {
     for (const source of Object.keys(options.sourceLabels ?? {})) this.source(source);
   }
 
+  /**
+   * The group a file's responses are counted in when it has labels of its own (path labels, which
+   * must be among the source's label names). Values past their cap become `__other__`. Once per file.
+   */
+  labelGroup(source: string, own: Readonly<Record<string, string>>): LabelGroup {
+    const state = this.source(source);
+    const labels: Record<string, string> = { ...state.labels };
+    for (const [name, value] of Object.entries(own)) {
+      labels[name] = value === "" ? value : (this.pathCap(name)?.admit(value) ?? value);
+    }
+    const key = JSON.stringify(labels);
+    let group = state.groups.get(key);
+    if (group === undefined) {
+      group = { labels, actions: new Map() };
+      state.groups.set(key, group);
+    }
+    return group;
+  }
+
+  private pathCap(name: string): LabelCap | undefined {
+    if (!PATH_LABEL_CAPS.includes(name)) return undefined;
+    let cap = this.pathCaps.get(name);
+    if (cap === undefined) {
+      cap = this.makeCap(name as keyof LabelCaps);
+      this.pathCaps.set(name, cap);
+    }
+    return cap;
+  }
+
   /** Counts one batch (the frames of one chunk). No prom-client call here: see CellCounter. */
-  recordBatch(source: string, responses: readonly ApiResponse[], counts: LineCounts): void {
+  recordBatch(
+    source: string,
+    responses: readonly ApiResponse[],
+    counts: LineCounts,
+    group?: LabelGroup,
+  ): void {
     const state = this.sources.get(source) ?? this.source(source);
-    const actions = state.actions;
+    const into = group ?? state;
+    const actions = into.actions;
     const endpoints = this.api.endpoints;
     for (const r of responses) {
       const cell =
         actions.get(r.action)?.get(r.code)?.get(r.status)?.get(r.category) ??
-        this.api.responseCell(actions, state.labels, r);
+        this.api.responseCell(actions, into.labels, r);
       cell.n++;
       if (r.error) {
         const host = r.hostId ?? "";
@@ -278,6 +335,7 @@ export class ExporterMetrics {
     state = {
       labels: this.statics.forSource(name),
       actions: new Map(),
+      groups: new Map(),
       records,
       bytes: this.bytesRead.cell({ source: name }),
       rotations: this.rotations.cell({ source: name }),

@@ -4,9 +4,11 @@
  *
  *   node test/bench/generate.mjs [--scale 1.0] [--out test/bench/data] [--seed 20261129]
  *
- * Writes ndjson.log, pino.log, xml.log, pretty.log, huge.json, plus truth.json (per file, the exact
- * `analyze --json` object expected) and corpus.json (seed, scale, extra facts). corpus.json is written
- * last, so its presence means the corpus is complete. Sizes at scale 1: 200, 200, 100, 50 and 100 MiB.
+ * Writes ndjson.log, pino.log, xml.log, pretty.log, huge.json, cri.log, docker.log, plus truth.json
+ * (per file, the exact `analyze --json` object expected) and corpus.json (seed, scale, extra facts).
+ * corpus.json is written last, so its presence means the corpus is complete. Sizes at scale 1: 200,
+ * 200, 100, 50 and 100 MiB; cri.log and docker.log hold the very bodies of ndjson.log (same draws)
+ * wrapped by a container runtime, so their times compare with ndjson.log's (the decoder's cost).
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -19,13 +21,15 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_OUT = join(HERE, "data");
 export const DEFAULT_SEED = 20261129;
 const MiB = 1024 * 1024;
-/** File name, size at scale 1 in MiB, writer. */
+/** File name, size at scale 1 in MiB (of the bodies, for the wrapped files), writer, draw stream. */
 const FILES = [
-  ["ndjson.log", 200, writeNdjson],
-  ["pino.log", 200, writePino],
-  ["xml.log", 100, writeXml],
-  ["pretty.log", 50, writePretty],
-  ["huge.json", 100, writeHuge],
+  ["ndjson.log", 200, writeNdjson, 0],
+  ["pino.log", 200, writePino, 1],
+  ["xml.log", 100, writeXml, 2],
+  ["pretty.log", 50, writePretty, 3],
+  ["huge.json", 100, writeHuge, 4],
+  ["cri.log", 200, (out, ...rest) => writeNdjson(new Wrapped(out, criRecords), ...rest), 0],
+  ["docker.log", 200, (out, ...rest) => writeNdjson(new Wrapped(out, dockerRecords), ...rest), 0],
 ];
 const ERROR_SHARE = 0.1;
 
@@ -54,6 +58,48 @@ class Out {
     closeSync(this.fd);
     return this.bytes;
   }
+}
+
+/**
+ * An Out that writes each line as container-runtime records; `bytes` counts the lines' own bytes,
+ * so a writer stops after the same bodies as on a plain Out.
+ */
+class Wrapped {
+  constructor(out, wrap) {
+    this.out = out;
+    this.wrap = wrap;
+    this.bytes = 0;
+    this.time = TIME0;
+  }
+  write(s) {
+    this.bytes += Buffer.byteLength(s);
+    this.time += 7;
+    this.out.write(this.wrap(s.slice(0, -1), new Date(this.time).toISOString().replace("Z", "123456Z")));
+  }
+}
+
+/**
+ * Lines over 600 characters are written as two records (a partial one of 400 and the rest), so the
+ * joining is measured too; the runtimes split only at 16 KiB, which these bodies never reach.
+ */
+function splitLine(line) {
+  return line.length > 600 ? [line.slice(0, 400), line.slice(400)] : [line];
+}
+
+/** CRI (containerd, CRI-O): `TIME STREAM P|F content`. */
+function criRecords(line, time) {
+  const parts = splitLine(line);
+  return parts.map((p, i) => `${time} stdout ${i === parts.length - 1 ? "F" : "P"} ${p}\n`).join("");
+}
+
+/** Docker json-file: `{"log":"content\n","stream":…,"time":…}`, the `\n` only on a line's last record. */
+function dockerRecords(line, time) {
+  const parts = splitLine(line);
+  return parts
+    .map(
+      (p, i) => `${JSON.stringify({ log: i === parts.length - 1 ? `${p}\n` : p, stream: "stdout", time })}\n`,
+    )
+    .join("");
 }
 
 /** (a) Raw bodies, one per line: ~90% success (200–800 B), ~10% errors over the six seed codes. */
@@ -207,14 +253,14 @@ export function generate({ scale = 1, out = DEFAULT_OUT, seed = DEFAULT_SEED, lo
   mkdirSync(out, { recursive: true });
   const truth = {};
   const files = {};
-  FILES.forEach(([name, mib, write], i) => {
+  FILES.forEach(([name, mib, write, stream]) => {
     const started = Date.now();
     const target = Math.max(1, Math.round(mib * MiB * scale));
     const o = new Out(join(out, name));
     const t = new Truth();
     const facts = { trapBodies: 0, nonResponseLines: 0 };
     // Each file has its own stream, so one file's content does not depend on another's size.
-    write(o, target, draws(seed + i * 7919), t, facts);
+    write(o, target, draws(seed + stream * 7919), t, facts);
     const bytes = o.close();
     truth[name] = t.summary(bytes);
     files[name] = { bytes, responses: t.responses, ...facts };

@@ -1,8 +1,10 @@
 /**
  * The *restricted* Pod Security Standard (which includes *baseline*) as a check over one pod spec,
  * for the manifest tests: each violated control becomes one message naming the container or volume.
- * One documented exception (README "Kubernetes"): a DaemonSet may mount hostPath volumes under
- * `hostPathLogDirs`, read-only, to read the node's logs.
+ * Documented exceptions for a DaemonSet (README "Kubernetes"): hostPath volumes under
+ * `hostPathLogDirs`, read-only, to read the node's logs; one writable hostPath under
+ * `hostPathStateDirs` for its checkpoints, and one init container (`chownInitContainer`) that may
+ * run as root with CAP_CHOWN alone and mounts nothing but that folder, to hand it to the pod's user.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped YAML; every access is checked.
@@ -11,6 +13,10 @@ type Any = any;
 export interface PodSecurityOptions {
   /** Folders a hostPath volume may point into (read-only mounts only); none by default. */
   readonly hostPathLogDirs?: readonly string[];
+  /** Folders a hostPath volume may point into with a writable mount (a DaemonSet's checkpoints). */
+  readonly hostPathStateDirs?: readonly string[];
+  /** The init container that may run as root with only CHOWN, mounting only state hostPaths. */
+  readonly chownInitContainer?: string;
 }
 
 const RESTRICTED_VOLUMES = new Set([
@@ -70,6 +76,26 @@ function contextChecks(where: string, sc: Any, out: string[]): void {
   if (sc?.runAsUser === 0) out.push(`${where}: runAsUser 0`);
 }
 
+/**
+ * The allowed owner-fixing init container: named so, an init container, root with
+ * `capabilities: {drop: [ALL], add: [CHOWN]}`, no privilege escalation, mounting only state hostPaths.
+ */
+function isChownInit(c: Any, spec: Any, options: PodSecurityOptions, stateVolumes: Set<string>): boolean {
+  if (options.chownInitContainer === undefined || c.name !== options.chownInitContainer) return false;
+  if (!(spec?.initContainers ?? []).includes(c) || c.restartPolicy === "Always") return false;
+  const sc = c.securityContext ?? {};
+  const caps = sc.capabilities ?? {};
+  const mounts = c.volumeMounts ?? [];
+  return (
+    sc.privileged !== true &&
+    sc.allowPrivilegeEscalation === false &&
+    JSON.stringify(caps.drop) === '["ALL"]' &&
+    JSON.stringify(caps.add) === '["CHOWN"]' &&
+    mounts.length > 0 &&
+    mounts.every((m: Any) => stateVolumes.has(m.name))
+  );
+}
+
 /** The controls the pod spec breaks; empty when it passes. */
 export function restrictedViolations(spec: Any, options: PodSecurityOptions = {}): string[] {
   const out: string[] = [];
@@ -82,12 +108,15 @@ export function restrictedViolations(spec: Any, options: PodSecurityOptions = {}
 
   const containers = containersOf(spec);
   const hostPaths = new Map<string, string>();
+  const stateVolumes = new Set<string>();
+  const under = (p: string, dirs: readonly string[] = []) =>
+    dirs.some((d) => p === d || p.startsWith(`${d}/`));
   for (const volume of spec?.volumes ?? []) {
     const type = Object.keys(volume).find((k) => k !== "name") ?? "";
-    const dirs = options.hostPathLogDirs ?? [];
     if (type === "hostPath") {
       const p = String(volume.hostPath?.path ?? "");
-      if (dirs.some((d) => p === d || p.startsWith(`${d}/`))) hostPaths.set(volume.name, p);
+      if (under(p, options.hostPathLogDirs)) hostPaths.set(volume.name, p);
+      else if (under(p, options.hostPathStateDirs)) stateVolumes.add(volume.name);
       else out.push(`volume ${volume.name}: hostPath ${p}`);
     } else if (!RESTRICTED_VOLUMES.has(type)) out.push(`volume ${volume.name}: type ${type}`);
   }
@@ -95,6 +124,7 @@ export function restrictedViolations(spec: Any, options: PodSecurityOptions = {}
   for (const c of containers) {
     const where = `container ${c.name}`;
     const sc = c.securityContext ?? {};
+    if (isChownInit(c, spec, options, stateVolumes)) continue;
     contextChecks(where, sc, out);
     if (sc.privileged === true) out.push(`${where}: privileged`);
     if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation not false`);

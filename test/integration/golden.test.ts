@@ -13,6 +13,7 @@ import { eventJson } from "../../src/analyze/event-json.js";
 import { analyzeBuffer } from "../../src/analyze/in-memory.js";
 import type { ApiResponse } from "../../src/core/records.js";
 import { redactSecrets } from "../../src/core/redact.js";
+import type { LogFormat } from "../../src/decoders/line-decoder.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixtureDir = join(root, "test", "fixtures");
@@ -27,6 +28,12 @@ type Json = Record<string, unknown>;
 
 function logPath(name: string): string {
   return join(fixtureDir, `${name}.log`);
+}
+
+/** `<scenario>.format` (one word, as `analyze --format`) forces a line format; else `auto` decides. */
+function formatOf(name: string): { format?: LogFormat } {
+  const file = join(fixtureDir, `${name}.format`);
+  return existsSync(file) ? { format: readFileSync(file, "utf8").trim() as LogFormat } : {};
 }
 
 function expectedEvents(name: string): Json[] {
@@ -82,12 +89,12 @@ describe("golden fixtures", () => {
 
   describe.each(scenarios)("%s", (name) => {
     it("gives the expected events", () => {
-      const { events } = analyzeBuffer(readFileSync(logPath(name)), { source: "test" });
+      const { events } = analyzeBuffer(readFileSync(logPath(name)), { source: "test", ...formatOf(name) });
       expect(printed(events)).toEqual(expectedEvents(name));
     });
 
     it("gives the expected summary", () => {
-      const { summary } = analyzeBuffer(readFileSync(logPath(name)), { source: "test" });
+      const { summary } = analyzeBuffer(readFileSync(logPath(name)), { source: "test", ...formatOf(name) });
       expect(normaliseSummary(plain(summary) as unknown as Json)).toEqual(
         normaliseSummary(expectedSummary(name)),
       );

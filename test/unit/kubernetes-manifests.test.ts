@@ -25,6 +25,12 @@ const DEFAULT_PORT = parseListen(
 )?.port;
 /** Where a DaemonSet may mount the node's logs (read-only): README "Kubernetes". */
 const DAEMONSET_LOG_DIRS = ["/var/log"];
+/** Where a DaemonSet keeps its checkpoints (writable), handed to its user by one init container. */
+const DAEMONSET = {
+  hostPathLogDirs: DAEMONSET_LOG_DIRS,
+  hostPathStateDirs: ["/var/lib/aliyun-response-exporter"],
+  chownInitContainer: "state-dir",
+};
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped YAML.
 type Any = any;
@@ -63,7 +69,7 @@ describe("config/kubernetes/", () => {
       for (const obj of documents(file)) {
         const spec = podSpecOf(obj);
         if (spec === undefined) continue;
-        const options = obj.kind === "DaemonSet" ? { hostPathLogDirs: DAEMONSET_LOG_DIRS } : {};
+        const options = obj.kind === "DaemonSet" ? DAEMONSET : {};
         expect(restrictedViolations(spec, options), `${obj.kind} ${obj.metadata.name}`).toEqual([]);
       }
     });
@@ -142,6 +148,47 @@ describe("the restricted Pod Security check", () => {
       "container c: runAsNonRoot not true",
       "container c: seccompProfile undefined",
     ]);
+  });
+
+  it("allows a DaemonSet's state folder and its chown init container, and nothing wider", () => {
+    const chown = {
+      name: "state-dir",
+      securityContext: {
+        runAsUser: 0,
+        runAsNonRoot: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+      },
+      volumeMounts: [{ name: "state", mountPath: "/state" }],
+    };
+    const [main] = good.containers;
+    const withState = (init: object, stateMount = { name: "state", mountPath: "/var/lib/x" }) => ({
+      ...good,
+      initContainers: [init],
+      containers: [{ ...main, volumeMounts: [...(main?.volumeMounts ?? []), stateMount] }],
+      volumes: [...good.volumes, { name: "state", hostPath: { path: "/var/lib/aliyun-response-exporter" } }],
+    });
+    expect(restrictedViolations(withState(chown), DAEMONSET)).toEqual([]);
+    // Without the exception, or with a wider init container, each control is reported again.
+    expect(restrictedViolations(withState(chown), { hostPathLogDirs: ["/var/log"] })).toEqual([
+      "volume state: hostPath /var/lib/aliyun-response-exporter",
+      "container state-dir: runAsUser 0",
+      "container state-dir: runAsNonRoot not true",
+      "container state-dir: adds CHOWN",
+    ]);
+    const wider = {
+      ...chown,
+      securityContext: {
+        ...chown.securityContext,
+        capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER"] },
+      },
+    };
+    expect(restrictedViolations(withState(wider), DAEMONSET)).toContain("container state-dir: adds FOWNER");
+    const logsToo = { ...chown, volumeMounts: [...chown.volumeMounts, { name: "logs", mountPath: "/logs" }] };
+    expect(restrictedViolations(withState(logsToo), DAEMONSET)).toContain("container state-dir: runAsUser 0");
+    expect(restrictedViolations(withState({ ...chown, name: "other" }), DAEMONSET)).toContain(
+      "container other: runAsUser 0",
+    );
   });
 });
 

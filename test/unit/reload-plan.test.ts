@@ -48,6 +48,21 @@ describe("planReload", () => {
     expect(plan.config.redact).toBe(false);
   });
 
+  it("keeps the path labels (label names of a metric) and says they need a restart; the format reloads", () => {
+    const running = config({}, [{ name: "pods", paths: ["/p/*.log"], pathLabels: ["namespace"] }]);
+    const next = config({}, [
+      { name: "pods", paths: ["/p/*.log"], pathLabels: ["namespace", "workload"], format: "cri" },
+      { name: "new", paths: ["/n/*.log"], pathLabels: ["pod"] },
+    ]);
+    const plan = planReload(running, next);
+    expect(plan.restartNeeded).toEqual(["sources.0.pathLabels", "sources.1.pathLabels"]);
+    expect(plan.config.sources.map((s) => [s.name, s.pathLabels, s.format])).toEqual([
+      ["pods", ["namespace"], "cri"],
+      ["new", [], "auto"],
+    ]);
+    expect(plan.stop).toEqual(["pods"]);
+  });
+
   it("keeps the listener, checkpoint settings and static labels, and says they need a restart", () => {
     const running = config({}, [{ name: "app", paths: ["/a/*.log"], labels: { team: "a" } }]);
     const next = config(
