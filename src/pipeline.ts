@@ -128,7 +128,7 @@ export class RecordPipeline {
 
   /**
    * The input paused (a source calls this after partialLineTimeoutMs of quiet): a partial last line
-   * is complete, and a body still open is settled — it does not hold back what follows (DESIGN §3).
+   * is complete, and a body still open is settled — it does not hold back what follows (docs/design.md §3).
    */
   flush(): void {
     if (this.splitter === null) this.sniff(EMPTY, "paused");

@@ -6,7 +6,7 @@ export const READ_CHUNK_BYTES = 64 * 1024;
  * Bytes `[start, end)` of a file in 64 KiB pieces, read synchronously into one reused buffer (the
  * pipeline copies whatever it keeps). For `analyze`, which has nothing else to do meanwhile: async
  * reads left the parser waiting on the thread pool. 64 KiB suits stream-json on huge lines
- * (parser-performance.md: 2× faster than 1 MiB pieces).
+ * (test/bench/evidence.md: 2× faster than 1 MiB pieces).
  */
 export function* readFileRange(path: string, start = 0, end = Number.POSITIVE_INFINITY): Generator<Buffer> {
   const fd = openSync(path, "r");

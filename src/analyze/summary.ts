@@ -1,6 +1,6 @@
 import type { ApiResponse, LineCounts } from "../core/records.js";
 
-/** The `analyze --json` object (DESIGN §7, plus `oversizedLines`). */
+/** The `analyze --json` object (docs/design.md §7, plus `oversizedLines`). */
 export interface Summary {
   lines: number;
   bytes: number;

@@ -89,7 +89,7 @@ export interface ApiResponse {
   readonly timeSource: TimeSource;
 }
 
-/** How the lines and bytes of one batch were accounted for (DESIGN §3). */
+/** How the lines and bytes of one batch were accounted for (docs/design.md §3). */
 export interface LineCounts {
   /** Non-blank physical lines. */
   lines: number;

@@ -8,7 +8,7 @@ export const catalogEntrySchema = z
     /** May hold `<parameter name>` placeholders; a matching message yields the parameter's value. */
     message: z.string().optional(),
     description: z.string().optional(),
-    /** Overrides the category the rules of DESIGN §5 would give an error with this code. */
+    /** Overrides the category the rules of docs/design.md §5 would give an error with this code. */
     category: z.enum(["throttling", "auth_error", "client_error", "server_error"]).optional(),
   })
   .strict();

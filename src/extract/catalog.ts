@@ -13,7 +13,7 @@ export interface CodeInfo {
   readonly template: RegExp | null;
 }
 
-/** The error-code catalogue (DESIGN §5): code → status, message template, category override. */
+/** The error-code catalogue (docs/design.md §5): code → status, message template, category override. */
 export class Catalog {
   private readonly byCode = new Map<string, CodeInfo>();
 

@@ -1,7 +1,7 @@
 import type { Category } from "../core/records.js";
 import type { CodeInfo } from "./catalog.js";
 
-/** Codes that mean success even though they are codes (DESIGN §5). */
+/** Codes that mean success even though they are codes (docs/design.md §5). */
 const SUCCESS_CODES = new Set(["OK", "Success", "success", "200"]);
 const THROTTLING_CODES = new Set(["QpsLimitExceeded", "TooManyRequests"]);
 const AUTH_FAMILIES = [
@@ -30,7 +30,7 @@ export function isError(code: string, explicitStatus: number | null): boolean {
   return (explicitStatus !== null && explicitStatus >= 400) || (code !== "" && !SUCCESS_CODES.has(code));
 }
 
-/** The category of a response (DESIGN §5); `status` is the resolved one, whatever its source. */
+/** The category of a response (docs/design.md §5); `status` is the resolved one, whatever its source. */
 export function categorize(
   code: string,
   status: number | null,

@@ -7,7 +7,7 @@ import { resolveStatus } from "./status.js";
 /** `Action=DescribeScalingGroups` in a URL query or a key=value log prefix. */
 const ACTION_IN_TEXT = /(?:^|[?&\s])Action=([A-Za-z][\w.]*)/;
 
-/** Frame → ApiResponse (DESIGN §4–§5): status resolution, action, classification, catalogue. */
+/** Frame → ApiResponse (docs/design.md §4–§5): status resolution, action, classification, catalogue. */
 export class Extractor {
   constructor(private readonly catalog: Catalog) {}
 

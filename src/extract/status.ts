@@ -22,7 +22,7 @@ export interface ResolvedStatus {
 const NONE: ResolvedStatus = { status: "unknown", source: "none", explicit: false };
 
 /**
- * DESIGN §4: body → wrapper → line (the status an SDK error string carries, else an HTTP token before
+ * docs/design.md §4: body → wrapper → line (the status an SDK error string carries, else an HTTP token before
  * the body) → catalogue → unknown. Explicit statuses win over the catalogue.
  */
 export function resolveStatus(parsed: Parsed, prefix: string, info: CodeInfo | undefined): ResolvedStatus {

@@ -32,7 +32,7 @@ interface OpenBody {
  * Lines → frames. Finds candidate bodies on each line, has a body parser (src/parsers/body-parser.ts)
  * parse them, follows a body over following lines when it does not end on its own, and when a body
  * fails goes on from the next candidate after the failed one's start — re-examining the lines the
- * failed body had taken (DESIGN §3). Counts every non-blank line once. Frames and counts accumulate
+ * failed body had taken (docs/design.md §3). Counts every non-blank line once. Frames and counts accumulate
  * in `frames` and `counts` until the caller takes them (once per batch).
  */
 export class BodyFramer implements LineHandler {

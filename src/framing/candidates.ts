@@ -1,5 +1,5 @@
 /**
- * Where a body may start (DESIGN §3): `{` followed by optional blanks and then `"`, `}` or the end of
+ * Where a body may start (docs/design.md §3): `{` followed by optional blanks and then `"`, `}` or the end of
  * the line (so `{thread-1}` in a prefix is not one), or `<` followed by a letter, `_` or `?xml`.
  *
  * `atLineEnd` false: `end` is only the end of a piece of a long line, and a start that needs bytes

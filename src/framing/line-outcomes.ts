@@ -2,7 +2,7 @@ import type { LineCounts } from "../core/records.js";
 
 /**
  * What a line held, as flags collected while its bodies are parsed; once the line is final they
- * decide how it is counted (DESIGN §3): a line with any response character is part of a response;
+ * decide how it is counted (docs/design.md §3): a line with any response character is part of a response;
  * else a valid body without a request id makes it `non_response`; else a failed candidate makes it
  * `malformed`; anything else is `non_response`.
  */

@@ -2,7 +2,7 @@ import type { BodyParser } from "../parsers/body-parser.js";
 import type { HeldLine } from "./held-lines.js";
 
 /**
- * What the framer examines again after a body failed (DESIGN §3: a broken body never hides the
+ * What the framer examines again after a body failed (docs/design.md §3: a broken body never hides the
  * responses after it), and which candidates in those lines it need not parse again.
  */
 

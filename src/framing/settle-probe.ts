@@ -7,7 +7,7 @@ import { scanXmlLine } from "../parsers/xml-scanner.js";
 /**
  * Whether a line is a complete response of its own: from its first non-blank byte one JSON object
  * or one-line XML document with a request id, and nothing but blanks after it. Such a line settles
- * an open XML body or text block (DESIGN §3, bounded waiting): an API response does not stand
+ * an open XML body or text block (docs/design.md §3, bounded waiting): an API response does not stand
  * inside another one's text. Open JSON bodies are not settled this way — each of their lines must
  * be JSON, so a cut one fails within a line or two, and a compact object can be an array element.
  */

@@ -4,11 +4,11 @@ import { jsonStringEnd } from "../parsers/json-scanner.js";
 import { NextIndex } from "./next-index.js";
 import { prefixText } from "./prefix-text.js";
 
-/** A request-id name (DESIGN §3) in a string's bytes; `request id` as SDK messages write it. */
+/** A request-id name (docs/design.md §3) in a string's bytes; `request id` as SDK messages write it. */
 const REQUEST_ID_NAME = /request[ _-]?id/i;
 const EQUEST = Buffer.from("equest");
 
-/** How deep strings inside strings are examined: DESIGN §3 asks for at least two levels of escaping. */
+/** How deep strings inside strings are examined: docs/design.md §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
 
 /** The part of the framer that examines decoded text: a framer of its own, one level deeper. */
@@ -20,7 +20,7 @@ export interface TextFramer {
 }
 
 /**
- * Bodies inside string values (DESIGN §3): a JSON string — a member of a structured line, or quoted
+ * Bodies inside string values (docs/design.md §3): a JSON string — a member of a structured line, or quoted
  * in free text — whose raw bytes may hold a body (a request-id name, escaped or in XML) or an SDK
  * error string (the recognizer's prefilter) is decoded, and its text is examined like a line of its
  * own by a framer one level deeper. Its responses keep the physical line of the string.

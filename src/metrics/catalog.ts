@@ -1,5 +1,5 @@
 /**
- * The one place where the exporter's metrics are declared (DESIGN §6): name, type, help and labels.
+ * The one place where the exporter's metrics are declared (docs/design.md §6): name, type, help and labels.
  * The registry, the docs, the Prometheus rules and the Grafana dashboard are tested against it, so a
  * renamed metric breaks a test, not a dashboard.
  */

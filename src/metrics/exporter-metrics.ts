@@ -71,7 +71,7 @@ interface SourceState extends LabelGroup {
 }
 
 /**
- * Every metric of DESIGN §6. The counters are Cells written out at scrape time (CellCounter); the
+ * Every metric of docs/design.md §6. The counters are Cells written out at scrape time (CellCounter); the
  * gauges and prom-client's process metrics live on an explicit pair of registries (plain text and
  * OpenMetrics). `recordBatch` is the hot path: it only bumps plain numbers.
  */

@@ -1,4 +1,4 @@
-/** The value that stands for every label value past the cap (DESIGN §6). */
+/** The value that stands for every label value past the cap (docs/design.md §6). */
 export const OTHER = "__other__";
 
 /**

@@ -46,7 +46,7 @@ export interface BodyParser {
   /** The response of the body that is done (the shallowest object with a request id); null if none. */
   result(): Parsed | null;
   /**
-   * Once done: the responses found inside the body's string values (DESIGN §3, bodies inside
+   * Once done: the responses found inside the body's string values (docs/design.md §3, bodies inside
    * strings), their wrapper status, action and log time completed from the enclosing objects.
    */
   strings?(): readonly Frame[];
@@ -54,13 +54,13 @@ export interface BodyParser {
    * After a failure: where bodies nested in the failed one began that were still open when it failed,
    * as [lineIndex, pos] pairs (lineIndex 0: the begin line, pos in that buffer; n: the n-th non-blank
    * line fed, pos in that buffer). A candidate there fails the same way, so the framer skips it:
-   * re-scans after failed candidates stay linear (DESIGN §3, bounded work).
+   * re-scans after failed candidates stay linear (docs/design.md §3, bounded work).
    */
   openStarts?(): readonly number[];
 }
 
 /**
- * Examines the decoded text of a string value like a line of its own (DESIGN §3, bodies inside
+ * Examines the decoded text of a string value like a line of its own (docs/design.md §3, bodies inside
  * strings). The framer provides it; the JSON scanner calls it for strings on lines that may hold one.
  */
 export interface StringExaminer {
@@ -71,7 +71,7 @@ export interface StringExaminer {
 }
 
 /**
- * The SDK error-string recognizer (DESIGN §3, format `text`) as the framer sees it: a cheap byte
+ * The SDK error-string recognizer (docs/design.md §3, format `text`) as the framer sees it: a cheap byte
  * prefilter and the parser of what it finds. The framer looks for text candidates on the parts of a
  * line that no body covers (before the next `{`/`<` candidate), and inside JSON string values of
  * lines where `find` matches; a text candidate that fails is not counted as malformed.

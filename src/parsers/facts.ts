@@ -35,7 +35,7 @@ class Container {
     }
   }
 
-  /** A log envelope (DESIGN §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
+  /** A log envelope (docs/design.md §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
   isEnvelope(): boolean {
     return this.loggerMembers + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
   }
@@ -52,7 +52,7 @@ class Container {
   }
 }
 
-/** An empty (or blank) request id still makes a response: the member is present (DESIGN §3). */
+/** An empty (or blank) request id still makes a response: the member is present (docs/design.md §3). */
 function asRequestId(v: FieldValue): string | null {
   if (typeof v === "number") return String(v);
   return typeof v === "string" ? v.trim() : null;
@@ -101,7 +101,7 @@ interface InnerResponse {
 
 /**
  * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
- * object with a request id, ties going to the first in document order (DESIGN §3). Parsers call
+ * object with a request id, ties going to the first in document order (docs/design.md §3). Parsers call
  * open/close for objects (elements) and arrays, and `field` for members whose name has a class.
  */
 export class FactsBuilder {
@@ -132,7 +132,7 @@ export class FactsBuilder {
     if (this.innerList.length > 0) this.innerList = [];
   }
 
-  /** Responses found in a string value of the innermost open object (DESIGN §3, bodies inside strings). */
+  /** Responses found in a string value of the innermost open object (docs/design.md §3, bodies inside strings). */
   inner(frames: readonly Frame[]): void {
     const height = this.stack.length;
     for (const frame of frames)
@@ -221,7 +221,7 @@ export class FactsBuilder {
     if (c.depth >= this.bestDepth) return;
     const requestId = c.pick(FieldClass.RequestId, asRequestId);
     if (requestId === null) return;
-    // A log record is not a response (DESIGN §3): an envelope never is when a nested object is one,
+    // A log record is not a response (docs/design.md §3): an envelope never is when a nested object is one,
     // and without one only with a response's own member, HostId.
     const envelope = this.format === "json" && c.isEnvelope();
     const nested = this.best !== null || this.innerList.length > 0;

@@ -1,5 +1,5 @@
 /**
- * Which member names carry which field (DESIGN §4). Shared by every body parser and by the
+ * Which member names carry which field (docs/design.md §4). Shared by every body parser and by the
  * reference tree walker, so they agree on every name.
  */
 
@@ -35,7 +35,7 @@ const BY_LOWER = new Map<string, FieldClass>([
 ]);
 
 /**
- * Log envelope members (DESIGN §3), matched exactly as loggers write them: response bodies spell their
+ * Log envelope members (docs/design.md §3), matched exactly as loggers write them: response bodies spell their
  * members in PascalCase (`Timestamp`, `Level`), and those are no logger's.
  */
 const ENVELOPE_NAMES = new Map<string, FieldClass>([

@@ -20,7 +20,7 @@ const ARRAY = 2;
  * a pretty-printed body is scanned once however many lines it spans.
  *
  * Why not JSON.parse per line: it builds every object of the body, and most bodies are successes
- * whose only needed fact is the request id (parser-performance.md: JSON.parse per line 214 MiB/s).
+ * whose only needed fact is the request id (test/bench/evidence.md: JSON.parse per line 214 MiB/s).
  * The hot path is one loop with the state in locals and strings skipped by a table lookup per byte;
  * escapes, numbers and literals take slower helpers. The differential test in
  * test/unit/json-scanner.test.ts holds it to JSON.parse's answers.
@@ -45,7 +45,7 @@ export class JsonScanner implements BodyParser {
   /** The open objects (after the first) when the body failed, as [lineIndex, pos] pairs. */
   private failedOpen: number[] = [];
   /**
-   * Whether string values are examined for bodies and SDK strings inside them (DESIGN §3, bodies
+   * Whether string values are examined for bodies and SDK strings inside them (docs/design.md §3, bodies
    * inside strings): set by the framer per line, only on lines whose bytes may hold one.
    */
   examineStrings = false;
@@ -279,7 +279,7 @@ for (let b = 0x20; b < 256; b++) PLAIN_STRING_BYTE[b] = b === 0x22 || b === 0x5c
 
 /**
  * The closing quote of a JSON string whose content starts at `pos` (after its opening quote), or -1
- * when there is no valid string before `end`: quoted strings in free text (DESIGN §3).
+ * when there is no valid string before `end`: quoted strings in free text (docs/design.md §3).
  */
 export function jsonStringEnd(buf: Buffer, pos: number, end: number): number {
   const q = scanEscapedString(buf, pos, end);

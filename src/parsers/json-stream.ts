@@ -16,7 +16,7 @@ type Token = { name: string; value?: unknown };
  * A JSON body too large to hold: stream-json's tokenizer (`jsonParser`, strings streamed in chunks,
  * so a multi-megabyte string is never held whole) fed piece by piece, reporting to the same
  * FactsBuilder as the other parsers. Memory stays bounded by the chunk size, not by the body
- * (parser-performance.md: 100 MiB body at ~110 MiB RSS where JSON.parse needs 410 MiB).
+ * (test/bench/evidence.md: 100 MiB body at ~110 MiB RSS where JSON.parse needs 410 MiB).
  *
  * The tokenizer does not say where a value ends, and it throws (losing that call's tokens) on the
  * text after it, so a tiny string-aware brace counter finds the body's end first and only the body's

@@ -35,7 +35,7 @@ export class XmlBody implements BodyParser {
       return failedAt(end);
     }
     // A declaration ends on its own line: one that does not would make sax read every later line
-    // as part of it (DESIGN §3).
+    // as part of it (docs/design.md §3).
     if (buf[pos + 1] === 0x3f && !closesOnLine(buf, pos + 2, end)) return failedAt(end);
     this.sax.begin();
     this.open = true;
@@ -68,7 +68,7 @@ export class XmlBody implements BodyParser {
   /**
    * Gives sax the line in pieces of PIECE_BYTES (cut at character boundaries), its "\n" after the
    * last: sax stops at the first error, and decoding the whole rest of a long line for every failed
-   * candidate on it made re-scans quadratic (DESIGN §3, bounded work).
+   * candidate on it made re-scans quadratic (docs/design.md §3, bounded work).
    */
   private write(buf: Buffer, start: number, end: number): Outcome {
     if (!this.open) return failedAt(start);

@@ -27,7 +27,7 @@ export enum XmlStatus {
  * The full XML parser: sax in strict mode, one document at a time, fed line by line. Used for
  * multi-line documents and for whatever the one-line fast path declines. A new sax parser is made
  * per document: a strict sax parser cannot go on after an error, and feeding several documents to
- * one parser loses records (parser-performance.md, "XML specifics").
+ * one parser loses records (test/bench/evidence.md, "XML").
  */
 export class SaxBody {
   readonly facts = new FactsBuilder("xml");
@@ -104,7 +104,7 @@ export class SaxBody {
   private openTag(name: string): void {
     if (this.status !== XmlStatus.NeedMore) return;
     if (this.names.length >= MAX_DEPTH) {
-      // No API response is this deep: give up (bounded work on `<a>` × n, DESIGN §3).
+      // No API response is this deep: give up (bounded work on `<a>` × n, docs/design.md §3).
       this.status = XmlStatus.Error;
       throw STOP;
     }

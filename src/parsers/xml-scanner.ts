@@ -8,7 +8,7 @@ import { decodeEntities } from "./xml-names.js";
  * plain attributes, text with the predefined entities. It accepts only documents that are plainly
  * well-formed and returns -1 for anything else (comments, CDATA, DOCTYPE, odd names, unknown
  * entities, a mismatched tag, text right inside the root, the line ending first), which the framer
- * then gives to sax, the full parser. sax alone runs at 20–27 MiB/s (parser-performance.md).
+ * then gives to sax, the full parser. sax alone runs at 20–27 MiB/s (test/bench/evidence.md).
  *
  * Names are compared and classified as bytes; strings are built only for fields. Returns the
  * position after the root's end tag, -1 to let sax decide, or REJECTED for what sax would reject
