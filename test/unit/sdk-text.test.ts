@@ -1,13 +1,16 @@
 /**
  * The SDK error-string recognizer (README "SDK error strings"): every preset with exact fields,
  * through the real framer (analyzeBuffer), plus look-alikes, strings without a request id, user
- * patterns, presets turned off and `scanText` over decoded strings.
+ * patterns, presets turned off and SDK strings inside decoded JSON strings.
  */
 import { describe, expect, it } from "vitest";
-import { analyzeBuffer } from "../../src/analyze/in-memory.js";
+import { analyzeBuffer, shippedCatalog } from "../../src/analyze/in-memory.js";
+import type { Frame } from "../../src/core/records.js";
+import { Extractor } from "../../src/extract/extractor.js";
 import { PRESET_NAMES } from "../../src/parsers/sdk-text/presets.js";
-import { createTextRecognizer, scanText } from "../../src/parsers/sdk-text/recognizer.js";
+import { createTextRecognizer } from "../../src/parsers/sdk-text/recognizer.js";
 import { textRules } from "../../src/parsers/sdk-text/rules.js";
+import { RecordPipeline } from "../../src/pipeline.js";
 import { leastCpuMs } from "../helpers/cpu-time.js";
 
 interface Expect {
@@ -458,9 +461,33 @@ describe("user patterns and presets per source", () => {
   });
 });
 
-describe("scanText over a decoded string", () => {
+/**
+ * The frames the framer makes of `text` as the `msg` string of a structured line on line `lineNo`
+ * (frames, not events: the text before a string, its prefix, is not on the events).
+ */
+function framesInString(text: string, lineNo: number): Frame[] {
+  const real = new Extractor(shippedCatalog());
+  const seen: Frame[] = [];
+  const extractor = {
+    extract(f: Frame, source: string, readTime: number) {
+      seen.push(f);
+      return real.extract(f, source, readTime);
+    },
+  } as unknown as Extractor;
+  const p = new RecordPipeline({
+    source: "t",
+    extractor,
+    text: createTextRecognizer(textRules({ presets: true, patterns: [] })),
+    onBatch: () => {},
+  });
+  p.push(Buffer.from(`${"\n".repeat(lineNo - 1)}${JSON.stringify({ level: 50, msg: text })}\n`));
+  p.end();
+  return seen;
+}
+
+describe("SDK strings inside a decoded JSON string", () => {
   it("finds a Java exception and its RequestId line inside one string, at the enclosing line", () => {
-    const frames = scanText(
+    const frames = framesInString(
       `call failed: com.aliyuncs.exceptions.ServerException: Throttling.User : denied\r\nRequestId : ${ID}\n\tat x`,
       7,
     );
@@ -477,7 +504,7 @@ describe("scanText over a decoded string", () => {
   });
 
   it("finds several strings and keeps non-ASCII messages intact", () => {
-    const frames = scanText(
+    const frames = framesInString(
       `HTTP Status: 403 Error:Forbidden.RiskControl 风控拦截 RequestID: A1\nAliyun API Error: RequestId: A2 Status Code: 400 Code: InvalidParameter Message: 华东1（杭州）不可用`,
       1,
     );
@@ -488,7 +515,7 @@ describe("scanText over a decoded string", () => {
   });
 
   it("a text without any trigger gives nothing", () => {
-    expect(scanText("just a log line with RequestId mentioned", 1)).toEqual([]);
+    expect(framesInString("just a log line with RequestId mentioned", 1)).toEqual([]);
   });
 });
 

@@ -1,12 +1,12 @@
 /**
  * Recognises the body-less error strings of the SDKs (README "SDK error strings"): named presets
  * plus user patterns, as a TextRecognizer for the framer (`find` + a BodyParser: one line, or a
- * block over the lines that follow) and as `scanText` over one decoded string.
+ * block over the lines that follow; the framer also feeds it the decoded text of JSON strings).
  *
  * Lines are matched as latin1 text, so that a string index is a byte position (UTF-8 bytes keep
  * their values; field values are decoded as UTF-8 at the end).
  */
-import type { Frame, Parsed } from "../../core/records.js";
+import type { Parsed } from "../../core/records.js";
 import { type BodyParser, failedAt, MORE, type Outcome, type TextRecognizer } from "../body-parser.js";
 import { type BlockPreset, PRESETS, type Preset, type TextFields } from "./presets.js";
 import { textParsed } from "./text-frame.js";
@@ -30,52 +30,6 @@ export const MAX_BLOCK_LINES = 16;
 export function createTextRecognizer(rules: TextRules): TextRecognizer | null {
   if (rules.presets.length === 0 && rules.patterns.length === 0) return null;
   return new SdkTextParser(compiled(rules));
-}
-
-/** Every SDK string in one decoded text (a JSON string value, `\n` inside), all at line `lineNo`. */
-export function scanText(text: string, lineNo: number, rules: TextRules = DEFAULT_TEXT_RULES): Frame[] {
-  const parser = new SdkTextParser(compiled(rules));
-  const buf = Buffer.from(text, "utf8");
-  const frames: Frame[] = [];
-  const push = (parsed: Parsed | null, prefixEnd: number, lineStart: number) => {
-    if (parsed !== null)
-      frames.push({
-        parsed,
-        lineStart: lineNo,
-        lineEnd: lineNo,
-        prefix: buf.toString("utf8", lineStart, prefixEnd),
-      });
-  };
-  let open: { at: number; lineStart: number } | null = null;
-  let start = 0;
-  while (start <= buf.length) {
-    let end = buf.indexOf(0x0a, start);
-    if (end < 0) end = buf.length;
-    const lineEnd = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
-    let pos = start;
-    if (open !== null) {
-      const o = parser.feed(buf, start, lineEnd);
-      if (o === MORE) pos = lineEnd;
-      else {
-        if (o >= 0) push(parser.result(), open.at, open.lineStart);
-        open = null;
-        pos = o >= 0 ? o : start;
-      }
-    }
-    while (pos < lineEnd && open === null) {
-      const t = parser.find(buf, pos, lineEnd, lineEnd);
-      if (t < 0) break;
-      const o = parser.begin(buf, t, lineEnd);
-      if (o === MORE) open = { at: t, lineStart: start };
-      else if (o >= 0) {
-        push(parser.result(), t, start);
-        pos = Math.max(o, t + 1);
-      } else pos = t + 1;
-    }
-    start = end + 1;
-  }
-  if (open !== null && parser.finish() >= 0) push(parser.result(), open.at, open.lineStart);
-  return frames;
 }
 
 interface Compiled {
