@@ -180,7 +180,7 @@ export class RecordPipeline {
     const readTime = frames.length === 0 ? 0 : now();
     const decoder = this.decoder;
     let responses = frames.map((f: Frame) =>
-      extractor.extract(decoder === null ? f : withLineTime(f, decoder), source, readTime),
+      extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart)),
     );
     if (this.dedup !== null && responses.length > 0) {
       const d = dedupBatch(responses, this.dedup);
@@ -196,11 +196,4 @@ export class RecordPipeline {
       if (this.framer.pendingBytes === 0) decoder.forgetTimes();
     }
   }
-}
-
-/** The frame with the runtime time of its first line, for container logs (README "Container logs"). */
-function withLineTime(frame: Frame, decoder: LineDecoder): Frame {
-  const lineTimeMs = decoder.timeOf(frame.lineStart);
-  if (lineTimeMs !== undefined) frame.lineTimeMs = lineTimeMs;
-  return frame;
 }

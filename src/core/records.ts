@@ -44,12 +44,6 @@ export interface Frame {
   readonly lineEnd: number;
   /** Text before the body on its first line (timestamps, logger names, access-log fields). */
   readonly prefix: string;
-  /**
-   * Epoch ms of the container-runtime record the body's first line came from (cri/docker input
-   * only). Set by the pipeline after framing, on the frame itself: a copy per frame cost a third of
-   * the CRI decoder's time (README "Container logs").
-   */
-  lineTimeMs?: number;
 }
 
 export type Category = "success" | "throttling" | "auth_error" | "client_error" | "server_error";

@@ -11,8 +11,11 @@ const ACTION_IN_TEXT = /(?:^|[?&\s])Action=([A-Za-z][\w.]*)/;
 export class Extractor {
   constructor(private readonly catalog: Catalog) {}
 
-  /** `readTime`: when the batch was read (epoch ms), the time of responses whose line has none. */
-  extract(frame: Frame, source: string, readTime: number): ApiResponse {
+  /**
+   * `readTime`: when the batch was read (epoch ms), the time of responses whose line has none.
+   * `lineTimeMs`: the container runtime's time of the frame's first line (cri/docker input only).
+   */
+  extract(frame: Frame, source: string, readTime: number, lineTimeMs?: number): ApiResponse {
     const p = frame.parsed;
     const info = p.code === "" ? undefined : this.catalog.get(p.code);
     const resolved = resolveStatus(p, frame.prefix, info);
@@ -24,7 +27,7 @@ export class Extractor {
     // The container runtime's time first (README "Container logs"), then the log envelope's time
     // member (structured lines), else a timestamp before the body.
     const logTime =
-      frame.lineTimeMs ??
+      lineTimeMs ??
       (p.logTime === null ? null : timeFromField(p.logTime)) ??
       (frame.prefix === "" ? null : timeFromText(frame.prefix));
     return {

@@ -17,21 +17,21 @@ function body(id: string, code: string, padding = 0): string {
 
 /**
  * Events without the fields that depend on the wrapping: line numbers, and the time, which only the
- * runtime's records carry (asserted on the frames' lineTimeMs below).
+ * runtime's records carry (asserted on its own below).
  */
 function fields(events: readonly ApiResponse[]) {
   return events.map(({ lineStart: _s, lineEnd: _e, time: _t, timeSource: _ts, ...rest }) => rest);
 }
 
-/** Every frame (with its lineTimeMs) and event of one input. */
+/** Every frame and event of one input. */
 function frames(input: Buffer, format: LogFormat = "auto"): { frames: Frame[]; events: ApiResponse[] } {
   const real = new Extractor(shippedCatalog());
   const seen: Frame[] = [];
   const events: ApiResponse[] = [];
   const extractor = {
-    extract(f: Frame, source: string, readTime: number) {
+    extract(f: Frame, source: string, readTime: number, lineTimeMs?: number) {
       seen.push(f);
-      return real.extract(f, source, readTime);
+      return real.extract(f, source, readTime, lineTimeMs);
     },
   } as unknown as Extractor;
   const p = new RecordPipeline({
@@ -163,12 +163,12 @@ describe("CRI decoder", () => {
       criRecords(body("T0", ""), [], "stdout", "2026-12-01T08:00:00.5Z"),
       criRecords(b, everyBytes(b, 16 * KIB), "stdout", "2026-12-01T16:00:01.25+08:00"),
     ]);
-    expect(frames(input).frames.map((f) => [f.parsed.requestId, f.lineTimeMs])).toEqual([
-      ["T0", Date.UTC(2026, 11, 1, 8, 0, 0, 500)],
-      ["T1", Date.UTC(2026, 11, 1, 8, 0, 1, 250)],
+    expect(frames(input).events.map((e) => [e.requestId, e.time, e.timeSource])).toEqual([
+      ["T0", Date.UTC(2026, 11, 1, 8, 0, 0, 500), "log"],
+      ["T1", Date.UTC(2026, 11, 1, 8, 0, 1, 250), "log"],
     ]);
     // Raw input has no runtime time.
-    expect(frames(Buffer.from(`${body("R", "")}\n`)).frames[0]?.lineTimeMs).toBeUndefined();
+    expect(frames(Buffer.from(`${body("R", "")}\n`)).events[0]?.timeSource).toBe("read");
   });
 
   it("streams a joined line longer than the stream threshold and skips one past maxRecordBytes", () => {

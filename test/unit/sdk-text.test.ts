@@ -469,9 +469,9 @@ function framesInString(text: string, lineNo: number): Frame[] {
   const real = new Extractor(shippedCatalog());
   const seen: Frame[] = [];
   const extractor = {
-    extract(f: Frame, source: string, readTime: number) {
+    extract(f: Frame, source: string, readTime: number, lineTimeMs?: number) {
       seen.push(f);
-      return real.extract(f, source, readTime);
+      return real.extract(f, source, readTime, lineTimeMs);
     },
   } as unknown as Extractor;
   const p = new RecordPipeline({
