@@ -10,8 +10,9 @@ import { connect } from "node:net";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
+import { expectMetricDelta, waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 
@@ -182,12 +183,14 @@ describe("review: run (checked)", () => {
       (x) => x.responses >= 5,
     );
     expect(s.byKey).toEqual(ledger.expected());
-    await writeFile(path.join(logs, "b.log"), ledger.lines(3));
-    const s2 = await waitUntil(
-      "8 responses",
-      () => snapshot(url, "app"),
-      (x) => x.responses >= 8,
+    const threeMore = await expectMetricDelta(
+      "responses of app",
+      async () => (await snapshot(url, "app")).responses,
+      3,
     );
+    await writeFile(path.join(logs, "b.log"), ledger.lines(3));
+    await threeMore();
+    const s2 = await snapshot(url, "app");
     expect(s2.byKey).toEqual(ledger.expected());
     expect(s2.filesWatched).toBe(2);
     const exit = await cli.stop();

@@ -8,7 +8,7 @@ import {
   fingerprint,
 } from "../../../src/sources/checkpoints.js";
 import { tempDir } from "../../helpers/tail-harness.js";
-import { waitFor } from "../../helpers/tail-wait.js";
+import { waitUntil } from "../../helpers/wait.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -162,7 +162,7 @@ describe("CheckpointStore", () => {
     const s = await loaded({ onCheckpointWrite: () => writes++ });
     s.startInterval(20);
     s.set("app", id(1, "x"), 1, "/l/a.log");
-    await waitFor(() => writes === 1, "the interval write");
+    await waitUntil("the interval write", () => writes === 1);
     s.set("app", id(1, "x"), 2, "/l/a.log");
     await s.close();
     expect(writes).toBe(2);

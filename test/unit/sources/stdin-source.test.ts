@@ -2,7 +2,7 @@ import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { StdinSource } from "../../../src/sources/stdin-source.js";
 import { LineCollector } from "../../helpers/line-sink.js";
-import { waitFor } from "../../helpers/tail-wait.js";
+import { waitUntil } from "../../helpers/wait.js";
 
 describe("StdinSource", () => {
   it("pipes every chunk of a Readable into one sink and flushes the unfinished last line at the end", async () => {
@@ -51,7 +51,7 @@ describe("StdinSource", () => {
     });
     await src.start();
     input.write("x-1\npart");
-    await waitFor(() => c.pendingBytes === 4, "the partial line");
+    await waitUntil("the partial line", () => c.pendingBytes === 4);
     await src.stop();
     expect(c.lines).toEqual(["x-1", "part"]);
     expect(errors).toEqual([]);
@@ -67,7 +67,7 @@ describe("StdinSource", () => {
     });
     await src.start();
     input.write("y-1\nhalf");
-    await waitFor(() => c.pendingBytes === 4, "the partial line");
+    await waitUntil("the partial line", () => c.pendingBytes === 4);
     input.destroy(new Error("EIO boom"));
     await src.done;
     expect(errors).toEqual(["EIO boom"]);
