@@ -18,7 +18,7 @@
  * longEnd`) and past `maxRecordBytes` skipped as oversized. What waits behind an unfinished line is
  * bounded by the same threshold: past it the unfinished line is cut (handed on as it is).
  */
-import type { LineCounts } from "../core/records.js";
+import type { LineCounts, OutputStream } from "../core/records.js";
 import type { LineHandler } from "../framing/line-splitter.js";
 import { LaterLines } from "./later-lines.js";
 import type { LineDecoder } from "./line-decoder.js";
@@ -114,7 +114,7 @@ export class RecordJoiner implements LineDecoder {
         const own = rec.buf !== buf;
         if (!rec.partial) {
           // The common case, a whole line in one record with nothing waiting: handed on in place.
-          this.times.add(lineNo, rec.timeMs);
+          this.times.add(lineNo, rec.timeMs, rec.stream);
           this.pass(rec.buf, rec.start, rec.end, lineNo, size, own);
           return;
         }
@@ -186,6 +186,10 @@ export class RecordJoiner implements LineDecoder {
     return this.times.get(lineNo);
   }
 
+  streamOf(lineNo: number): OutputStream | undefined {
+    return this.times.stream(lineNo);
+  }
+
   forgetTimes(): void {
     // A line being streamed was the last one timed: its frames come when it ends.
     this.times.clear(this.queue[0]?.streaming === true);
@@ -219,7 +223,7 @@ export class RecordJoiner implements LineDecoder {
     this.queuedSize -= j.size - size;
     // A `\r` before the line's `\n` belongs to the terminator, as in LineSplitter.
     const end = j.end > j.start && j.buf[j.end - 1] === 0x0d ? j.end - 1 : j.end;
-    this.times.add(j.lineNo, j.timeMs);
+    this.times.add(j.lineNo, j.timeMs, j.stream);
     this.pass(j.buf, j.start, end, j.lineNo, j.size, true);
     return true;
   }
@@ -274,7 +278,7 @@ export class RecordJoiner implements LineDecoder {
     this.heldBytes -= p.bytes;
     p.parts = [];
     p.streaming = true;
-    this.times.add(p.lineNo, p.timeMs);
+    this.times.add(p.lineNo, p.timeMs, p.stream);
     p.skipping = p.bytes > this.options.maxRecordBytes;
     this.target.longStart(first, 0, p.skipping ? 0 : first.length, p.lineNo);
   }
@@ -307,7 +311,7 @@ export class RecordJoiner implements LineDecoder {
     const line = p.parts.length === 1 ? (p.parts[0] as Buffer) : Buffer.concat(p.parts, p.bytes);
     // A `\r` before the line's `\n` belongs to the terminator, as in LineSplitter.
     const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
-    this.times.add(p.lineNo, p.timeMs);
+    this.times.add(p.lineNo, p.timeMs, p.stream);
     this.target.line(line, 0, end, p.lineNo, p.size);
   }
 

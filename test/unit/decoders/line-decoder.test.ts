@@ -16,11 +16,13 @@ function body(id: string, code: string, padding = 0): string {
 }
 
 /**
- * Events without the fields that depend on the wrapping: line numbers, and the time, which only the
- * runtime's records carry (asserted on its own below).
+ * Events without the fields that depend on the wrapping: line numbers, and the time and stream,
+ * which only the runtime's records carry (asserted on their own below).
  */
 function fields(events: readonly ApiResponse[]) {
-  return events.map(({ lineStart: _s, lineEnd: _e, time: _t, timeSource: _ts, ...rest }) => rest);
+  return events.map(
+    ({ lineStart: _s, lineEnd: _e, time: _t, timeSource: _ts, stream: _st, ...rest }) => rest,
+  );
 }
 
 /** Every frame and event of one input. */
@@ -137,10 +139,10 @@ describe("CRI decoder", () => {
       Buffer.from(`${T0} stdout F ${a.slice(60)}\n`),
     ]);
     const { events, summary } = analyzeBuffer(input);
-    expect(events.map((e) => [e.requestId, e.lineStart])).toEqual([
-      ["OUT1", 1],
-      ["ERR1", 2],
-      ["ERR2", 4],
+    expect(events.map((e) => [e.requestId, e.lineStart, e.stream])).toEqual([
+      ["OUT1", 1, "stdout"],
+      ["ERR1", 2, "stderr"],
+      ["ERR2", 4, "stderr"],
     ]);
     expect(summary).toMatchObject({ lines: 3, malformedLines: 0 });
   });
@@ -167,8 +169,11 @@ describe("CRI decoder", () => {
       ["T0", Date.UTC(2026, 11, 1, 8, 0, 0, 500), "log"],
       ["T1", Date.UTC(2026, 11, 1, 8, 0, 1, 250), "log"],
     ]);
-    // Raw input has no runtime time.
-    expect(frames(Buffer.from(`${body("R", "")}\n`)).events[0]?.timeSource).toBe("read");
+    // Raw input has no runtime time, and no stream.
+    const raw = frames(Buffer.from(`${body("R", "")}\n`)).events[0];
+    expect(raw?.timeSource).toBe("read");
+    expect(raw?.stream).toBeUndefined();
+    expect(JSON.stringify(raw)).not.toContain("stream");
   });
 
   it("streams a joined line longer than the stream threshold and skips one past maxRecordBytes", () => {
@@ -228,10 +233,10 @@ describe("docker json-file decoder", () => {
       dockerRecords('{"RequestId":"D3","Message":"tab\\t quote \\" 华东1"}'),
     ]);
     const { events, summary } = analyzeBuffer(input);
-    expect(events.map((e) => [e.requestId, e.code, e.message?.length ?? 0])).toEqual([
-      ["D1", "Throttling", 40 * KIB],
-      ["D2", "InternalError", 0],
-      ["D3", "", 'tab\t quote " 华东1'.length],
+    expect(events.map((e) => [e.requestId, e.code, e.message?.length ?? 0, e.stream])).toEqual([
+      ["D1", "Throttling", 40 * KIB, "stdout"],
+      ["D2", "InternalError", 0, "stderr"],
+      ["D3", "", 'tab\t quote " 华东1'.length, "stdout"],
     ]);
     expect(summary).toMatchObject({ lines: 3, malformedLines: 0, bytes: input.length });
   });
