@@ -18,6 +18,7 @@
 import type { BigIntStats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DEFAULT_ROTATE_WAIT_MS } from "../core/limits.js";
 import { CheckpointStore } from "./checkpoints.js";
 import { DirWatchers } from "./dir-watchers.js";
 import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
@@ -44,7 +45,6 @@ const READ_BUDGET_BYTES = 1024 * 1024;
 const STOP_READ_MS = 2000;
 /** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
 const WAKE_DELAY_MS = 5;
-const DEFAULT_ROTATE_WAIT_MS = 5000;
 const MAX_RELEASED_ENTRIES = 32;
 
 interface Work {

@@ -48,7 +48,7 @@ export interface FileSourceOptions {
   globIntervalMs: number;
   /**
    * How long a file that was renamed away or deleted stays open after its last growth, so that a
-   * writer that has not reopened its log yet loses nothing. Default 5000.
+   * writer that has not reopened its log yet loses nothing. Default DEFAULT_ROTATE_WAIT_MS (core/limits.ts).
    */
   rotateWaitMs?: number;
 }
