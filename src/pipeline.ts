@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
+import { DEFAULT_LOG_FORMAT, DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
@@ -95,7 +95,7 @@ export class RecordPipeline {
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
     );
-    const format = options.format ?? "auto";
+    const format = options.format ?? DEFAULT_LOG_FORMAT;
     if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
     else this.build(format);
   }

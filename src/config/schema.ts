@@ -11,25 +11,26 @@ import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_LABEL_CAPS,
   DEFAULT_LISTEN,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_MULTILINE_BYTES,
   DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_NEW_SERIES_HOLD_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_ROTATE_WAIT_MS,
+  DEFAULT_START_AT,
   LOG_LEVELS,
   START_AT,
 } from "../core/limits.js";
 import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
-import {
-  DEFAULT_MAX_LABEL_VALUE_LENGTH,
-  DEFAULT_MAX_SERIES,
-  DEFAULT_NEW_SERIES_HOLD_MS,
-} from "../metrics/defaults.js";
 import { labelNameProblem } from "../metrics/static-labels.js";
 import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
 import { patternProblems } from "../parsers/sdk-text/rules.js";
-import { DEFAULT_MAX_MESSAGE_LENGTH } from "../server/recent-errors.js";
 import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
@@ -148,7 +149,7 @@ export const sourceSchema = z.strictObject({
   paths: pathsSchema,
   /** Globs; one without `/` matches a file's base name (`*.gz`), one with `/` its full path. */
   exclude: z.array(z.string().min(1)).default([]),
-  startAt: startAtSchema.default("end"),
+  startAt: startAtSchema.default(DEFAULT_START_AT),
   labels: labelsSchema.default({}),
   /** Longer lines/records are skipped and counted as oversized, without being held in memory. */
   maxRecordBytes: positiveInt.default(DEFAULT_MAX_RECORD_BYTES),
@@ -161,7 +162,7 @@ export const sourceSchema = z.strictObject({
   /** How long a file renamed away or deleted stays open after its last growth (a writer may not have reopened yet). */
   rotateWaitMs: z.number().int().min(0).default(DEFAULT_ROTATE_WAIT_MS),
   /** How lines are wrapped: `auto` decides per file from its first non-blank line (README "Container logs"). */
-  format: z.enum(LOG_FORMATS).default("auto"),
+  format: z.enum(LOG_FORMATS).default(DEFAULT_LOG_FORMAT),
   /** Kubernetes metadata of each file's path, added as labels (README "Container logs"). */
   pathLabels: z.array(z.enum(PATH_LABELS)).default([]),
   sdkStrings: sdkStringsSchema.prefault({}),
@@ -247,7 +248,7 @@ const serverSchema = z
 // Nested objects use `.prefault({})` so that an absent section is parsed, and gets its inner defaults.
 export const configSchema = z.strictObject({
   listen: listenSchema.default(DEFAULT_LISTEN),
-  logLevel: logLevelSchema.default("info"),
+  logLevel: logLevelSchema.default(DEFAULT_LOG_LEVEL),
   sources: sourcesSchema,
   checkpoint: z
     .strictObject({

@@ -12,6 +12,15 @@ export const DEFAULT_MAX_MULTILINE_BYTES = 8 * 1024 * 1024;
 /** How long a file renamed away or deleted stays open after its last growth (README "Configuration"). */
 export const DEFAULT_ROTATE_WAIT_MS = 5000;
 
+/** Series per API metric; past it new label sets share one overflow series (README "Bounds on series and sizes"). */
+export const DEFAULT_MAX_SERIES = 10_000;
+/** Longer action, code and endpoint values are cut to this many characters. */
+export const DEFAULT_MAX_LABEL_VALUE_LENGTH = 128;
+/** Messages of kept recent errors are cut to this many characters. */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 2048;
+/** A new API series is served at 0 this long before its count: Prometheus's default scrape interval. */
+export const DEFAULT_NEW_SERIES_HOLD_MS = 60_000;
+
 /** Caps on the distinct values of the path labels (README "Container logs"). */
 export const DEFAULT_PATH_LABEL_CAPS = { namespace: 100, pod: 1000, container: 200, workload: 500 } as const;
 
@@ -33,4 +42,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 5000;
  */
 export const DEFAULT_LISTEN = "0.0.0.0:9787";
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export const DEFAULT_LOG_LEVEL = "info" satisfies (typeof LOG_LEVELS)[number];
 export const START_AT = ["beginning", "end"] as const;
+export const DEFAULT_START_AT = "end" satisfies (typeof START_AT)[number];
+/** How lines are wrapped when nothing says (one of decoders/line-decoder.ts `LOG_FORMATS`): decided per file. */
+export const DEFAULT_LOG_FORMAT = "auto";

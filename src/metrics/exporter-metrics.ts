@@ -1,11 +1,15 @@
 import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
-import { DEFAULT_LABEL_CAPS, DEFAULT_PATH_LABEL_CAPS } from "../core/limits.js";
+import {
+  DEFAULT_LABEL_CAPS,
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_PATH_LABEL_CAPS,
+} from "../core/limits.js";
 import { type ApiResponse, addCounts, emptyCounts, type LineCounts } from "../core/records.js";
 import { ApiSeries, type ResponseSeries } from "./api-series.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
 import { type Cell, CellCounter, type CounterSpec } from "./cell-counter.js";
-import { DEFAULT_MAX_LABEL_VALUE_LENGTH, DEFAULT_MAX_SERIES } from "./defaults.js";
 import { LabelCap } from "./label-cap.js";
 import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
 import { type StaticLabels, staticLabels } from "./static-labels.js";
