@@ -14,7 +14,7 @@ import type { CatalogEntry } from "./catalog-schema.js";
 export const DEFAULT_CATALOG_PATH = packageFile("config/error-codes.yaml");
 
 /** Reads and validates one catalogue file: `readCatalogFile` of `catalog-file.ts`. */
-export type CatalogFileReader = (path: string) => CatalogEntry[];
+type CatalogFileReader = (path: string) => CatalogEntry[];
 
 /**
  * A BuiltCatalog as JSON text, written into the bundle by `scripts/build.mjs` (README "Build"):

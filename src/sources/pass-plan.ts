@@ -9,7 +9,7 @@ import type { Timers } from "./types.js";
 /** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
 export const WAKE_DELAY_MS = 5;
 
-export interface PassWork<File> {
+interface PassWork<File> {
   /** Expand the globs. */
   scan: boolean;
   /** Stat every matched path. */
