@@ -75,7 +75,7 @@ export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdW
 
 /**
  * The synchronous middle of the data flow for one input (one file, or stdin): bytes → lines →
- * frames → responses, handed on per batch. It is the `RecordSink` a source writes into.
+ * frames → responses, handed on per batch. It is the `ByteSink` a source writes into.
  */
 export class RecordPipeline {
   private readonly framer: BodyFramer;
