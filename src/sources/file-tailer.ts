@@ -14,6 +14,7 @@ import { type BigIntStats, constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type CheckpointStore, FINGERPRINT_BYTES, type FileIdentity, identityKey } from "./checkpoints.js";
 import { decide, type FileLook, type FileRules } from "./file-decision.js";
+import { lineStartBefore, readHead, startsWith } from "./file-head.js";
 import { type ByteSink, type CloseReason, endSink, type SourceHooks, type Timers } from "./types.js";
 
 /** What the tailers of one source share. */
@@ -32,9 +33,6 @@ export interface TailerContext {
 
 /** After a poll: read on at once (the budget ran out), wait for the next poll, or release the file. */
 export type PollOutcome = "more" | "idle" | CloseReason;
-
-/** How far back `startAt: end` looks for the last newline, so reading starts at a line boundary. */
-const END_SCAN_BYTES = 64 * 1024;
 
 export class FileTailer implements FileIdentity {
   readonly key: string;
@@ -109,7 +107,7 @@ export class FileTailer implements FileIdentity {
       truncated = decide(look, this.ctx.rules).truncated;
       this.readOffset = truncated ? 0 : stored;
     } else if (fallback === "end") {
-      this.readOffset = await this.lineStartBefore(this.lastSize);
+      this.readOffset = await lineStartBefore(this.fh, this.lastSize);
     }
     this.sink = hooks.openSink(source, this.path);
     hooks.onFileOpened?.(source, this.path);
@@ -258,32 +256,4 @@ export class FileTailer implements FileIdentity {
     const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, max), this.readOffset);
     return bytesRead;
   }
-
-  /** The offset just after the last newline before `size`, looking back at most END_SCAN_BYTES. */
-  private async lineStartBefore(size: number): Promise<number> {
-    const n = Math.min(size, END_SCAN_BYTES);
-    if (n === 0) return size;
-    const tail = Buffer.alloc(n);
-    const { bytesRead } = await this.fh.read(tail, 0, n, size - n);
-    const nl = tail.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (nl >= 0) return size - n + nl + 1;
-    // No newline at all: the file is one unfinished line; otherwise it is too long to look back over.
-    return n === size ? 0 : size;
-  }
-}
-
-/** `bytes` begins with `prefix` (the remembered first bytes are still there). */
-function startsWith(bytes: Buffer, prefix: Buffer): boolean {
-  return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
-}
-
-async function readHead(fh: FileHandle, n: number): Promise<Buffer> {
-  const buf = Buffer.alloc(n);
-  let got = 0;
-  while (got < n) {
-    const { bytesRead } = await fh.read(buf, got, n - got, got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === n ? buf : buf.subarray(0, got);
 }
