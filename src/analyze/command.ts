@@ -7,7 +7,7 @@ import { type ApiResponse, emptyCounts, type LineCounts } from "../core/records.
 import { redactor } from "../core/redact.js";
 import { VERSION } from "../core/version.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
-import { loadCatalog } from "../extract/catalog.js";
+import { loadCatalog } from "../extract/catalog-load.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
 import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";

@@ -5,12 +5,12 @@
 import type { ConfigOverrides } from "../config/load.js";
 import type { Config, StartAt } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
+import { DEFAULT_LISTEN, LOG_LEVELS, START_AT } from "../core/limits.js";
 import { VERSION } from "../core/version.js";
 import { LOG_FORMATS, type LogFormat } from "../decoders/line-decoder.js";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, PROGRAM } from "./args.js";
 
 const ENV_CONFIG = "ALIYUN_RESPONSE_EXPORTER_CONFIG";
-const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 const CONFIG_FLAG: FlagSpec = {
   name: "config",
@@ -45,7 +45,7 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
       name: "listen",
       value: "HOST:PORT",
       help: "Address of the HTTP listener.",
-      default: "$ALIYUN_RESPONSE_EXPORTER_LISTEN, else the config's listen, 0.0.0.0:9787",
+      default: `$ALIYUN_RESPONSE_EXPORTER_LISTEN, else the config's listen, ${DEFAULT_LISTEN}`,
     },
     {
       name: "checkpoint-dir",
@@ -56,15 +56,15 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
     {
       name: "start-at",
       value: "beginning|end",
-      choices: ["beginning", "end"],
+      choices: START_AT,
       help: "Where every source starts in a file without a checkpoint.",
       default: "each source's startAt, end",
     },
     {
       name: "log-level",
       value: "LEVEL",
-      choices: LEVELS,
-      help: `Log level: ${LEVELS.join(", ")}.`,
+      choices: LOG_LEVELS,
+      help: `Log level: ${LOG_LEVELS.join(", ")}.`,
       default: "$ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL, else the config's logLevel, info",
     },
     {

@@ -8,28 +8,31 @@
  */
 import { z } from "zod";
 import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_LABEL_CAPS,
+  DEFAULT_LISTEN,
   DEFAULT_MAX_MULTILINE_BYTES,
   DEFAULT_MAX_RECORD_BYTES,
-  DEFAULT_PATH_LABEL_CAPS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_ROTATE_WAIT_MS,
+  LOG_LEVELS,
+  START_AT,
 } from "../core/limits.js";
 import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
-import { METRICS } from "../metrics/catalog.js";
 import {
   DEFAULT_MAX_LABEL_VALUE_LENGTH,
   DEFAULT_MAX_SERIES,
   DEFAULT_NEW_SERIES_HOLD_MS,
 } from "../metrics/defaults.js";
+import { labelNameProblem } from "../metrics/static-labels.js";
 import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
 import { patternProblems } from "../parsers/sdk-text/rules.js";
 import { DEFAULT_MAX_MESSAGE_LENGTH } from "../server/recent-errors.js";
 import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
-export const DEFAULT_LISTEN = "0.0.0.0:9787";
-export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
-export const START_AT = ["beginning", "end"] as const;
 /** The path that means "read standard input"; it must be the only path of its source. */
 export const STDIN_PATH = "-";
 
@@ -69,9 +72,6 @@ export const logLevelSchema = z.enum(LOG_LEVELS);
 export const startAtSchema = z.enum(START_AT);
 
 const SOURCE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
-const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels the exporter sets itself on `aliyun_api_responses_total`; a static label may not reuse them. */
-export const RESERVED_LABELS: readonly string[] = METRICS.responses.labels;
 
 const positiveInt = z.number().int().positive();
 
@@ -83,7 +83,7 @@ const always = { when: () => true };
 const field = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 
-/** Static labels of a source: valid Prometheus label names with string values. */
+/** Static labels of a source: valid Prometheus label names (`labelNameProblem`) with string values. */
 const labelsSchema = z
   .record(
     z.string(),
@@ -97,25 +97,8 @@ const labelsSchema = z
   )
   .superRefine((labels, ctx) => {
     for (const name of Object.keys(labels)) {
-      if (!LABEL_NAME_RE.test(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is not a valid Prometheus label name (letters, digits and _, not starting with a digit)`,
-        });
-      } else if (name.startsWith("__")) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is reserved: names starting with __ belong to Prometheus`,
-        });
-      } else if (RESERVED_LABELS.includes(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is reserved: the exporter sets it (${RESERVED_LABELS.join(", ")})`,
-        });
-      }
+      const message = labelNameProblem(name);
+      if (message !== null) ctx.addIssue({ code: "custom", path: [name], message });
     }
   });
 
@@ -176,7 +159,7 @@ export const sourceSchema = z.strictObject({
   pollIntervalMs: positiveInt.default(250),
   globIntervalMs: positiveInt.default(5000),
   /** How long a file renamed away or deleted stays open after its last growth (a writer may not have reopened yet). */
-  rotateWaitMs: z.number().int().min(0).default(5000),
+  rotateWaitMs: z.number().int().min(0).default(DEFAULT_ROTATE_WAIT_MS),
   /** How lines are wrapped: `auto` decides per file from its first non-blank line (README "Container logs"). */
   format: z.enum(LOG_FORMATS).default("auto"),
   /** Kubernetes metadata of each file's path, added as labels (README "Container logs"). */
@@ -243,8 +226,8 @@ const basicAuthSchema = z.strictObject({ username: z.string().min(1), passwordFi
 
 const serverSchema = z
   .strictObject({
-    requestTimeoutMs: positiveInt.default(10_000),
-    headersTimeoutMs: positiveInt.default(5000),
+    requestTimeoutMs: positiveInt.default(DEFAULT_REQUEST_TIMEOUT_MS),
+    headersTimeoutMs: positiveInt.default(DEFAULT_HEADERS_TIMEOUT_MS),
     tls: tlsSchema.nullable().default(null),
     basicAuth: basicAuthSchema.nullable().default(null),
   })
@@ -275,14 +258,14 @@ export const configSchema = z.strictObject({
     .prefault({}),
   labelCaps: z
     .strictObject({
-      action: positiveInt.default(500),
-      code: positiveInt.default(300),
-      endpoint: positiveInt.default(200),
+      action: positiveInt.default(DEFAULT_LABEL_CAPS.action),
+      code: positiveInt.default(DEFAULT_LABEL_CAPS.code),
+      endpoint: positiveInt.default(DEFAULT_LABEL_CAPS.endpoint),
       // Values of the path labels (sources[].pathLabels), counted once per file.
-      namespace: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.namespace),
-      pod: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.pod),
-      container: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.container),
-      workload: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.workload),
+      namespace: positiveInt.default(DEFAULT_LABEL_CAPS.namespace),
+      pod: positiveInt.default(DEFAULT_LABEL_CAPS.pod),
+      container: positiveInt.default(DEFAULT_LABEL_CAPS.container),
+      workload: positiveInt.default(DEFAULT_LABEL_CAPS.workload),
     })
     .prefault({}),
   recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),

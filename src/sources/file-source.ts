@@ -1,14 +1,12 @@
 /**
  * A file source: the files that match a set of globs, each followed by one FileTailer.
  *
- * Files are tracked by identity (device + inode), not by path. Each poll stats every watched path:
- *  - a path that leads to an identity nobody follows is a new file: it starts at its checkpoint,
- *    else at `startAt` on the first start of the source, else at 0 (it appeared after the start,
- *    or while the exporter was stopped);
- *  - a path that leads to a followed identity (perhaps under a new name) keeps its tailer;
- *  - a tailer that no path leads to any more was renamed away (rotation) or deleted. It stays open
- *    and is read for `rotateWaitMs` after its last growth, because a writer keeps appending to the
- *    old file until it reopens its log; then its sink is flushed and the file is released.
+ * Files are tracked by identity (device + inode), not by path (MatchedPaths). A path that leads to
+ * an identity nobody follows is a new file: it starts at its checkpoint, else at `startAt` on the
+ * first start of the source, else at 0 (it appeared after the start, or while the exporter was
+ * stopped). What becomes of a followed file (truncated, orphaned by a rename or deletion, read on
+ * for `rotateWaitMs`, released) is decided at each of its polls by `decide` (file-decision.ts);
+ * the source releases it when its tailer says so.
  *
  * Wake-ups: fs.watch on the directories involved (a `change` polls that file, a `rename` checks the
  * paths) plus a timer every `pollIntervalMs` as the safety net: one stat per path and one fstat per
@@ -16,15 +14,21 @@
  * runs in one serialised loop (PassLoop), so the tailers never race for the shared read buffer.
  */
 import type { BigIntStats } from "node:fs";
-import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DEFAULT_ROTATE_WAIT_MS } from "../core/limits.js";
 import { CheckpointStore } from "./checkpoints.js";
 import { DirWatchers } from "./dir-watchers.js";
-import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
-import { compileExclude, compileGlob, expandGlob, type Glob } from "./glob.js";
+import {
+  FileTailer,
+  type PollOutcome,
+  type FileTailer as Tailer,
+  type TailerContext,
+} from "./file-tailer.js";
+import { compileExclude, compileGlob } from "./glob.js";
+import { MatchedPaths } from "./matched-paths.js";
 import { PassLoop } from "./pass-loop.js";
 import { realTimers } from "./timers.js";
-import type { FileSourceOptions, SourceHooks, Timers } from "./types.js";
+import type { CloseReason, FileSourceOptions, SourceHooks, Timers } from "./types.js";
 
 export interface FileSourceDeps {
   /**
@@ -44,7 +48,6 @@ const READ_BUDGET_BYTES = 1024 * 1024;
 const STOP_READ_MS = 2000;
 /** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
 const WAKE_DELAY_MS = 5;
-const DEFAULT_ROTATE_WAIT_MS = 5000;
 const MAX_RELEASED_ENTRIES = 32;
 
 interface Work {
@@ -58,20 +61,14 @@ export class FileSource {
   /** Resolves once the first glob expansion has been followed (files opened and positioned). */
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private readonly globs: Glob[];
-  private readonly excluded: (path: string) => boolean;
   private readonly timers: Timers;
   private readonly ctx: TailerContext;
-  private readonly rotateWaitMs: number;
   private readonly loop: PassLoop;
   private readonly watchers: DirWatchers | undefined;
-  /** Paths the globs matched at the last expansion, and the tailer each one leads to. */
-  private known = new Map<string, Tailer | undefined>();
+  private readonly paths: MatchedPaths<Tailer>;
   private readonly tailers = new Map<string, Tailer>();
   /** Rotated files released while running, oldest first (their checkpoint entries are kept). */
   private readonly released: Tailer[] = [];
-  /** Paths whose stat failed, reported once until they recover. */
-  private readonly failing = new Set<string>();
   /**
    * The path check's stat of each file it found already open: newer than that file's last poll, so
    * the poll in the same pass uses it instead of an fstat (half the syscalls of an idle poll).
@@ -93,10 +90,12 @@ export class FileSource {
     private readonly hooks: SourceHooks,
     deps: FileSourceDeps = {},
   ) {
-    this.globs = options.paths.map((p) => compileGlob(p));
-    this.excluded = compileExclude(options.exclude);
+    this.paths = new MatchedPaths(
+      options.paths.map((p) => compileGlob(p)),
+      compileExclude(options.exclude),
+      (path, err) => this.hooks.onReadError?.(this.name, path, err),
+    );
     this.timers = deps.timers ?? realTimers;
-    this.rotateWaitMs = options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS;
     this.ctx = {
       source: options.name,
       hooks,
@@ -104,7 +103,10 @@ export class FileSource {
       // back to a file read before resumes there instead of reading it again from its start.
       checkpoints: deps.checkpoints ?? new CheckpointStore(null),
       buffers: [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)],
-      partialLineTimeoutMs: options.partialLineTimeoutMs,
+      rules: {
+        rotateWaitMs: options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS,
+        partialLineTimeoutMs: options.partialLineTimeoutMs,
+      },
       timers: this.timers,
     };
     this.loop = new PassLoop(
@@ -173,28 +175,20 @@ export class FileSource {
 
   private async shutdown(): Promise<void> {
     if (this.started) {
-      const now = this.timers.now();
       // A last look at the globs and paths: a rotation we have not noticed yet must not strand the
       // old file, and a file renamed to another matching name must keep its checkpoint.
       await this.guard(() => this.scan());
-      await this.guard(() => this.checkPaths(now, "beginning", false));
+      await this.guard(() => this.checkPaths("beginning", false));
       // Renamed-away and deleted files are read on to their end, within a time budget: a clean stop
       // must end within seconds (Kubernetes kills after its grace period). What is left of a file
       // renamed within the globs is read after the restart (its checkpoint stays).
       const deadline = this.timers.now() + STOP_READ_MS;
       for (const t of [...this.tailers.values()]) {
-        if (t.orphanedAt !== undefined) {
-          let more: boolean | undefined = true;
-          while (more === true && this.timers.now() < deadline) {
-            more = await this.safely(t, () => t.poll(this.timers.now(), READ_BUDGET_BYTES));
-          }
-          await this.closeTailer(t, more === true ? "stopped" : t.deleted ? "deleted" : "rotated");
-        } else {
-          // Budget 0: read nothing, but notice a truncation, so a held partial line of the
-          // truncated content is flushed now rather than lost with it.
-          await this.safely(t, () => t.poll(now, 0));
-          await this.closeTailer(t, "stopped");
-        }
+        let outcome: PollOutcome | undefined;
+        do {
+          outcome = await this.safely(t, () => t.poll(this.timers.now(), READ_BUDGET_BYTES, undefined, true));
+        } while (outcome === "more" && this.timers.now() < deadline);
+        await this.closeTailer(t, released(outcome) ?? "stopped");
       }
       this.reportCount();
     }
@@ -228,100 +222,56 @@ export class FileSource {
       this.nextScanAt = now + this.options.globIntervalMs;
       work.paths = true;
       if (initial) {
-        await this.checkPaths(now, fallback, true);
+        await this.checkPaths(fallback, true);
         work.paths = false;
         // Entries of files that are gone are dropped, unless something could not be looked at.
-        if (complete && this.failing.size === 0) this.ctx.checkpoints?.retain(this.name, this.tailers.keys());
+        if (complete && this.paths.complete) this.ctx.checkpoints?.retain(this.name, this.tailers.keys());
       }
     }
-    const opened = work.paths ? await this.checkPaths(now, fallback, true) : [];
-    const targets = work.all ? [...this.tailers.values()] : [...work.files, ...opened];
+    const changed = work.paths ? await this.checkPaths(fallback, true) : [];
+    const targets = work.all ? [...this.tailers.values()] : [...work.files, ...changed];
     const observed = this.observed;
     this.observed = new Map();
     for (const t of new Set(targets)) {
       if (this.tailers.get(t.key) !== t) continue;
-      const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES, observed.get(t)));
-      if (more === true) this.work.files.add(t);
-      // Released only once read to its end (`more` false), however short rotateWaitMs is.
-      if (
-        more !== true &&
-        t.orphanedAt !== undefined &&
-        now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs
-      ) {
-        await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
-      }
+      const outcome = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES, observed.get(t)));
+      if (outcome === "more") this.work.files.add(t);
+      const reason = released(outcome);
+      if (reason !== undefined) await this.closeTailer(t, reason);
     }
     if (this.watchesStale) this.updateWatchers();
     this.reportCount();
   }
 
-  /** Expands the globs into `known`. Returns false if some directory could not be read. */
+  /** Expands the globs again. Returns false if some directory could not be read. */
   private async scan(): Promise<boolean> {
-    const next = new Map<string, Tailer | undefined>();
-    let complete = true;
-    for (const glob of this.globs) {
-      const { paths, errors } = await expandGlob(glob);
-      for (const err of errors) {
-        complete = false;
-        this.reportOnce(glob.base, err);
-      }
-      if (errors.length === 0) this.failing.delete(glob.base);
-      for (const p of paths) if (!this.excluded(p)) next.set(p, this.known.get(p));
-    }
-    this.known = next;
     this.watchesStale = true;
-    return complete;
+    return this.paths.expand();
   }
 
   /**
-   * Stats every known path: maps it to the tailer of its identity, opens new files (when
-   * `openNew`), and marks tailers that no path leads to any more as orphaned. Returns the new tailers.
+   * Stats every matched path: maps it to the tailer of its identity and opens new files (when
+   * `openNew`); a tailer no path leads to any more is no longer `linked`. Returns the tailers to
+   * poll now: the new ones, and those just unlinked (their poll decides that they are orphaned).
    */
-  private async checkPaths(now: number, fallback: "beginning" | "end", openNew: boolean): Promise<Tailer[]> {
-    const seen = new Set<Tailer>();
+  private async checkPaths(fallback: "beginning" | "end", openNew: boolean): Promise<Tailer[]> {
     const opened: Tailer[] = [];
-    for (const path of this.known.keys()) {
-      let key: string;
-      let st: BigIntStats;
-      try {
-        st = await stat(path, { bigint: true });
-        if (!st.isFile()) continue;
-        key = `${st.dev}:${st.ino}`;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR") this.known.set(path, undefined);
-        else {
-          // Cannot tell (EACCES, EIO…): keep following what we had rather than calling it rotated.
-          const had = this.known.get(path);
-          if (had !== undefined) seen.add(had);
-          this.reportOnce(path, err as Error);
-        }
-        continue;
-      }
-      let t = this.tailers.get(key);
+    const seen = await this.paths.check(async (path, st) => {
+      const t = this.tailers.get(`${st.dev}:${st.ino}`);
       // Not for a file opened just now: its start offset may lie past this (older) stat's size.
       if (t !== undefined) this.observed.set(t, st);
       else if (openNew) {
-        t = await this.openTailer(path, fallback);
-        if (t !== undefined) opened.push(t);
+        const added = await this.openTailer(path, fallback);
+        if (added !== undefined) opened.push(added);
+        return added;
       }
-      if (t === undefined) continue;
-      this.failing.delete(path);
-      // Two matching paths for one file (a hard link, a symlink): the first one names it.
-      if (!seen.has(t)) t.path = path;
-      t.orphanedAt = undefined;
-      this.known.set(path, t);
-      seen.add(t);
-    }
-    for (const t of this.tailers.values()) {
-      if (seen.has(t) || t.orphanedAt !== undefined) continue;
-      t.orphanedAt = now;
-      // Look for it under another matching name soon, before the rotate wait ends.
-      this.work.scan = true;
-      await this.safely(t, () => t.checkLinks());
-      if (!t.deleted) this.hooks.onRotation?.(this.name, t.path);
-    }
-    return opened;
+      return t;
+    });
+    const unlinked = [...this.tailers.values()].filter((t) => t.linked && !seen.has(t));
+    // Look for them under another matching name soon, before the rotate wait ends.
+    if (unlinked.length > 0) this.work.scan = true;
+    for (const t of this.tailers.values()) t.linked = seen.has(t);
+    return [...opened, ...unlinked];
   }
 
   private async openTailer(path: string, fallback: "beginning" | "end"): Promise<Tailer | undefined> {
@@ -330,7 +280,7 @@ export class FileSource {
       t = await FileTailer.open(this.ctx, path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") this.reportOnce(path, err as Error);
+      if (code !== "ENOENT") this.paths.reportOnce(path, err as Error);
       return undefined;
     }
     if (t === null) return undefined;
@@ -344,7 +294,7 @@ export class FileSource {
       await t.begin(fallback);
     } catch (err) {
       await t.discard().catch(() => {});
-      this.reportOnce(path, err as Error);
+      this.paths.reportOnce(path, err as Error);
       return undefined;
     }
     this.tailers.set(t.key, t);
@@ -352,10 +302,10 @@ export class FileSource {
     return t;
   }
 
-  private async closeTailer(t: Tailer, reason: "deleted" | "rotated" | "stopped"): Promise<void> {
+  private async closeTailer(t: Tailer, reason: CloseReason): Promise<void> {
     this.tailers.delete(t.key);
     this.watchesStale = true;
-    for (const [p, owner] of this.known) if (owner === t) this.known.set(p, undefined);
+    this.paths.forget(t);
     try {
       await t.close(reason, this.resumes);
     } catch (err) {
@@ -380,12 +330,6 @@ export class FileSource {
     }
   }
 
-  private reportOnce(path: string, err: Error): void {
-    if (this.failing.has(path)) return;
-    this.failing.add(path);
-    this.hooks.onReadError?.(this.name, path, err);
-  }
-
   private reportCount(): void {
     if (this.tailers.size === this.watchedCount) return;
     this.watchedCount = this.tailers.size;
@@ -396,14 +340,14 @@ export class FileSource {
   private updateWatchers(): void {
     this.watchesStale = false;
     if (this.watchers === undefined || this.stopping) return;
-    const dirs = new Set(this.globs.map((g) => g.base));
+    const dirs = new Set(this.paths.bases);
     for (const t of this.tailers.values()) dirs.add(dirname(t.path));
     this.watchers.update(dirs);
   }
 
   private onWatch(dir: string, event: "rename" | "change", name: string | null): void {
     if (this.stopping) return;
-    const file = name === null ? undefined : this.known.get(join(dir, name));
+    const file = name === null ? undefined : this.paths.at(join(dir, name));
     if (event === "change" && file !== undefined) this.work.files.add(file);
     else {
       // A name appeared or vanished (or we cannot tell which file changed): look at the paths.
@@ -420,4 +364,9 @@ export class FileSource {
     if (w.scan || w.paths || w.all) return WAKE_DELAY_MS;
     return Math.max(0, this.nextFullAt - this.timers.now());
   }
+}
+
+/** The reason to release a file after its poll, if it is to be released. */
+function released(outcome: PollOutcome | undefined): CloseReason | undefined {
+  return outcome === undefined || outcome === "more" || outcome === "idle" ? undefined : outcome;
 }
