@@ -11,7 +11,7 @@ import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./pars
 import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
-export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
+type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
 
 export interface PipelineOptions {
   readonly source: string;
@@ -42,7 +42,7 @@ export interface PipelineOptions {
   readonly format?: LogFormat;
 }
 
-export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
+const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** A source's SDK-string and dedup settings (config `sources[]`). */

@@ -156,7 +156,7 @@ function top(counts: Record<string, number>, n: number): [string, number][] {
 }
 
 /** The readable summary: totals, rates, top codes and actions. */
-export function formatSummary(
+function formatSummary(
   s: Summary,
   inputs: readonly string[],
   detail: { byAction: Record<string, number>; errorCodes: Record<string, number> },

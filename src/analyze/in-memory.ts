@@ -22,7 +22,7 @@ export interface AnalyzeOptions {
 }
 
 /** In-memory input has no moment of reading worth showing: a fixed one keeps results reproducible. */
-export const IN_MEMORY_READ_TIME = 0;
+const IN_MEMORY_READ_TIME = 0;
 
 let defaultCatalog: Catalog | undefined;
 

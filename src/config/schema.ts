@@ -140,7 +140,7 @@ const sdkStringsSchema = z.strictObject({
   patterns: z.array(userPatternSchema).default([]),
 });
 
-export const sourceSchema = z.strictObject({
+const sourceSchema = z.strictObject({
   name: z.string().regex(SOURCE_NAME_RE, {
     error: (iss) =>
       `must start with a letter or _ and hold only letters, digits, _ and -, got ${JSON.stringify(iss.input)}`,
@@ -300,8 +300,5 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
-/** What a config file may hold before defaults are applied. */
-export type ConfigInput = z.input<typeof configSchema>;
 export type SourceConfig = Config["sources"][number];
-export type LogLevel = Config["logLevel"];
 export type StartAt = SourceConfig["startAt"];

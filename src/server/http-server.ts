@@ -12,7 +12,7 @@ import type { RecentErrors } from "./recent-errors.js";
 import { renderStatusPage, type SourceRow } from "./status-page.js";
 
 /** The part of a pino logger the server uses (a pino Logger fits). */
-export interface ServerLogger {
+interface ServerLogger {
   warn(obj: object, msg: string): void;
 }
 
