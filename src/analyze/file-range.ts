@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { endsLine } from "../decoders/format-sniffer.js";
 
-export const READ_CHUNK_BYTES = 64 * 1024;
+const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Bytes `[start, end)` of a file in 64 KiB pieces, read synchronously into one reused buffer (the

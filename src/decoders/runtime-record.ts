@@ -26,8 +26,6 @@ export interface RecordParser {
   release?(): void;
 }
 
-export const STREAMS = 2;
-
 export function emptyRecord(): RuntimeRecord {
   return { stream: 0, partial: false, buf: Buffer.alloc(0), start: 0, end: 0, timeMs: 0 };
 }
