@@ -49,8 +49,6 @@ export class BodyFramer implements LineHandler {
   private replay: ReplayLine[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
-  /** The buffer of the line given by `line`, while it is processed (replayed lines are in an arena). */
-  private chunk: Buffer | null = null;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
@@ -85,15 +83,8 @@ export class BodyFramer implements LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
     const offset = this.seen;
     this.seen += size;
-    this.chunk = buf;
     this.process(buf, start, end, lineNo, offset, 0, start, null);
-    this.chunk = null;
     this.drain();
-  }
-
-  /** The lines of one chunk were all given: searches shared between them are forgotten. */
-  chunkEnd(): void {
-    this.strings.chunkEnd();
   }
 
   /** End of input: an open body is truncated. */
@@ -135,19 +126,17 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
-    const strings = this.strings.lineMayHold(buf, start, end, buf === this.chunk);
-    this.json.examineStrings = strings;
     this.strings.lineNo = lineNo;
     if (open !== null) {
       this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
     }
-    this.examine(buf, start, end, lineNo, offset, flags, from, skip, strings);
+    this.examine(buf, start, end, lineNo, offset, flags, from, skip);
   }
 
   /**
-   * Looks for bodies (and SDK strings, and quoted strings holding either when `strings`) on a line
-   * from `from`; the line is final unless a body stays open.
+   * Looks for bodies (and SDK strings, and quoted strings holding either) on a line from `from`; the
+   * line is final unless a body stays open.
    */
   private examine(
     buf: Buffer,
@@ -158,16 +147,15 @@ export class BodyFramer implements LineHandler {
     flags: number,
     from: number,
     skip: Skips | null,
-    strings = false,
   ): void {
     let pos = from;
-    let quotesFrom = strings ? from : end;
+    let quotesFrom = from;
     const text = this.text;
     for (;;) {
       let p = findCandidate(buf, pos, end);
       const limit = p < 0 ? end : p;
       if (quotesFrom < limit) {
-        const q = buf.subarray(0, limit).indexOf(0x22, Math.max(pos, quotesFrom));
+        const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);
         if (q >= 0) {
           const after = this.strings.quoted(buf, start, q, end, this.out.frames);
           if (after > 0) {
@@ -289,8 +277,7 @@ export class BodyFramer implements LineHandler {
     for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
     const { start, end, lineNo, offset } = lastLine;
     const lastFlags = endedBefore ? lastLine.flags : lastLine.flags | flag;
-    const strings = this.strings.lineMayHold(arena, start, end, false);
-    this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null, strings);
+    this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null);
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
@@ -358,4 +345,10 @@ export class BodyFramer implements LineHandler {
   holdLimitBytes(): number {
     return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
+}
+
+/** The first `"` in `buf[pos, limit)`, or -1: the parts of a line that no body covers are short. */
+function quoteIn(buf: Buffer, pos: number, limit: number): number {
+  for (let i = pos; i < limit; i++) if (buf[i] === 0x22) return i;
+  return -1;
 }
