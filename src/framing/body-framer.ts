@@ -151,8 +151,17 @@ export class BodyFramer implements LineHandler {
     let pos = from;
     let quotesFrom = from;
     const text = this.text;
+    text?.newLine();
+    // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
+    // quoted strings before one candidate is searched once, not once per string.
+    let candidateFrom = -1;
+    let candidate = -1;
     for (;;) {
-      let p = findCandidate(buf, pos, end);
+      if (candidateFrom < 0 || pos < candidateFrom || (candidate >= 0 && candidate < pos)) {
+        candidate = findCandidate(buf, pos, end);
+        candidateFrom = pos;
+      }
+      let p = candidate;
       const limit = p < 0 ? end : p;
       if (quotesFrom < limit) {
         const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);

@@ -83,9 +83,12 @@ export interface TextRecognizer {
   /**
    * Where an SDK error string may start in `buf[pos, limit)` (before the next body candidate), or
    * -1; `end` is the line's end (a string may go on past `limit`). Runs on every line that is not
-   * all body: it must cost about an `indexOf` or two on a line without one.
+   * all body: it must cost about an `indexOf` or two on a line without one, and the calls on one
+   * line linear time together.
    */
   find(buf: Buffer, pos: number, limit: number, end: number): number;
+  /** The framer begins to examine a line: what `find` kept of the last one (its text) is stale. */
+  newLine(): void;
   /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
   readonly parser: BodyParser;
 }
