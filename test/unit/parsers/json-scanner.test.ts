@@ -126,7 +126,7 @@ function repeatsContainerName(text: string): boolean {
         const container = value === "{" || value === "[";
         const before = names.get(key);
         if (before !== undefined && (before || container)) return true;
-        names.set(key, before === true || container);
+        names.set(key, container);
         atName = false;
       }
       i = j;
