@@ -16,6 +16,7 @@ import { eventJson } from "./event-json.js";
 import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
+import { headResponses } from "./region-head.js";
 import { type Summary, SummaryBuilder } from "./summary.js";
 
 export interface AnalyzeArgs {
@@ -102,8 +103,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       if (other) {
         totals.merge(other);
         const dedup = pipeline.dedup;
-        const { kept, duplicates } =
-          dedup === null ? { kept: other.head, duplicates: 0 } : dedupBatch(other.head, dedup);
+        const head = headResponses(other.head);
+        const { kept, duplicates } = dedup === null ? { kept: head, duplicates: 0 } : dedupBatch(head, dedup);
         totals.add(kept, { ...emptyCounts(), duplicate: duplicates });
       }
       continue;

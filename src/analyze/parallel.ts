@@ -1,6 +1,6 @@
-import type { ApiResponse } from "../core/records.js";
 import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
+import type { RegionHead } from "./region-head.js";
 import type { Summary } from "./summary.js";
 import type { RegionJob } from "./worker.js";
 
@@ -14,7 +14,7 @@ interface RegionTotals {
   byAction: Record<string, number>;
   errorCodes: Record<string, number>;
   /** Responses not in the totals yet: the main thread dedups them after its part (worker.ts). */
-  head: ApiResponse[];
+  head: RegionHead;
 }
 
 /** Large enough to be worth a second thread (whether there is a second core is analyzeFileInTwo's). */

@@ -10,6 +10,7 @@ import type { TextSettings } from "../parsers/sdk-text/rules.js";
 import { textRules } from "../parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
+import { addToHead, emptyHead, type ShapeIndex } from "./region-head.js";
 import { SummaryBuilder } from "./summary.js";
 
 /** What the main thread hands the worker: the second part of one file, and how to read it. */
@@ -31,11 +32,9 @@ export interface RegionJob {
 const job = workerData as RegionJob;
 const totals = new SummaryBuilder();
 const window = job.dedupWindowIds === 0 ? null : new RequestIdWindow(job.dedupWindowIds);
-/**
- * The responses read before this part's window is full: whether they are duplicates depends on the
- * ids at the end of the file's first part, so the main thread decides for them with its window.
- */
-const head: ApiResponse[] = [];
+/** The responses read before this part's window is full: the main thread decides for them (region-head.ts). */
+const head = emptyHead();
+const shapes: ShapeIndex = new Map();
 const pipeline = new RecordPipeline({
   source: job.path,
   extractor: new Extractor(await loadCatalog(job.extraFiles, job.extraCodes)),
@@ -53,7 +52,7 @@ const pipeline = new RecordPipeline({
     let i = 0;
     for (; i < responses.length && window.added < window.size; i++) {
       const r = responses[i] as ApiResponse;
-      head.push(r);
+      addToHead(head, shapes, r);
       if (!isPlaceholderId(r.requestId)) window.add(r.requestId);
     }
     const { kept, duplicates } = dedupBatch(i === 0 ? responses : responses.slice(i), window);

@@ -14,29 +14,46 @@ export function isPlaceholderId(id: string): boolean {
 /** Per process, so that the ids of an input cannot be chosen to collide (bounded work per id). */
 const SEED = (Math.random() * 0x1_0000_0000) | 0;
 const EMPTY = -1;
+/**
+ * Characters of an id kept in place (one byte each) in its ring slot: UUID request ids (36) and
+ * OSS ids (24) fit. A longer id, or one with a character above U+00FF, is kept as a string.
+ */
+const SLOT_CHARS = 48;
+/** `lengths` of a slot whose id is kept as a string in `long`. */
+const LONG = -1;
 
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
  * ring of the ids, and a table (open addressing, linear probing) of the ring slot where each
  * distinct id was last added, keyed by a hash of the id. Numbers in typed arrays, not a Map of
  * strings: a lookup reads a few slots and compares an id's characters only when the hashes match
- * (test/bench/README.md, "Issue 12 shapes: cost on plain input").
+ * (test/bench/README.md, "Issue 12 shapes: cost on plain input"). The ring holds the ids'
+ * characters, not the strings: a string kept for 10,000 responses outlives the young generation,
+ * and a steady flow of such survivors made V8 grow it to its maximum (peak RSS +30 MiB on plain
+ * NDJSON, test/bench/README.md).
  */
 export class RequestIdWindow {
-  private readonly ring: (string | undefined)[];
+  /** SLOT_CHARS bytes per ring slot: the characters of its id. */
+  private readonly chars: Uint8Array;
+  /** The length of each ring slot's id, or LONG. */
+  private readonly lengths: Int32Array;
+  /** The ids of the LONG slots, by slot (rare). */
+  private readonly long = new Map<number, string>();
   /** The hash of each ring slot's id. */
   private readonly ringHash: Int32Array;
   /** Ring slots (EMPTY: none), at least twice as many places as the window holds ids. */
   private readonly table: Int32Array;
   private readonly mask: number;
-  /** The last id hashed and its hash: `add` after `has` of the same id hashes it once. */
+  /** The last id hashed, its hash and whether it fits a slot: `add` after `has` of the same id hashes it once. */
   private lastId: string | null = null;
   private lastHash = 0;
+  private lastFits = false;
   /** Ids added so far. */
   added = 0;
 
   constructor(readonly size: number) {
-    this.ring = new Array<string | undefined>(size);
+    this.chars = new Uint8Array(size * SLOT_CHARS);
+    this.lengths = new Int32Array(size);
     this.ringHash = new Int32Array(size);
     let places = 16;
     while (places < 2 * size) places *= 2;
@@ -54,7 +71,7 @@ export class RequestIdWindow {
     // The slot's id leaves the window unless it was added again since (its place names a later slot).
     if (this.added >= this.size) this.leave(slot);
     const at = this.place(id, h);
-    this.ring[slot] = id;
+    this.store(slot, id);
     this.ringHash[slot] = h;
     if (at >= 0) this.table[at] = slot;
     else {
@@ -66,13 +83,38 @@ export class RequestIdWindow {
     this.added++;
   }
 
+  /** Writes `id` (just hashed) into ring slot `slot`. */
+  private store(slot: number, id: string): void {
+    if (this.lengths[slot] === LONG) this.long.delete(slot);
+    if (!this.lastFits) {
+      this.lengths[slot] = LONG;
+      this.long.set(slot, id);
+      return;
+    }
+    const chars = this.chars;
+    const base = slot * SLOT_CHARS;
+    for (let k = 0; k < id.length; k++) chars[base + k] = id.charCodeAt(k);
+    this.lengths[slot] = id.length;
+  }
+
+  /** Whether ring slot `slot` holds `id`. */
+  private holds(slot: number, id: string): boolean {
+    const len = this.lengths[slot] as number;
+    if (len === LONG) return this.long.get(slot) === id;
+    if (len !== id.length) return false;
+    const chars = this.chars;
+    const base = slot * SLOT_CHARS;
+    for (let k = 0; k < len; k++) if (chars[base + k] !== id.charCodeAt(k)) return false;
+    return true;
+  }
+
   /** The table place of `id` (hash `h`), or -1. */
   private place(id: string, h: number): number {
-    const { table, ringHash, ring, mask } = this;
+    const { table, ringHash, mask } = this;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = table[i] as number;
       if (s === EMPTY) return -1;
-      if (ringHash[s] === h && ring[s] === id) return i;
+      if (ringHash[s] === h && this.holds(s, id)) return i;
     }
   }
 
@@ -107,14 +149,18 @@ export class RequestIdWindow {
   private hash(id: string): number {
     if (id === this.lastId) return this.lastHash;
     let h = SEED;
+    let high = 0;
     for (let i = 0; i < id.length; i++) {
-      h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
+      const c = id.charCodeAt(i);
+      high |= c;
+      h = Math.imul(h ^ c, 0x5bd1e995);
       h ^= h >>> 15;
     }
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     h ^= h >>> 16;
     this.lastId = id;
     this.lastHash = h;
+    this.lastFits = high < 0x100 && id.length <= SLOT_CHARS;
     return h;
   }
 }
@@ -127,8 +173,9 @@ export class RequestIdWindow {
 export function dedupBatch(
   responses: readonly ApiResponse[],
   window: RequestIdWindow,
-): { kept: ApiResponse[]; duplicates: number } {
-  const kept: ApiResponse[] = [];
+): { kept: readonly ApiResponse[]; duplicates: number } {
+  /** Null until the first duplicate: a batch without one keeps `responses` itself (no copy). */
+  let kept: ApiResponse[] | null = null;
   const later = laterBodies(responses);
   /** Ids whose SDK string left the count to a later body of the batch. */
   const deferred = later === null ? null : new Set<string>();
@@ -137,7 +184,7 @@ export function dedupBatch(
     const r = responses[i] as ApiResponse;
     const id = r.requestId;
     if (isPlaceholderId(id)) {
-      kept.push(r);
+      kept?.push(r);
       continue;
     }
     let duplicate: boolean;
@@ -152,9 +199,12 @@ export function dedupBatch(
     }
     window.add(id);
     k++;
-    if (!duplicate) kept.push(r);
+    if (!duplicate) kept?.push(r);
+    else kept ??= responses.slice(0, i);
   }
-  return { kept, duplicates: responses.length - kept.length };
+  return kept === null
+    ? { kept: responses, duplicates: 0 }
+    : { kept, duplicates: responses.length - kept.length };
 }
 
 /**

@@ -33,6 +33,9 @@ function response(requestId: string, format: ApiResponse["format"] = "json", cod
 
 const ids = (rs: readonly ApiResponse[]) => rs.map((r) => `${r.requestId}/${r.format}`);
 
+/** Longer than the characters a ring slot holds in place: kept as a string. */
+const LONG_ID = "0123456789abcdef".repeat(4);
+
 describe("RequestIdWindow", () => {
   it("remembers the last N ids, duplicates included, in bounded memory", () => {
     const w = new RequestIdWindow(3);
@@ -55,14 +58,33 @@ describe("RequestIdWindow", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "ab", "ba", "5E8B-1"), {
-          maxLength: 300,
-        }),
+        fc.array(
+          fc.constantFrom(
+            "a",
+            "b",
+            "c",
+            "d",
+            "e",
+            "f",
+            "g",
+            "h",
+            "ab",
+            "ba",
+            "5E8B-1",
+            LONG_ID,
+            `${LONG_ID}x`,
+            "ré-1",
+            "请求-1",
+          ),
+          {
+            maxLength: 300,
+          },
+        ),
         (size, seq) => {
           const w = new RequestIdWindow(size);
           const last: string[] = [];
           for (const id of seq) {
-            for (const probe of ["a", "b", "ab", "5E8B-1", id]) {
+            for (const probe of ["a", "b", "ab", "5E8B-1", LONG_ID, "请求-1", id]) {
               if (w.has(probe) !== last.includes(probe)) return false;
             }
             w.add(id);
