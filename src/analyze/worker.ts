@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ApiResponse } from "../core/records.js";
+import { TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
@@ -11,7 +12,6 @@ import { textRules } from "../parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
 import { addToHead, emptyHead, type ShapeIndex } from "./region-head.js";
-import { SummaryBuilder } from "./summary.js";
 
 /** What the main thread hands the worker: the second part of one file, and how to read it. */
 export interface RegionJob {
@@ -30,7 +30,7 @@ export interface RegionJob {
 // The other half of `analyze`'s parallel read (see parallel.ts): a pipeline of its own over
 // [start, end) of the file, which starts at a line start, then its totals back to the main thread.
 const job = workerData as RegionJob;
-const totals = new SummaryBuilder();
+const totals = new TotalsBuilder();
 const window = job.dedupWindowIds === 0 ? null : new RequestIdWindow(job.dedupWindowIds);
 /** The responses read before this part's window is full: the main thread decides for them (region-head.ts). */
 const head = emptyHead();
@@ -62,7 +62,7 @@ const pipeline = new RecordPipeline({
 for (const data of readFileRange(job.path, job.start, job.end)) pipeline.push(data);
 pipeline.end();
 parentPort?.postMessage({
-  summary: totals.summary,
+  totals: totals.totals,
   byAction: totals.byAction,
   errorCodes: totals.errorCodes,
   head,
