@@ -1,4 +1,4 @@
-import { fstatSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
@@ -14,7 +14,7 @@ import { Extractor } from "../extract/extractor.js";
 import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";
 import { pipelineStages, RecordPipeline, sourceStages } from "../pipeline.js";
 import { eventJson } from "./event-json.js";
-import { readFileRange, readOpenFile } from "./file-range.js";
+import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
 import { headResponses } from "./region-head.js";
@@ -33,8 +33,6 @@ export interface AnalyzeArgs {
 
 export interface AnalyzeIo {
   stdin: Readable;
-  /** The descriptor behind `stdin`, when it is the process's: a regular file there is read like a file. */
-  stdinFd?: number;
   stdout: Writable;
 }
 
@@ -111,7 +109,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       }
       continue;
     }
-    for await (const data of input === "-" ? readStdin(io) : readFileRange(input)) {
+    for await (const data of input === "-" ? readStream(io.stdin) : readFileRange(input)) {
       pipeline.push(data);
       progress?.advance(data.length);
       if (pending.length > 0) {
@@ -129,12 +127,6 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   if (metrics) io.stdout.write((await metrics.metricsText(false)).body);
   if (!args.json && !args.events && !args.metrics) io.stdout.write(formatSummary(summary, inputs, totals));
-}
-
-/** Stdin as a stream, or read like a file when it is one (`analyze - < app.log`). */
-function readStdin(io: AnalyzeIo): Iterable<Buffer> | AsyncIterable<Buffer> {
-  const fd = io.stdinFd;
-  return fd !== undefined && fstatSync(fd).isFile() ? readOpenFile(fd) : readStream(io.stdin);
 }
 
 async function* readStream(stream: Readable): AsyncGenerator<Buffer> {

@@ -25,19 +25,6 @@ export function* readFileRange(path: string, start = 0, end = Number.POSITIVE_IN
 }
 
 /**
- * The rest of an open file from its current offset (stdin redirected from a regular file), read as
- * readFileRange reads: no stream, no wait on the thread pool per piece.
- */
-export function* readOpenFile(fd: number): Generator<Buffer> {
-  const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  for (;;) {
-    const n = readSync(fd, buf, 0, READ_CHUNK_BYTES, null);
-    if (n === 0) return;
-    yield buf.subarray(0, n);
-  }
-}
-
-/**
  * A line start at or after `pos` that is likely between bodies: the first line (within 1 MiB) that
  * starts with neither white space nor `}` `]` `"` (the lines of a pretty-printed body do). Only a
  * guess: the caller checks that the first half really ended at rest. -1 when there is none.

@@ -162,7 +162,6 @@ Exit status: 0 whatever the data (bad lines are counted), 1 runtime failure, 2 b
         get stdin() {
           return process.stdin;
         },
-        stdinFd: 0,
         stdout: process.stdout,
       },
     );
