@@ -116,7 +116,7 @@ describe("analyze with stdin", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
   });
 
-  it("stdin redirected from a file (read like a file) gives the file's totals, from stdin's offset", async () => {
+  it("stdin redirected from a file gives the totals of what follows stdin's offset", async () => {
     const dir = await makeTempDir();
     const file = path.join(dir, "mixed.log");
     const skipped = '{"RequestId":"SKIPPED-1","Code":"Throttling"}\n';
