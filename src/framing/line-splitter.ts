@@ -17,8 +17,8 @@ export interface LineHandler {
   /** The long line ended (`oversized`: it passed maxRecordBytes and its rest was skipped); `size` in bytes. */
   longEnd(oversized: boolean, size: number): void;
   /**
-   * The lines of one `push` (or `flush`) were all given: `buf`s given since then may be reused. A
-   * handler that shares work between the lines of one buffer forgets it here.
+   * The lines of one `push` (or `flush`) were all given: `buf`s given since then may be reused (a
+   * runtime-log decoder hands on the lines it decoded from the chunk here).
    */
   chunkEnd?(): void;
   /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
