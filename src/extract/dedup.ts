@@ -1,4 +1,5 @@
 import type { ApiResponse } from "../core/records.js";
+import type { RequestIdWindow } from "./request-id-window.js";
 
 /** README "One request, counted once": how many of the last request ids a source remembers. */
 export const DEFAULT_DEDUP_WINDOW_IDS = 10_000;
@@ -11,114 +12,6 @@ export function isPlaceholderId(id: string): boolean {
   return (c === 0x2a || c === 0x78 || c === 0x58) && /^[*xX]+$/.test(id);
 }
 
-/** Per process, so that the ids of an input cannot be chosen to collide (bounded work per id). */
-const SEED = (Math.random() * 0x1_0000_0000) | 0;
-const EMPTY = -1;
-
-/**
- * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
- * ring of the ids, and a table (open addressing, linear probing) of the ring slot where each
- * distinct id was last added, keyed by a hash of the id. Numbers in typed arrays, not a Map of
- * strings: a lookup reads a few slots and compares an id's characters only when the hashes match
- * (test/bench/README.md, "Issue 12 shapes: cost on plain input").
- */
-export class RequestIdWindow {
-  private readonly ring: (string | undefined)[];
-  /** The hash of each ring slot's id. */
-  private readonly ringHash: Int32Array;
-  /** Ring slots (EMPTY: none), at least twice as many places as the window holds ids. */
-  private readonly table: Int32Array;
-  private readonly mask: number;
-  /** The last id hashed and its hash: `add` after `has` of the same id hashes it once. */
-  private lastId: string | null = null;
-  private lastHash = 0;
-  /** Ids added so far. */
-  added = 0;
-
-  constructor(readonly size: number) {
-    this.ring = new Array<string | undefined>(size);
-    this.ringHash = new Int32Array(size);
-    let places = 16;
-    while (places < 2 * size) places *= 2;
-    this.table = new Int32Array(places).fill(EMPTY);
-    this.mask = places - 1;
-  }
-
-  has(id: string): boolean {
-    return this.place(id, this.hash(id)) >= 0;
-  }
-
-  add(id: string): void {
-    const h = this.hash(id);
-    const slot = this.added % this.size;
-    // The slot's id leaves the window unless it was added again since (its place names a later slot).
-    if (this.added >= this.size) this.leave(slot);
-    const at = this.place(id, h);
-    this.ring[slot] = id;
-    this.ringHash[slot] = h;
-    if (at >= 0) this.table[at] = slot;
-    else {
-      const table = this.table;
-      let i = h & this.mask;
-      while (table[i] !== EMPTY) i = (i + 1) & this.mask;
-      table[i] = slot;
-    }
-    this.added++;
-  }
-
-  /** The table place of `id` (hash `h`), or -1. */
-  private place(id: string, h: number): number {
-    const { table, ringHash, ring, mask } = this;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = table[i] as number;
-      if (s === EMPTY) return -1;
-      if (ringHash[s] === h && ring[s] === id) return i;
-    }
-  }
-
-  /** Removes the place that names ring slot `slot`, if one does. */
-  private leave(slot: number): void {
-    const { table, mask } = this;
-    for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
-      const s = table[i] as number;
-      if (s === EMPTY) return;
-      if (s === slot) {
-        this.removeAt(i);
-        return;
-      }
-    }
-  }
-
-  /** Empties place `i`, moving back the places after it that probing would no longer reach. */
-  private removeAt(i: number): void {
-    const { table, ringHash, mask } = this;
-    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const s = table[j] as number;
-      if (s === EMPTY) break;
-      const home = (ringHash[s] as number) & mask;
-      // It stays when its home lies cyclically in (i, j].
-      if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
-      table[i] = s;
-      i = j;
-    }
-    table[i] = EMPTY;
-  }
-
-  private hash(id: string): number {
-    if (id === this.lastId) return this.lastHash;
-    let h = SEED;
-    for (let i = 0; i < id.length; i++) {
-      h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
-      h ^= h >>> 15;
-    }
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    this.lastId = id;
-    this.lastHash = h;
-    return h;
-  }
-}
-
 /**
  * The responses of one batch that count (input order kept) and how many were duplicates: a response
  * whose request id is in the window is a duplicate. Within the batch, an SDK string followed (within
@@ -127,8 +20,9 @@ export class RequestIdWindow {
 export function dedupBatch(
   responses: readonly ApiResponse[],
   window: RequestIdWindow,
-): { kept: ApiResponse[]; duplicates: number } {
-  const kept: ApiResponse[] = [];
+): { kept: readonly ApiResponse[]; duplicates: number } {
+  /** Null until the first duplicate: a batch without one keeps `responses` itself (no copy). */
+  let kept: ApiResponse[] | null = null;
   const later = laterBodies(responses);
   /** Ids whose SDK string left the count to a later body of the batch. */
   const deferred = later === null ? null : new Set<string>();
@@ -137,24 +31,28 @@ export function dedupBatch(
     const r = responses[i] as ApiResponse;
     const id = r.requestId;
     if (isPlaceholderId(id)) {
-      kept.push(r);
+      kept?.push(r);
       continue;
     }
     let duplicate: boolean;
-    if (deferred?.delete(id) === true) duplicate = false;
-    else {
-      duplicate = window.has(id);
+    if (deferred?.delete(id) === true) {
+      duplicate = false;
+      window.add(id);
+    } else {
+      duplicate = window.seen(id);
       const body = later === null || duplicate || r.format !== "text" ? undefined : later.next(id, i);
       if (body !== undefined && body - k <= window.size) {
         duplicate = true;
         deferred?.add(id);
       }
     }
-    window.add(id);
     k++;
-    if (!duplicate) kept.push(r);
+    if (!duplicate) kept?.push(r);
+    else kept ??= responses.slice(0, i);
   }
-  return { kept, duplicates: responses.length - kept.length };
+  return kept === null
+    ? { kept: responses, duplicates: 0 }
+    : { kept, duplicates: responses.length - kept.length };
 }
 
 /**
