@@ -476,6 +476,77 @@ const CASES: readonly Case[] = [
       },
     ],
   },
+  // --- Status taken from the string (README "Status" rule), more shapes
+  {
+    name: "python-tea: a dict's 'statusCode': 403 is the line status",
+    lines: [
+      "Error: Forbidden.RAM User not authorized to operate on the specified resource. Response: {'RequestId': 'PT-0002', 'Code': 'Forbidden.RAM', 'Message': 'User not authorized', 'statusCode': 403}",
+    ],
+    events: [{ requestId: "PT-0002", code: "Forbidden.RAM", status: 403, statusSource: "line" }],
+  },
+  {
+    name: "a stated 429 makes any code a throttling",
+    lines: [
+      `${PY}.ServerException: HTTP Status: 429 Error:ServiceBusy The service is busy. RequestID: 6A5F-0006`,
+    ],
+    events: [
+      { requestId: "6A5F-0006", status: 429, statusSource: "line", category: "throttling", retryable: true },
+    ],
+  },
+  {
+    name: "a stated 503 with a non-error-looking code is a server error",
+    lines: [
+      "Aliyun API Error: RequestId: AG-0002 Status Code: 503 Code: ServiceUnavailable Message: The request has failed due to a temporary failure of the server.",
+    ],
+    events: [
+      { requestId: "AG-0002", status: 503, statusSource: "line", category: "server_error", retryable: true },
+    ],
+  },
+  // --- Blocks: where one ends
+  {
+    name: "two go-core blocks back to back are two responses",
+    lines: [
+      "SDK.ServerError",
+      "ErrorCode: Throttling.User",
+      "RequestId: G0-0003",
+      "Message: one",
+      "SDK.ServerError",
+      "ErrorCode: InternalError",
+      "RequestId: G0-0004",
+      "Message: two",
+    ],
+    events: [
+      { requestId: "G0-0003", code: "Throttling.User", lineStart: 1, lineEnd: 4 },
+      { requestId: "G0-0004", code: "InternalError", lineStart: 5, lineEnd: 8 },
+    ],
+    summary: { lines: 8, responses: 2, nonResponseLines: 0 },
+  },
+  {
+    name: "a go-core block ended by a body line: the block and the body are both counted",
+    lines: [
+      "SDK.ServerError",
+      "ErrorCode: Throttling.User",
+      "RequestId: G0-0005",
+      "Message: one",
+      '{"RequestId":"B0-0001","Code":"InternalError"}',
+    ],
+    events: [
+      { requestId: "G0-0005", code: "Throttling.User", lineStart: 1, lineEnd: 4, format: "text" },
+      { requestId: "B0-0001", code: "InternalError", lineStart: 5, lineEnd: 5, format: "json" },
+    ],
+    summary: { lines: 5, responses: 2 },
+  },
+  {
+    name: "a tea block's lines with a `|` margin (a Terraform-style box)",
+    lines: [
+      "| Error: SDKError:",
+      "|    StatusCode: 400",
+      "|    Code: Throttling.User",
+      `|    Message: code: 400, ${THROTTLE_MSG} request id: T0-0005`,
+    ],
+    events: [{ requestId: "T0-0005", code: "Throttling.User", status: 400, category: "throttling" }],
+    summary: { responses: 1 },
+  },
   // --- Action= before the string gives the action (README rules)
   {
     name: "`Action=` before an SDK string is the action; an `HTTP/1.1 400` token before it is the status",

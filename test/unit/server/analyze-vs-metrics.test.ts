@@ -170,6 +170,18 @@ describe("per-source settings: run applies them (and analyze --config the same, 
     expect(recordsOf(samples).duplicate ?? 0).toBe(1);
   });
 
+  it("run: a user pattern whose requestId group captures nothing gives no response", async () => {
+    const pat = String.raw`call failed code=(?<code>\S+) rid=(?<requestId>\S*)`;
+    const { samples } = await runOver(
+      "call failed code=Throttling rid=\ncall failed code=Throttling rid= \n",
+      {
+        sdkStrings: { patterns: [pat] },
+      },
+    );
+    expect(byCodeOf(samples)).toEqual({});
+    expect(recordsOf(samples).non_response).toBe(2);
+  });
+
   it("run, presets: [python-core]: a Go block is not recognised, the Python string is", async () => {
     const go = [
       "SDK.ServerError",
