@@ -9,7 +9,14 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeText, type Json } from "../../helpers/analyze-cli.js";
 import { RECORDS, RESPONSES, type Sample, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../../helpers/cli-process.js";
+import {
+  cleanupCli,
+  makeTempDir,
+  runCli,
+  spawnCli,
+  waitReady,
+  waitUntil,
+} from "../../helpers/cli-process.js";
 
 afterEach(cleanupCli);
 
@@ -194,5 +201,57 @@ describe("per-source settings: run applies them (and analyze --config the same, 
     const text2 = [`${PY}: HTTP Status: 400 Error:Throttling.User x RequestID: P-1`, ...go].join("\n");
     const { samples } = await runOver(text2, { sdkStrings: { presets: ["python-core"] } });
     expect(byCodeOf(samples)).toEqual({ "Throttling.User": 1 });
+  });
+});
+
+describe("the window is per source, and duplicates stay out of recent errors", () => {
+  it("the same request in two sources counts in each; within a source once, the body's fields in recent errors", async () => {
+    const dir = await makeTempDir("are-review-run-");
+    const ex = `${PY}: HTTP Status: 400 Error:Throttling.User x RequestID: X-1`;
+    const body = E({ RequestId: "X-1", HostId: "ess.aliyuncs.com", Code: "Throttling.User" });
+    await writeFile(path.join(dir, "a.log"), `${ex}\n${body}\n${ex}\n${SENTINEL}\n`);
+    await writeFile(path.join(dir, "b.log"), `${ex}\n${SENTINEL}\n`);
+    const src = { startAt: "beginning", pollIntervalMs: 50 };
+    const config = {
+      listen: "127.0.0.1:0",
+      metrics: { newSeriesHoldMs: 0 },
+      sources: [
+        { name: "a", paths: ["a.log"], ...src },
+        { name: "b", paths: ["b.log"], ...src },
+      ],
+    };
+    await writeFile(path.join(dir, "c.yaml"), E(config));
+    const cli = spawnCli(["run", "--config", path.join(dir, "c.yaml")], { cwd: dir });
+    const url = await cli.url(20_000);
+    await waitReady(url);
+    const samples = await waitUntil(
+      "both sentinels",
+      () => samplesOf(url),
+      (s) => total(s, RESPONSES, { code: "Sentinel.End" }) === 2,
+      30_000,
+      50,
+    );
+    expect(total(samples, RESPONSES, { code: "Throttling.User" })).toBe(2);
+    expect(total(samples, RECORDS, { source: "a", result: "duplicate" })).toBe(2);
+    expect(total(samples, RECORDS, { source: "b", result: "duplicate" })).toBe(0);
+    const errors = ((await (await fetch(`${url}/api/v1/recent-errors`)).json()) as { errors: Json[] }).errors;
+    const x1 = errors.filter((e) => e.requestId === "X-1");
+    expect(x1.map((e) => [e.source, e.hostId]).sort()).toEqual([
+      ["a", "ess.aliyuncs.com"],
+      ["b", null],
+    ]);
+  });
+});
+
+describe("analyze of a file and of the same bytes on stdin agree", () => {
+  it("same summary", async () => {
+    const dir = await makeTempDir("are-review-run-");
+    await writeFile(path.join(dir, "m.log"), MIXED);
+    const file = await runCli(["analyze", "--json", "m.log"], { cwd: dir });
+    const stdin = await runCli(["analyze", "--json", "-"], { cwd: dir, input: MIXED });
+    expect(file.code).toBe(0);
+    const { bytes: _b1, ...a } = JSON.parse(file.stdout) as Json;
+    const { bytes: _b2, ...b } = JSON.parse(stdin.stdout) as Json;
+    expect(b).toEqual(a);
   });
 });
