@@ -138,7 +138,7 @@ for (const name of ENVELOPE_NAMES.keys()) FIRST_BYTE[name.charCodeAt(0)] = 1;
 /**
  * classifyName on the bytes of a name, without building a string: most keys of a success body are
  * rejected by their first byte or their hash (classifying every key as a string was more than half
- * of the NDJSON scan). Equal to classifyName for every name; test/unit/field-names.test.ts checks it.
+ * of the NDJSON scan). Equal to classifyName for every name; test/unit/parsers/field-names.test.ts checks it.
  */
 export function classifyBytes(buf: Uint8Array, start: number, end: number): FieldClass {
   const len = end - start;

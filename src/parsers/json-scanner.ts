@@ -23,7 +23,7 @@ const ARRAY = 2;
  * whose only needed fact is the request id (test/bench/evidence.md: JSON.parse per line 214 MiB/s).
  * The hot path is one loop with the state in locals and strings skipped by a table lookup per byte;
  * escapes, numbers and literals take slower helpers. The differential test in
- * test/unit/json-scanner.test.ts holds it to JSON.parse's answers.
+ * test/unit/parsers/json-scanner.test.ts holds it to JSON.parse's answers.
  */
 export class JsonScanner implements BodyParser {
   readonly format = "json";

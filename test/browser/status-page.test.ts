@@ -11,8 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupCli, makeTempDir, REPO, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, REPO, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { findExecutable } from "../helpers/prometheus-binaries.js";
+import { waitUntil } from "../helpers/wait.js";
 
 // The callbacks below run in the page (so they call nothing of this module); the project's
 // tsconfig has no DOM library, so they are typed with only what they use.

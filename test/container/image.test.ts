@@ -17,8 +17,9 @@ import {
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExposition, responsesByKey, type Snapshot, snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli } from "../helpers/cli-process.js";
 import { freePort } from "../helpers/prometheus-server.js";
+import { waitUntil } from "../helpers/wait.js";
 import {
   buildImage,
   exec,

@@ -28,12 +28,13 @@ import {
   substituteGrafanaVariables,
 } from "../helpers/prometheus-files.js";
 import {
+  type ActiveAlert,
   freePort,
   ManagedProcess,
   PrometheusApi,
   startPrometheus,
-  waitFor,
 } from "../helpers/prometheus-server.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const CLI = path.join(ROOT, "dist/cli.js");
 const JOB = "aliyun-response-exporter";
@@ -123,14 +124,12 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
     what: string,
     ok: (v: number) => boolean = (v) => v === expected,
   ): Promise<void> {
-    await waitFor(
+    await waitUntil(
       `${what}: ${expr}${expected === undefined ? "" : ` == ${expected}`}`,
-      async (seen) => {
-        const v = await api.scalar(expr);
-        seen(String(v));
-        return v !== undefined && ok(v) ? v : undefined;
-      },
-      { timeoutMs: 20_000 },
+      () => api.scalar(expr),
+      (v) => v !== undefined && ok(v),
+      20_000,
+      250,
     );
   }
 
@@ -172,13 +171,18 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
       [CLI, "run", "--config", exporterConfig],
       dir,
     );
-    await waitFor("the exporter's /readyz", async (seen) => {
-      if (!exporter?.running)
-        throw new Error(`the exporter exited (${String(exporter?.exitCode)}):\n${exporter?.logs()}`);
-      const res = await fetch(`http://127.0.0.1:${exporterPort}/readyz`).catch(() => undefined);
-      seen(res ? `HTTP ${res.status}` : "no connection");
-      return res?.ok ? true : undefined;
-    });
+    await waitUntil(
+      "the exporter's /readyz",
+      async () => {
+        if (!exporter?.running)
+          throw new Error(`the exporter exited (${String(exporter?.exitCode)}):\n${exporter?.logs()}`);
+        const res = await fetch(`http://127.0.0.1:${exporterPort}/readyz`).catch(() => undefined);
+        return res ? `HTTP ${res.status}` : "no connection";
+      },
+      (seen) => seen === "HTTP 200",
+      30_000,
+      250,
+    );
 
     // The shipped alerts with every `for:` shortened, so the test sees them pending and firing.
     const alerts = parseYaml(await readFile(ALERTS_FILE, "utf8")) as { groups: RuleGroup[] };
@@ -219,11 +223,16 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
       port: promPort,
     });
     api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
-    await waitFor("Prometheus to scrape the exporter", async (seen) => {
-      const [target] = await api.targets();
-      seen(target ? `${target.health} ${target.lastError}` : "no target");
-      return target?.health === "up" ? true : undefined;
-    });
+    await waitUntil(
+      "Prometheus to scrape the exporter",
+      async () => {
+        const [target] = await api.targets();
+        return target ? `${target.health} ${target.lastError}` : "no target";
+      },
+      (seen) => seen.startsWith("up "),
+      30_000,
+      250,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -273,10 +282,13 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
 
       // Nothing counted twice: two more scrapes later the totals have not moved.
       const last = await api.scalar(`timestamp(up{job="${JOB}"})`);
-      await waitFor("two more scrapes", async () => {
-        const now = await api.scalar(`timestamp(up{job="${JOB}"})`);
-        return now !== undefined && last !== undefined && now >= last + 2 ? now : undefined;
-      });
+      await waitUntil(
+        "two more scrapes",
+        () => api.scalar(`timestamp(up{job="${JOB}"})`),
+        (now) => now !== undefined && last !== undefined && now >= last + 2,
+        30_000,
+        250,
+      );
       expect(await api.scalar("sum(aliyun_api_responses_total)")).toBe(written.responses);
       expect(await api.scalar('sum(aliyun_api_responses_total{category="success"})')).toBe(
         written.responses - written.errors,
@@ -289,17 +301,18 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
   it("evaluates every recording rule into series", async () => {
     const names = recordedNames();
     expect(names.length).toBeGreaterThan(20);
-    const missing = await waitFor(
-      "every recording rule to have series",
-      async (seen) => {
+    const missing = await waitUntil(
+      "every recording rule to have series (seen: those without)",
+      async () => {
         const empty: string[] = [];
         for (const name of names) {
           if (((await api.scalar(`count(${name})`)) ?? 0) === 0) empty.push(name);
         }
-        seen(`no series yet: ${empty.join(", ")}`);
-        return empty.length === 0 ? empty : undefined;
+        return empty;
       },
-      { timeoutMs: 20_000 },
+      (empty) => empty.length === 0,
+      20_000,
+      250,
     );
     expect(missing).toEqual([]);
     // The fleet sum is what the rules compute: the per-action rates add up to the overall rate.
@@ -310,20 +323,18 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
   }, 30_000);
 
   it("puts AliyunApiThrottlingHigh into pending or firing for the throttled action", async () => {
-    const alert = await waitFor(
+    const throttled = (a: ActiveAlert): boolean =>
+      a.labels.alertname === "AliyunApiThrottlingHigh" &&
+      a.labels.action === "DescribeScalingGroups" &&
+      (a.state === "pending" || a.state === "firing");
+    const alerts = await waitUntil(
       "AliyunApiThrottlingHigh to be pending or firing",
-      async (seen) => {
-        const alerts = await api.alerts();
-        seen(JSON.stringify(alerts.map((a) => [a.labels.alertname, a.labels.action, a.state])));
-        return alerts.find(
-          (a) =>
-            a.labels.alertname === "AliyunApiThrottlingHigh" &&
-            a.labels.action === "DescribeScalingGroups" &&
-            (a.state === "pending" || a.state === "firing"),
-        );
-      },
-      { timeoutMs: 20_000 },
+      () => api.alerts(),
+      (all) => all.some(throttled),
+      20_000,
+      250,
     );
+    const alert = alerts.find(throttled) as ActiveAlert;
     expect(alert.labels).toMatchObject({ job: JOB, severity: "warning" });
     expect(alert.annotations.runbook).toBe(`${runbookBase()}#runbook-aliyunapithrottlinghigh`);
     expect(alert.annotations.description).toMatch(/^\d+(\.\d+)?% of DescribeScalingGroups calls/);
@@ -335,19 +346,19 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
   }, 30_000);
 
   it("stores exemplars that carry the request_id and host_id of errors", async () => {
-    const found = await waitFor(
+    const found = await waitUntil(
       "exemplars on error series",
-      async (seen) => {
+      async () => {
         const series = await api.exemplars(
           'aliyun_api_responses_total{category!="success"}',
           Math.floor(startedAt) - 60,
           Math.ceil(Date.now() / 1000) + 60,
         );
-        const exemplars = series.flatMap((s) => s.exemplars);
-        seen(`${exemplars.length} exemplars: ${JSON.stringify(exemplars.slice(0, 3))}`);
-        return exemplars.length > 0 ? exemplars : undefined;
+        return series.flatMap((s) => s.exemplars);
       },
-      { timeoutMs: 20_000 },
+      (exemplars) => exemplars.length > 0,
+      20_000,
+      250,
     );
     for (const e of found) {
       expect(written.errorRequestIds.has(e.labels.request_id ?? ""), JSON.stringify(e)).toBe(true);
@@ -389,23 +400,16 @@ describe.skipIf(prometheus.skip)("the exporter scraped by a real Prometheus", ()
       expect(await api.scalar(`increase(${series}[1m] @ ${at})`)).toBe(1);
       expect(await api.scalar(`increase(aliyun_api_responses_total{code="${code}"}[1m] @ ${at})`)).toBe(1);
 
-      const alert = await waitFor(
-        `${NEW_ERROR_ALERT} to fire for the new code`,
-        async (seen) => {
-          const alerts = await api.alerts();
-          seen(
-            JSON.stringify(
-              alerts
-                .filter((a) => a.labels.alertname === NEW_ERROR_ALERT)
-                .map((a) => [a.labels.code, a.state]),
-            ),
-          );
-          return alerts.find(
-            (a) => a.labels.alertname === NEW_ERROR_ALERT && a.labels.code === code && a.state === "firing",
-          );
-        },
-        { timeoutMs: 20_000 },
+      const firing = (a: ActiveAlert): boolean =>
+        a.labels.alertname === NEW_ERROR_ALERT && a.labels.code === code && a.state === "firing";
+      const alerts = await waitUntil(
+        `${NEW_ERROR_ALERT} to fire for the new code (seen: its alerts)`,
+        async () => (await api.alerts()).filter((a) => a.labels.alertname === NEW_ERROR_ALERT),
+        (mine) => mine.some(firing),
+        20_000,
+        250,
       );
+      const alert = alerts.find(firing) as ActiveAlert;
       expect(alert.labels.action).toBe("BrandNewAction");
       // OpenMetrics scrapes carry _created: Prometheus (2.42 keeps it as a series) read it.
       const created = await api.scalar(

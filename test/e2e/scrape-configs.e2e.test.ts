@@ -21,8 +21,8 @@ import {
   PrometheusApi,
   startPrometheus,
   type VectorSample,
-  waitFor,
 } from "../helpers/prometheus-server.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const prometheus = externalBinary("prometheus", "the scrape config examples with a real Prometheus");
 
@@ -139,11 +139,13 @@ describe.skipIf(prometheus.skip)("the scrape config examples", () => {
       .sort((a, b) => `${a.job}${a.instance}`.localeCompare(`${b.job}${b.instance}`));
 
   it("keep one target per sidecar in either job, named aliyun-response-exporter, and only those are selected", async () => {
-    const up = await waitFor("three scraped targets", async (seen) => {
-      const samples = await api.query("up");
-      seen(JSON.stringify(samples.map((s) => s.metric)));
-      return samples.length >= 3 ? samples : undefined;
-    });
+    const up = await waitUntil(
+      "three scraped targets",
+      () => api.query("up"),
+      (samples) => samples.length >= 3,
+      30_000,
+      250,
+    );
     const exporterTarget = {
       __name__: "up",
       job: "aliyun-response-exporter",
@@ -163,11 +165,13 @@ describe.skipIf(prometheus.skip)("the scrape config examples", () => {
       },
     ]);
 
-    const selected = await waitFor("the selector's recording rule", async (seen) => {
-      const samples = await api.query("instance:up:aliyun_response_exporter");
-      seen(JSON.stringify(samples.map((s) => s.metric)));
-      return samples.length >= 2 ? samples : undefined;
-    });
+    const selected = await waitUntil(
+      "the selector's recording rule",
+      () => api.query("instance:up:aliyun_response_exporter"),
+      (samples) => samples.length >= 2,
+      30_000,
+      250,
+    );
     expect(labelsOf(selected).map(({ __name__: _n, ...rest }) => rest)).toEqual(
       labelsOf(up)
         .filter((s) => s.job === "aliyun-response-exporter")

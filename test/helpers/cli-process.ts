@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sleep, waitUntil } from "./wait.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(REPO, "dist", "cli.js");
@@ -144,7 +145,7 @@ export class CliProcess {
           `no start-up line within ${timeoutMs} ms (it is logged at info: is logLevel higher?); stderr so far:\n${this.err}`,
         );
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
   }
 
@@ -226,36 +227,6 @@ export async function cleanupCli(): Promise<void> {
   const all = [...dirs];
   dirs.clear();
   await Promise.all(all.map((d) => rm(d, { recursive: true, force: true })));
-}
-
-/**
- * Polls `probe` until `ok` holds or the deadline passes; returns the value that satisfied it. On
- * timeout the error shows the last value seen, which is usually the whole diagnosis.
- */
-export async function waitUntil<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 10_000,
-  stepMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      lastError = undefined;
-      if (ok(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError !== undefined ? `error ${String(lastError)}` : JSON.stringify(last, null, 1);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
-    }
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
 }
 
 /** Waits until the daemon at `url` answers /readyz with 200: its sources have started. */

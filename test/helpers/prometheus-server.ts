@@ -1,10 +1,11 @@
 /**
  * A real Prometheus server for end-to-end tests: free loopback ports, a child process that is always
- * stopped, polling with a deadline, and a small client for the HTTP API (queries, alerts, exemplars).
+ * stopped, and a small client for the HTTP API (queries, alerts, exemplars).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { waitUntil } from "./wait.js";
 
 /** A port that was free a moment ago (bind 127.0.0.1:0, read the port, close). */
 export async function freePort(): Promise<number> {
@@ -16,33 +17,6 @@ export async function freePort(): Promise<number> {
   await once(server, "close");
   if (address === null || typeof address === "string") throw new Error("no TCP address");
   return address.port;
-}
-
-/**
- * Polls `probe` until it returns a value other than undefined, or throws when `timeoutMs` has passed,
- * saying what was awaited and the last thing seen (the probe may return a note via `seen`).
- */
-export async function waitFor<T>(
-  what: string,
-  probe: (seen: (note: string) => void) => Promise<T | undefined>,
-  { timeoutMs = 30_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "nothing yet";
-  const seen = (note: string): void => {
-    last = note;
-  };
-  for (;;) {
-    try {
-      const value = await probe(seen);
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() >= deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /** A child process whose output is kept (for failure messages) and that can be stopped for sure. */
@@ -121,12 +95,17 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     "--log.level=warn",
   ]);
   const api = new PrometheusApi(`http://127.0.0.1:${options.port}`);
-  await waitFor("Prometheus to be ready", async (seen) => {
-    if (!proc.running) throw new Error(`prometheus exited (${String(proc.exitCode)}):\n${proc.logs()}`);
-    const res = await fetch(`${api.baseUrl}/-/ready`).catch(() => undefined);
-    seen(res ? `HTTP ${res.status}` : "no connection");
-    return res?.ok ? true : undefined;
-  });
+  await waitUntil(
+    "Prometheus to be ready",
+    async () => {
+      if (!proc.running) throw new Error(`prometheus exited (${String(proc.exitCode)}):\n${proc.logs()}`);
+      const res = await fetch(`${api.baseUrl}/-/ready`).catch(() => undefined);
+      return res ? `HTTP ${res.status}` : "no connection";
+    },
+    (seen) => seen === "HTTP 200",
+    30_000,
+    250,
+  );
   return proc;
 }
 

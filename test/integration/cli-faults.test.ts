@@ -10,9 +10,10 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { METRICS } from "../../src/metrics/catalog.js";
 import { samplesOf, snapshot, total } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
 import { selfSignedCert, skipWithoutOpenssl } from "../helpers/openssl.js";
+import { waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 

@@ -7,8 +7,9 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { OPENMETRICS_ACCEPT, RESPONSES, scrape, snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { responseBody } from "../helpers/cli-responses.js";
+import { waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 

@@ -9,15 +9,9 @@ import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESPONSES, type Sample, samplesOf, snapshot } from "../helpers/cli-metrics.js";
-import {
-  type CliProcess,
-  cleanupCli,
-  makeTempDir,
-  spawnCli,
-  waitReady,
-  waitUntil,
-} from "../helpers/cli-process.js";
+import { type CliProcess, cleanupCli, makeTempDir, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { criRecords, dockerRecords, everyBytes } from "../helpers/container-records.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const CART = "var/log/pods/shop_cart-7d4b9c8f6-x2x9z_6f1c2d3e-0000-4000-8000-000000000001/app";
 const LEDGER = "var/log/pods/bank_ledger-0_6f1c2d3e-0000-4000-8000-000000000002/main";

@@ -14,8 +14,9 @@ import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/load.js";
 import { METRICS } from "../../src/metrics/catalog.js";
 import { samplesOf } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { responseBody } from "../helpers/cli-responses.js";
+import { waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 

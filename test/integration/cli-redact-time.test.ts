@@ -5,15 +5,8 @@
 import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  cleanupCli,
-  makeTempDir,
-  REPO,
-  runCli,
-  spawnCli,
-  waitReady,
-  waitUntil,
-} from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, REPO, runCli, spawnCli, waitReady } from "../helpers/cli-process.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const FIXTURE = path.join(REPO, "test/fixtures/redaction-messages.log");
 const KEY = "LTAI5tAbCdEfGhIjKlMn0001";

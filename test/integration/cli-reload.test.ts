@@ -9,8 +9,9 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { METRICS } from "../../src/metrics/catalog.js";
 import { type Sample, samplesOf, snapshot, snapshotOf, total } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { ResponseLedger } from "../helpers/cli-responses.js";
+import { expectMetricDelta, waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 
@@ -129,12 +130,10 @@ describe.each([
     );
     expect(s.byKey).toEqual(ledger.expected());
     // One more line after everything settled: still exact, so nothing is read a second time.
+    const lastLine = await expectMetricDelta("responses", async () => (await snapshot(url)).responses, 1);
     await appendFile(a, ledger.line("LAST"));
-    const after = await waitUntil(
-      "the last line",
-      () => snapshot(url),
-      (x) => x.responses >= ledger.total,
-    );
+    await lastLine();
+    const after = await snapshot(url);
     expect(after.byKey).toEqual(ledger.expected());
     expect(after.responses).toBe(ledger.total);
     expect(snapshotOf(await samplesOf(url), "second").responses).toBe(4);

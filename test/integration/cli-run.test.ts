@@ -18,15 +18,9 @@ import {
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addByKey, type Snapshot, snapshot } from "../helpers/cli-metrics.js";
-import {
-  type CliProcess,
-  cleanupCli,
-  makeTempDir,
-  spawnCli,
-  waitReady,
-  waitUntil,
-} from "../helpers/cli-process.js";
+import { type CliProcess, cleanupCli, makeTempDir, spawnCli, waitReady } from "../helpers/cli-process.js";
 import { ResponseLedger, responseBody } from "../helpers/cli-responses.js";
+import { waitUntil } from "../helpers/wait.js";
 
 /** The source settings of the brief: small intervals so the whole file runs in seconds. */
 const FAST_SOURCE = {

@@ -8,7 +8,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady } from "../helpers/cli-process.js";
+import { waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 

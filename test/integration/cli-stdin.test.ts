@@ -7,8 +7,9 @@ import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitUntil } from "../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli } from "../helpers/cli-process.js";
 import { ResponseLedger, responseBody } from "../helpers/cli-responses.js";
+import { expectMetricDelta, waitUntil } from "../helpers/wait.js";
 
 afterEach(cleanupCli);
 
@@ -64,22 +65,22 @@ describe("run - (stdin as the source)", () => {
     );
     expect(s.byKey).toEqual(ledger.expected());
 
+    const responses = async () => (await snapshot(url, "cli")).responses;
+    const nonResponses = async () => (await snapshot(url, "cli")).records.non_response ?? 0;
+    const fourMore = await expectMetricDelta("responses from stdin", responses, 4);
+    const oneGarbage = await expectMetricDelta("non-responses from stdin", nonResponses, 1);
     stdin.write(`${ledger.lines(4)}garbage line\n`);
-    s = await waitUntil(
-      "7 responses from stdin",
-      () => snapshot(url, "cli"),
-      (x) => x.responses >= 7 && (x.records.non_response ?? 0) >= 1,
-    );
+    await fourMore();
+    await oneGarbage();
+    s = await snapshot(url, "cli");
     expect(s.byKey).toEqual(ledger.expected());
 
     // The end of input completes the last line.
     ledger.count("internalError");
+    const lastLine = await expectMetricDelta("the unterminated last line at the end of input", responses, 1);
     stdin.end(responseBody("internalError", "LAST-1"));
-    s = await waitUntil(
-      "the unterminated last line at the end of input",
-      () => snapshot(url, "cli"),
-      (x) => x.responses >= 8,
-    );
+    await lastLine();
+    s = await snapshot(url, "cli");
     expect(s.byKey).toEqual(ledger.expected());
     expect(s.records).toMatchObject({ response: 8, non_response: 1, malformed: 0 });
 

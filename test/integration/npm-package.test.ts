@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { samplesOf, total } from "../helpers/cli-metrics.js";
-import { REPO, runCli, waitUntil } from "../helpers/cli-process.js";
+import { REPO, runCli } from "../helpers/cli-process.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const run = promisify(execFile);
 const pkg = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as {

@@ -33,7 +33,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, expect, it } from "vitest";
 import { sourceOptions, TailRig, tempDir } from "../helpers/tail-harness.js";
-import { waitFor } from "../helpers/tail-wait.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const NAMES = ["a.log", "b.log"] as const;
 const ROTATE_WAIT_MS = 2000;
@@ -152,7 +152,7 @@ class Rotate implements Cmd {
     const path = join(r.dir, this.name);
     const old = m.files.get(this.name) as ModelFile;
     // Renamed to an unmatched name before the source ever opened it: never read (documented limit).
-    if (!m.followRotated) await waitFor(() => following(r, path), `source following ${this.name}`);
+    if (!m.followRotated) await waitUntil(`source following ${this.name}`, () => following(r, path));
     const oldPath = `${path}.${++m.rotated}`; // matched by *.log* only
     renameSync(path, oldPath);
     // The writer has not reopened yet: these land in the renamed file.
@@ -173,7 +173,7 @@ class CopyTruncate implements Cmd {
     const path = join(r.dir, this.name);
     const file = m.files.get(this.name) as ModelFile;
     // logrotate races the writer; the model lets the tailer finish reading first (documented limit).
-    await waitFor(() => caughtUp(m, r, path, file), `tailer caught up with ${this.name}`);
+    await waitUntil(`tailer caught up with ${this.name}`, () => caughtUp(m, r, path, file));
     copyFileSync(path, join(r.dir, `copy-${++m.rotated}.bak`)); // matched by no glob
     truncateSync(path, 0);
     release(m, file);
@@ -190,7 +190,7 @@ class Delete implements Cmd {
   async run(m: Model, r: Real) {
     const path = join(r.dir, this.name);
     // Likewise a file deleted before the source opened it: once open, the descriptor keeps it readable.
-    await waitFor(() => following(r, path), `source following ${this.name}`);
+    await waitUntil(`source following ${this.name}`, () => following(r, path));
     unlinkSync(path);
     m.detached.push({ path: null, file: m.files.get(this.name) as ModelFile, at: Date.now() });
     m.files.delete(this.name);
@@ -252,7 +252,7 @@ class Stop implements Cmd {
   async run(m: Model, r: Real) {
     if (this.settle) {
       for (const [name, file] of m.files) {
-        await waitFor(() => caughtUp(m, r, join(r.dir, name), file), `caught up with ${name} before stop`);
+        await waitUntil(`caught up with ${name} before stop`, () => caughtUp(m, r, join(r.dir, name), file));
       }
     }
     await r.rig?.stop();
@@ -367,12 +367,13 @@ async function checkModel(followRotated: boolean, runs: number): Promise<void> {
           await fc.asyncModelRun(() => ({ model, real }), cmds);
           if (!model.running) await startRig(model, real);
           const want = new Set(model.expected);
-          await waitFor(
+          await waitUntil(
+            "every expected line",
             () => {
               const got = new Set(collected(real));
-              return [...want].every((l) => got.has(l));
+              return [...want].filter((l) => !got.has(l));
             },
-            "every expected line",
+            (missing) => missing.length === 0,
             3000,
           );
           await real.rig?.stop();

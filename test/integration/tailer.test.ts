@@ -1,15 +1,16 @@
 /**
  * The file source against real files: rotation, truncation, deletion, new files, partial lines,
  * startAt, and restarts with checkpoints. Sources run their real timers and watchers with a 20 ms
- * poll; tests wait for conditions, never for fixed sleeps (except to show something does NOT happen).
+ * poll; tests wait for conditions, and show that nothing more comes with `source.sync()` (a full
+ * pass), never with a fixed sleep. The two sleeps left are a file clock tick and a CPU window.
  */
 import { appendFileSync, copyFileSync, readdirSync, readFileSync, readlinkSync, renameSync } from "node:fs";
 import { mkdir, truncate, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHECKPOINT_FILE } from "../../src/sources/checkpoints.js";
-import { sourceOptions, TailRig, tempDir } from "../helpers/tail-harness.js";
-import { sleep, waitFor } from "../helpers/tail-wait.js";
+import { ManualTimers, sourceOptions, TailRig, tempDir } from "../helpers/tail-harness.js";
+import { sleep, waitUntil } from "../helpers/wait.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -33,13 +34,20 @@ async function start(over: Parameters<typeof sourceOptions>[1] = {}, checkpoints
 
 const linesOf = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i + 1}`);
 const text = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
-const has = (rig: TailRig, n: number) => () => rig.lines.length >= n;
+/** Waits until the rig has collected at least `n` lines. */
+const lines = (rig: TailRig, n: number, what: string, timeoutMs?: number) =>
+  waitUntil(
+    what,
+    () => rig.lines,
+    (l) => l.length >= n,
+    timeoutMs,
+  );
 
 describe("startAt", () => {
   it("beginning reads what the files already hold", async () => {
     await writeFile(join(dir, "a.log"), text(linesOf(3, "a")));
     const rig = await start({ startAt: "beginning" });
-    await waitFor(has(rig, 3), "3 lines");
+    await lines(rig, 3, "3 lines");
     expect(rig.lines).toEqual(linesOf(3, "a"));
   });
 
@@ -47,8 +55,8 @@ describe("startAt", () => {
     await writeFile(join(dir, "a.log"), `${text(linesOf(3, "old"))}half`);
     const rig = await start({ startAt: "end" });
     appendFileSync(join(dir, "a.log"), "-done\nnew-1\n");
-    await waitFor(has(rig, 2), "2 lines");
-    await sleep(60);
+    await lines(rig, 2, "2 lines");
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect(rig.lines).toEqual(["half-done", "new-1"]);
   });
 });
@@ -59,8 +67,8 @@ describe("glob", () => {
     await writeFile(join(dir, "b.log"), text(linesOf(2, "b")));
     await writeFile(join(dir, "b.txt"), "nope\n");
     await writeFile(join(dir, "skip-me.log"), "excluded\n");
-    await waitFor(has(rig, 2), "lines of the new file");
-    await sleep(120);
+    await lines(rig, 2, "lines of the new file");
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect(rig.lines).toEqual(linesOf(2, "b"));
     expect(rig.events.watched).toBe(1);
   });
@@ -69,7 +77,7 @@ describe("glob", () => {
     const rig = await start({ paths: [join(dir, "**", "*.log")] });
     await mkdir(join(dir, "x", "y"), { recursive: true });
     await writeFile(join(dir, "x", "y", "deep.log"), "deep-1\n");
-    await waitFor(has(rig, 1), "the deep file");
+    await lines(rig, 1, "the deep file");
     expect(rig.lines).toEqual(["deep-1"]);
   });
 });
@@ -79,16 +87,24 @@ describe("rename rotation", () => {
     const a = join(dir, "a.log");
     await writeFile(a, text(linesOf(3, "one")));
     const rig = await start();
-    await waitFor(has(rig, 3), "first lines");
+    await lines(rig, 3, "first lines");
     renameSync(a, `${a}.1`);
     appendFileSync(`${a}.1`, "one-4\n");
     await writeFile(a, "two-1\n");
-    await waitFor(() => rig.events.rotations.length === 1, "the rotation");
+    await waitUntil(
+      "the rotation",
+      () => rig.events.rotations,
+      (r) => r.length === 1,
+    );
     // The writer has not reopened its log yet: it still appends to the renamed file.
     appendFileSync(`${a}.1`, "one-5\n");
     appendFileSync(a, "two-2\n");
-    await waitFor(has(rig, 7), "all lines");
-    await waitFor(() => rig.events.closed.length === 1, "the old file to be released");
+    await lines(rig, 7, "all lines");
+    await waitUntil(
+      "the old file to be released",
+      () => rig.events.closed,
+      (c) => c.length === 1,
+    );
     expect(rig.events.closed[0]).toEqual({ file: a, reason: "rotated" });
     expect(rig.collector.sinks[0]?.flushes).toBeGreaterThan(0); // the old file's sink, flushed at release
     expect([...rig.lines].sort()).toEqual([...linesOf(5, "one"), ...linesOf(2, "two")].sort());
@@ -99,24 +115,32 @@ describe("rename rotation", () => {
     const a = join(dir, "a.log");
     await writeFile(a, "x-1\nx-par");
     const rig = await start();
-    await waitFor(has(rig, 1), "first line");
+    await lines(rig, 1, "first line");
     renameSync(a, `${a}.1`);
     await writeFile(a, "y-1\n");
-    await waitFor(has(rig, 3), "flushed partial and new line");
+    await lines(rig, 3, "flushed partial and new line");
     expect([...rig.lines].sort()).toEqual(["x-1", "x-par", "y-1"]);
   });
 
   it("keeps following a file renamed to another matching name, without reading it twice", async () => {
     const a = join(dir, "a.log");
     await writeFile(a, text(linesOf(2, "a")));
-    const rig = await start({ paths: [join(dir, "*.log*")] });
-    await waitFor(has(rig, 2), "first lines");
+    // The clock moves only when told, so "longer than rotateWaitMs" needs no sleep.
+    const timers = new ManualTimers();
+    const rig = await TailRig.start(sourceOptions(dir, { paths: [join(dir, "*.log*")] }), undefined, {
+      watch: false,
+      timers,
+    });
+    rigs.push(rig);
+    expect(rig.lines).toEqual(linesOf(2, "a"));
     renameSync(a, join(dir, "a.log.1"));
     appendFileSync(join(dir, "a.log.1"), "a-3\n");
-    await waitFor(has(rig, 3), "the appended line");
-    await sleep(400); // longer than rotateWaitMs: it must stay open, being matched
+    await rig.source.sync();
+    expect(rig.lines).toEqual(linesOf(3, "a"));
+    timers.advance(400); // longer than rotateWaitMs: it must stay open, being matched
+    await rig.source.sync();
     appendFileSync(join(dir, "a.log.1"), "a-4\n");
-    await waitFor(has(rig, 4), "a line after the rotate wait");
+    await rig.source.sync();
     expect(rig.lines).toEqual(linesOf(4, "a"));
     expect(rig.events.closed).toEqual([]);
   });
@@ -127,14 +151,14 @@ describe("copytruncate", () => {
     const a = join(dir, "a.log");
     await writeFile(a, text(linesOf(5, "before")));
     const rig = await start();
-    await waitFor(has(rig, 5), "first lines");
+    await lines(rig, 5, "first lines");
     copyFileSync(a, `${a}.1`);
     await truncate(a, 0);
     appendFileSync(a, "after-1\n");
-    await waitFor(has(rig, 6), "line after truncation");
+    await lines(rig, 6, "line after truncation");
     expect(rig.events.truncations).toEqual([a]);
     appendFileSync(a, "after-2\n");
-    await waitFor(has(rig, 7), "next line");
+    await lines(rig, 7, "next line");
     expect(rig.lines).toEqual([...linesOf(5, "before"), "after-1", "after-2"]);
   });
 
@@ -158,10 +182,14 @@ describe("deleted file", () => {
     const a = join(dir, "a.log");
     await writeFile(a, "d-1\n");
     const rig = await start();
-    await waitFor(has(rig, 1), "first line");
+    await lines(rig, 1, "first line");
     appendFileSync(a, "d-2\nd-par");
     await unlink(a);
-    await waitFor(() => rig.events.closed.length === 1, "the close");
+    await waitUntil(
+      "the close",
+      () => rig.events.closed,
+      (c) => c.length === 1,
+    );
     expect(rig.events.closed[0]).toEqual({ file: a, reason: "deleted" });
     expect(rig.lines).toEqual(["d-1", "d-2", "d-par"]);
     expect(rig.events.rotations).toEqual([]);
@@ -173,10 +201,10 @@ describe("deleted file", () => {
     const a = join(dir, "a.log");
     await writeFile(a, "first-1\n");
     const rig = await start();
-    await waitFor(has(rig, 1), "first line");
+    await lines(rig, 1, "first line");
     await unlink(a);
     await writeFile(a, "second-1\n");
-    await waitFor(has(rig, 2), "the new file's line");
+    await lines(rig, 2, "the new file's line");
     expect(rig.lines).toEqual(["first-1", "second-1"]);
   });
 });
@@ -187,11 +215,15 @@ describe("partial lines", () => {
     await writeFile(a, "");
     const rig = await start();
     appendFileSync(a, "hel");
-    await waitFor(() => rig.collector.pendingBytes === 3, "the partial line to be held");
-    await sleep(60);
+    await waitUntil(
+      "the partial line to be held",
+      () => rig.collector.pendingBytes,
+      (n) => n === 3,
+    );
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect(rig.lines).toEqual([]);
     appendFileSync(a, "lo\n");
-    await waitFor(has(rig, 1), "the completed line");
+    await lines(rig, 1, "the completed line");
     expect(rig.lines).toEqual(["hello"]);
   });
 
@@ -201,7 +233,7 @@ describe("partial lines", () => {
     const rig = await start({ partialLineTimeoutMs: 150 });
     const t0 = Date.now();
     appendFileSync(a, "no-newline");
-    await waitFor(has(rig, 1), "the idle flush");
+    await lines(rig, 1, "the idle flush");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(rig.lines).toEqual(["no-newline"]);
     expect(rig.collector.pendingBytes).toBe(0);
@@ -215,7 +247,11 @@ describe("restart with checkpoints", () => {
     let rig = await start({ startAt: "end" }, true);
     appendFileSync(a, text(["r-4", "r-5"]));
     appendFileSync(a, "r-6-par");
-    await waitFor(() => rig.lines.length === 2 && rig.collector.pendingBytes === 7, "lines and held partial");
+    await waitUntil(
+      "lines and held partial",
+      () => ({ lines: rig.lines.length, pending: rig.collector.pendingBytes }),
+      (x) => x.lines === 2 && x.pending === 7,
+    );
     await rig.stop();
     const stored = JSON.parse(readFileSync(join(ckDir, CHECKPOINT_FILE), "utf8"));
     const entry = Object.values(stored.sources.app.files)[0] as { offset: number; path: string };
@@ -223,8 +259,8 @@ describe("restart with checkpoints", () => {
     appendFileSync(a, "tial\nr-7\n");
     await writeFile(join(dir, "b.log"), "b-1\n"); // appeared while stopped: read from 0, not startAt
     rig = await start({ startAt: "end" }, true);
-    await waitFor(has(rig, 3), "lines written while stopped");
-    await sleep(100);
+    await lines(rig, 3, "lines written while stopped");
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect([...rig.lines].sort()).toEqual(["b-1", "r-6-partial", "r-7"]);
   });
 
@@ -232,14 +268,14 @@ describe("restart with checkpoints", () => {
     const a = join(dir, "a.log");
     await writeFile(a, "k-1\n");
     let rig = await start({ paths: [join(dir, "a.log*")] }, true);
-    await waitFor(has(rig, 1), "first line");
+    await lines(rig, 1, "first line");
     await rig.stop();
     appendFileSync(a, "k-2\n");
     renameSync(a, `${a}.1`);
     await writeFile(a, "n-1\n");
     rig = await start({ paths: [join(dir, "a.log*")] }, true);
-    await waitFor(has(rig, 2), "both files");
-    await sleep(100);
+    await lines(rig, 2, "both files");
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect([...rig.lines].sort()).toEqual(["k-2", "n-1"]);
   });
 
@@ -270,8 +306,8 @@ describe("restart with checkpoints", () => {
     expect(rig.lines).toEqual(["s-1", "s-2", "s-par"]);
     expect(rig.events.closed).toEqual([{ file: a, reason: "rotated" }]);
     rig = await start({}, true);
-    await waitFor(has(rig, 1), "the new file");
-    await sleep(100);
+    await lines(rig, 1, "the new file");
+    await rig.source.sync(); // a full pass: anything more would be read now
     expect(rig.lines).toEqual(["t-1"]);
   });
 
@@ -295,12 +331,12 @@ describe("restart with checkpoints", () => {
     const a = join(dir, "a.log");
     await writeFile(a, text(linesOf(4, "old")));
     let rig = await start({}, true);
-    await waitFor(has(rig, 4), "first lines");
+    await lines(rig, 4, "first lines");
     await rig.stop();
     // Same length, same inode (truncate in place), different first bytes: a different file.
     await writeFile(a, text(linesOf(4, "new")));
     rig = await start({}, true);
-    await waitFor(has(rig, 4), "the new content");
+    await lines(rig, 4, "the new content");
     expect(rig.lines).toEqual(linesOf(4, "new"));
   });
 });
@@ -311,7 +347,7 @@ describe("wake-ups", () => {
     await writeFile(a, "");
     const rig = await start({}, false, false);
     appendFileSync(a, "p-1\n");
-    await waitFor(has(rig, 1), "the polled line");
+    await lines(rig, 1, "the polled line");
     expect(rig.lines).toEqual(["p-1"]);
   });
 
@@ -320,13 +356,13 @@ describe("wake-ups", () => {
     await writeFile(a, "");
     const rig = await start({ pollIntervalMs: 10_000, globIntervalMs: 10_000 });
     appendFileSync(a, "w-1\n");
-    await waitFor(has(rig, 1), "the watched line", 2000);
+    await lines(rig, 1, "the watched line", 2000);
   });
 
   it("uses next to no CPU while the files are idle", async () => {
     for (let i = 0; i < 20; i++) await writeFile(join(dir, `f${i}.log`), "x\n");
     const rig = await start({ pollIntervalMs: 50 });
-    await waitFor(has(rig, 20), "all files read");
+    await lines(rig, 20, "all files read");
     const before = process.cpuUsage();
     await sleep(1000);
     const used = process.cpuUsage(before);
