@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeText } from "../../helpers/analyze-cli.js";
 import { RESPONSES, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
 

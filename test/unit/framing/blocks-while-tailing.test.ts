@@ -9,12 +9,12 @@ import { appendFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RECORDS, RESPONSES, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady, waitUntil } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { sleep, waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
 
 const E = JSON.stringify;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(): Promise<{ file: string; url: string }> {
   const dir = await makeTempDir("are-review-blocks-");

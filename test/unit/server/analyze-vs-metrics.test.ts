@@ -9,14 +9,8 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeText, type Json } from "../../helpers/analyze-cli.js";
 import { RECORDS, RESPONSES, type Sample, samplesOf, total } from "../../helpers/cli-metrics.js";
-import {
-  cleanupCli,
-  makeTempDir,
-  runCli,
-  spawnCli,
-  waitReady,
-  waitUntil,
-} from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
 
