@@ -547,6 +547,53 @@ const CASES: readonly Case[] = [
     events: [{ requestId: "T0-0005", code: "Throttling.User", status: 400, category: "throttling" }],
     summary: { responses: 1 },
   },
+  {
+    name: "java-core: a blank line between the exception and `RequestId :` ends it (no response)",
+    lines: [
+      `com.aliyuncs.exceptions.ServerException: Throttling.User : ${THROTTLE_MSG}`,
+      "",
+      "RequestId : 9519-0005",
+    ],
+    events: [],
+    summary: { lines: 2, responses: 0, nonResponseLines: 2 },
+  },
+  {
+    name: "go-core: another line before RequestId ends the block; a stray `RequestId:` line is no response",
+    lines: [
+      "SDK.ServerError",
+      "ErrorCode: Throttling.User",
+      "some other log line",
+      "RequestId: G0-0006",
+      "Message: m",
+    ],
+    events: [],
+    summary: { lines: 5, responses: 0, nonResponseLines: 5 },
+  },
+  {
+    name: "java-core in `Caused by:` after a stack, RequestId on the next line",
+    lines: [
+      'Exception in thread "main" java.lang.RuntimeException: scaling failed',
+      "\tat com.example.Scaler.run(Scaler.java:42)",
+      "Caused by: com.aliyuncs.exceptions.ServerException: InternalError : The request processing has failed due to some unknown error.",
+      "RequestId : 9519-0006",
+      "\t... 3 more",
+    ],
+    events: [
+      { requestId: "9519-0006", code: "InternalError", category: "server_error", lineStart: 3, lineEnd: 4 },
+    ],
+    summary: { lines: 5, responses: 1, nonResponseLines: 3 },
+  },
+  {
+    name: "python-core at the end of a traceback",
+    lines: [
+      "Traceback (most recent call last):",
+      '  File "scale.py", line 10, in <module>',
+      "    client.do_action_with_exception(request)",
+      `${PY}.ServerException: HTTP Status: 400 Error:Throttling.User ${THROTTLE_MSG} RequestID: 6A5F-0007`,
+    ],
+    events: [{ requestId: "6A5F-0007", code: "Throttling.User", status: 400, lineStart: 4, lineEnd: 4 }],
+    summary: { lines: 4, responses: 1, nonResponseLines: 3 },
+  },
   // --- Action= before the string gives the action (README rules)
   {
     name: "`Action=` before an SDK string is the action; an `HTTP/1.1 400` token before it is the status",
