@@ -97,6 +97,24 @@ describe("CRI", () => {
   });
 });
 
+describe("the time of a multi-record response", () => {
+  it("an SDK block over CRI records with different times takes its first record's time", () => {
+    const lines = ["SDK.ServerError", "ErrorCode: Throttling.User", "RequestId: C11", "Message: m"];
+    const text = lines.map((l, i) => cri("stderr", "F", l, `2026-12-01T08:00:0${i}.000000000Z`)).join("");
+    const r = analyzeText(text);
+    expect(pick(r.events, ["requestId", "time", "lineStart", "lineEnd"])).toEqual([
+      { requestId: "C11", time: "2026-12-01T08:00:00.000Z", lineStart: 1, lineEnd: 4 },
+    ]);
+  });
+
+  it("the same line as a CRI record and as a docker record gives the same event and time", () => {
+    const line = E({ RequestId: "C12", Code: "Throttling" });
+    const a = analyzeText(cri("stdout", "F", line));
+    const b = analyzeText(`${E({ log: `${line}\n`, stream: "stdout", time: T })}\n`);
+    expect(pick(a.events, ["requestId", "time"])).toEqual(pick(b.events, ["requestId", "time"]));
+  });
+});
+
 describe("docker json-file", () => {
   it("CRLF in `log`, the record's time", () => {
     const text = `${E({ log: `${E({ RequestId: "D1", Code: "InternalError" })}\r\n`, stream: "stdout", time: "2026-12-01T08:00:00.5Z" })}\n`;

@@ -195,6 +195,28 @@ describe("the same body escaped at depth 0, 1, 2 and 3 gives the same event fiel
 });
 
 describe("SDK strings inside string values", () => {
+  it("a Go tea SDKError block in a logrus `error` string: one response with the block's status", () => {
+    const line = E({
+      level: "error",
+      msg: "create instance failed",
+      time: "2026-11-29T10:00:00Z",
+      error:
+        'SDKError:\n   StatusCode: 403\n   Code: Forbidden.RAM\n   Message: code: 403, User not authorized request id: S3\n   Data: {"Code":"Forbidden.RAM","Message":"User not authorized","RequestId":"S3"}\n',
+    });
+    const r = analyzeText(`${line}\n`);
+    expect(pick(r.events, ["requestId", "code", "status", "category", "lineStart", "lineEnd"])).toEqual([
+      {
+        requestId: "S3",
+        code: "Forbidden.RAM",
+        status: 403,
+        category: "auth_error",
+        lineStart: 1,
+        lineEnd: 1,
+      },
+    ]);
+    expect(r.summary).toMatchObject({ lines: 1, responses: 1 });
+  });
+
   it("an SDK exception in a pino msg is a text response with the envelope's time", () => {
     const line = E({
       level: 50,
