@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeText } from "../../helpers/analyze-cli.js";
 import { RESPONSES, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir } from "../../helpers/cli-process.js";
+import { startRun } from "../../helpers/run-cli.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
@@ -73,16 +74,7 @@ describe("redaction of the new shapes", () => {
     const dir = await makeTempDir("are-review-redact-");
     const file = path.join(dir, "app.log");
     await writeFile(file, TEXT);
-    const config = {
-      listen: "127.0.0.1:0",
-      metrics: { newSeriesHoldMs: 0 },
-      logLevel: "debug",
-      sources: [{ name: "app", paths: [file], startAt: "beginning", pollIntervalMs: 50 }],
-    };
-    await writeFile(path.join(dir, "c.yaml"), E(config));
-    const cli = spawnCli(["run", "--config", path.join(dir, "c.yaml")], { cwd: dir });
-    const url = await cli.url(20_000);
-    await waitReady(url);
+    const { cli, url } = await startRun(dir, [{ name: "app", paths: [file] }], { logLevel: "debug" });
     await waitUntil(
       "5 error responses",
       () => samplesOf(url),

@@ -9,7 +9,8 @@ import { appendFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RECORDS, RESPONSES, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir } from "../../helpers/cli-process.js";
+import { startRun } from "../../helpers/run-cli.js";
 import { sleep, waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
@@ -20,17 +21,7 @@ async function start(): Promise<{ file: string; url: string }> {
   const dir = await makeTempDir("are-review-blocks-");
   const file = path.join(dir, "app.log");
   await writeFile(file, "");
-  const config = {
-    listen: "127.0.0.1:0",
-    metrics: { newSeriesHoldMs: 0 },
-    sources: [
-      { name: "app", paths: [file], startAt: "beginning", pollIntervalMs: 50, partialLineTimeoutMs: 1500 },
-    ],
-  };
-  await writeFile(path.join(dir, "c.yaml"), E(config));
-  const cli = spawnCli(["run", "--config", path.join(dir, "c.yaml")], { cwd: dir });
-  const url = await cli.url(20_000);
-  await waitReady(url);
+  const { url } = await startRun(dir, [{ name: "app", paths: [file], partialLineTimeoutMs: 1500 }]);
   return { file, url };
 }
 

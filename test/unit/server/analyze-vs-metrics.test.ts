@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzeText, type Json } from "../../helpers/analyze-cli.js";
 import { RECORDS, RESPONSES, type Sample, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir, runCli } from "../../helpers/cli-process.js";
+import { startRun } from "../../helpers/run-cli.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
@@ -26,27 +27,11 @@ interface RunResult {
 async function runOver(text: string, source: Json = {}, top: Json = {}): Promise<RunResult> {
   const dir = await makeTempDir("are-review-run-");
   await writeFile(path.join(dir, "app.log"), `${text}${SENTINEL}\n`);
-  const config = {
-    listen: "127.0.0.1:0",
-    logLevel: "warn",
-    metrics: { newSeriesHoldMs: 0 },
-    ...top,
-    sources: [
-      {
-        name: "app",
-        paths: ["app.log"],
-        startAt: "beginning",
-        pollIntervalMs: 50,
-        partialLineTimeoutMs: 300,
-        ...source,
-      },
-    ],
-  };
-  const file = path.join(dir, "config.yaml");
-  await writeFile(file, E(config));
-  const cli = spawnCli(["run", "--config", file, "--log-level", "info"], { cwd: dir });
-  const url = await cli.url(20_000);
-  await waitReady(url);
+  const { url } = await startRun(
+    dir,
+    [{ name: "app", paths: ["app.log"], partialLineTimeoutMs: 300, ...source }],
+    top,
+  );
   const samples = await waitUntil(
     "the sentinel response on /metrics",
     () => samplesOf(url),
@@ -205,19 +190,10 @@ describe("the window is per source, and duplicates stay out of recent errors", (
     const body = E({ RequestId: "X-1", HostId: "ess.aliyuncs.com", Code: "Throttling.User" });
     await writeFile(path.join(dir, "a.log"), `${ex}\n${body}\n${ex}\n${SENTINEL}\n`);
     await writeFile(path.join(dir, "b.log"), `${ex}\n${SENTINEL}\n`);
-    const src = { startAt: "beginning", pollIntervalMs: 50 };
-    const config = {
-      listen: "127.0.0.1:0",
-      metrics: { newSeriesHoldMs: 0 },
-      sources: [
-        { name: "a", paths: ["a.log"], ...src },
-        { name: "b", paths: ["b.log"], ...src },
-      ],
-    };
-    await writeFile(path.join(dir, "c.yaml"), E(config));
-    const cli = spawnCli(["run", "--config", path.join(dir, "c.yaml")], { cwd: dir });
-    const url = await cli.url(20_000);
-    await waitReady(url);
+    const { url } = await startRun(dir, [
+      { name: "a", paths: ["a.log"] },
+      { name: "b", paths: ["b.log"] },
+    ]);
     const samples = await waitUntil(
       "both sentinels",
       () => samplesOf(url),

@@ -8,7 +8,8 @@ import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESPONSES, samplesOf, total } from "../../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, spawnCli, waitReady } from "../../helpers/cli-process.js";
+import { cleanupCli, makeTempDir } from "../../helpers/cli-process.js";
+import { startRun } from "../../helpers/run-cli.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 afterEach(cleanupCli);
@@ -19,16 +20,7 @@ async function serve(lines: readonly string[], top: Record<string, unknown> = {}
   const dir = await makeTempDir("are-review-served-");
   const file = path.join(dir, "app.log");
   await writeFile(file, `${lines.join("\n")}\n`);
-  const config = {
-    listen: "127.0.0.1:0",
-    metrics: { newSeriesHoldMs: 0 },
-    ...top,
-    sources: [{ name: "app", paths: [file], startAt: "beginning", pollIntervalMs: 50 }],
-  };
-  await writeFile(path.join(dir, "c.yaml"), E(config));
-  const cli = spawnCli(["run", "--config", path.join(dir, "c.yaml")], { cwd: dir });
-  const url = await cli.url(20_000);
-  await waitReady(url);
+  const { url } = await startRun(dir, [{ name: "app", paths: [file] }], top);
   await waitUntil(
     `${lines.length} responses`,
     () => samplesOf(url),
