@@ -10,23 +10,16 @@ import {
 } from "../parsers/body-parser.js";
 import { JsonScanner } from "../parsers/json-scanner.js";
 import { XmlBody } from "../parsers/xml-body.js";
-import { findCandidate } from "./candidates.js";
+import { findCandidate, quoteIn } from "./candidates.js";
 import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
+import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import { knownFailures, type ReplayLine, type Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
 import { MAX_STRING_DEPTH, StringBodies } from "./string-bodies.js";
-
-interface OpenBody {
-  readonly parser: BodyParser;
-  /** Position of the body's first byte in the arena. */
-  readonly start: number;
-  /** Arena position minus the position in the buffer the body began in (its first line). */
-  readonly shift: number;
-}
 
 /**
  * Lines → frames. Finds candidate bodies on each line, has a body parser (src/parsers/body-parser.ts)
@@ -49,8 +42,6 @@ export class BodyFramer implements LineHandler {
   private replay: ReplayLine[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
-  /** The buffer of the line given by `line`, while it is processed (replayed lines are in an arena). */
-  private chunk: Buffer | null = null;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
@@ -85,15 +76,8 @@ export class BodyFramer implements LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
     const offset = this.seen;
     this.seen += size;
-    this.chunk = buf;
     this.process(buf, start, end, lineNo, offset, 0, start, null);
-    this.chunk = null;
     this.drain();
-  }
-
-  /** The lines of one chunk were all given: searches shared between them are forgotten. */
-  chunkEnd(): void {
-    this.strings.chunkEnd();
   }
 
   /** End of input: an open body is truncated. */
@@ -135,19 +119,17 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
-    const strings = this.strings.lineMayHold(buf, start, end, buf === this.chunk);
-    this.json.examineStrings = strings;
     this.strings.lineNo = lineNo;
     if (open !== null) {
       this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
     }
-    this.examine(buf, start, end, lineNo, offset, flags, from, skip, strings);
+    this.examine(buf, start, end, lineNo, offset, flags, from, skip);
   }
 
   /**
-   * Looks for bodies (and SDK strings, and quoted strings holding either when `strings`) on a line
-   * from `from`; the line is final unless a body stays open.
+   * Looks for bodies (and SDK strings, and quoted strings holding either) on a line from `from`; the
+   * line is final unless a body stays open.
    */
   private examine(
     buf: Buffer,
@@ -158,16 +140,24 @@ export class BodyFramer implements LineHandler {
     flags: number,
     from: number,
     skip: Skips | null,
-    strings = false,
   ): void {
     let pos = from;
-    let quotesFrom = strings ? from : end;
+    let quotesFrom = from;
     const text = this.text;
+    text?.newLine();
+    // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
+    // quoted strings before one candidate is searched once, not once per string.
+    let candidateFrom = -1;
+    let candidate = -1;
     for (;;) {
-      let p = findCandidate(buf, pos, end);
+      if (candidateFrom < 0 || pos < candidateFrom || (candidate >= 0 && candidate < pos)) {
+        candidate = findCandidate(buf, pos, end);
+        candidateFrom = pos;
+      }
+      let p = candidate;
       const limit = p < 0 ? end : p;
       if (quotesFrom < limit) {
-        const q = buf.subarray(0, limit).indexOf(0x22, Math.max(pos, quotesFrom));
+        const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);
         if (q >= 0) {
           const after = this.strings.quoted(buf, start, q, end, this.out.frames);
           if (after > 0) {
@@ -192,7 +182,11 @@ export class BodyFramer implements LineHandler {
       } else parser = buf[p] === 0x7b ? this.json : this.xml;
       const after = parser.begin(buf, p, end);
       if (after === MORE) {
-        this.startOpen(parser, buf, start, end, p, lineNo, offset, flags);
+        // A body opens here: the line is held, and so are the frames found before it on the line.
+        this.held.reset(end - start);
+        this.out.defer(lineNo);
+        const line = this.held.hold(buf, start, end, lineNo, offset, flags);
+        this.open = { parser, start: line.start + (p - start), shift: line.start - start };
         return;
       }
       if (isFailed(after)) {
@@ -205,22 +199,6 @@ export class BodyFramer implements LineHandler {
       pos = after;
     }
     countLine(this.counts, flags);
-  }
-
-  private startOpen(
-    parser: BodyParser,
-    buf: Buffer,
-    start: number,
-    end: number,
-    p: number,
-    lineNo: number,
-    offset: number,
-    flags: number,
-  ): void {
-    this.held.reset(end - start);
-    this.out.defer(lineNo);
-    const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    this.open = { parser, start: line.start + (p - start), shift: line.start - start };
   }
 
   /** One more non-blank line for the open body; `first` is its first non-blank byte (relative). */
@@ -251,8 +229,9 @@ export class BodyFramer implements LineHandler {
 
   /** A line that is a complete response of its own settles an open XML root or text block (settle-probe.ts). */
   private settledBy(parser: BodyParser, buf: Buffer, start: number, end: number): boolean {
-    if (parser === this.json || (parser === this.xml && !this.xml.inRoot)) return false;
-    return this.probe.settles(buf, start, end);
+    return (
+      parser !== this.json && (parser !== this.xml || this.xml.inRoot) && this.probe.settles(buf, start, end)
+    );
   }
 
   /**
@@ -275,48 +254,22 @@ export class BodyFramer implements LineHandler {
    * that line when the body ended with the line before.
    */
   private closeOpen(parsed: Parsed | null, endPos: number): void {
-    const open = this.open as OpenBody;
-    const { lines: held, arena } = this.held;
-    const last = held.length - 1;
-    const firstLine = held[0] as HeldLine;
-    const lastLine = held[last] as HeldLine;
-    const endedBefore = last > 0 && endPos === lastLine.start;
-    const endLine = endedBefore ? (held[last - 1] as HeldLine) : lastLine;
-    this.out.release();
-    const { lineNo: first, start: firstStart } = firstLine;
-    const flag = this.out.body(open.parser, arena, firstStart, open.start, first, endLine.lineNo, parsed);
+    const { line, flags } = closeHeld(
+      this.open as OpenBody,
+      this.held,
+      this.out,
+      this.counts,
+      parsed,
+      endPos,
+    );
     this.resetOpen();
-    for (let i = 0; i < last; i++) countLine(this.counts, (held[i] as HeldLine).flags | flag);
-    const { start, end, lineNo, offset } = lastLine;
-    const lastFlags = endedBefore ? lastLine.flags : lastLine.flags | flag;
-    const strings = this.strings.lineMayHold(arena, start, end, false);
-    this.examine(arena, start, end, lineNo, offset, lastFlags, endPos, null, strings);
+    this.examine(this.held.arena, line.start, line.end, line.lineNo, line.offset, flags, endPos, null);
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
   private failOpen(lastLineConsumed: boolean): void {
-    const open = this.open as OpenBody;
-    const { lines: held, arena } = this.held;
-    open.parser.finish();
-    const malformed = open.parser.format !== "text";
-    const skip = knownFailures(open.parser, null, open.shift, held, 0, this.held.used);
+    replayHeld(this.open as OpenBody, this.held, this.out, lastLineConsumed, this.replay);
     this.resetOpen();
-    this.out.release();
-    const last = held.length - 1;
-    for (let i = last; i >= 0; i--) {
-      const l = held[i] as HeldLine;
-      const failed = malformed && (i < last || lastLineConsumed || i === 0);
-      this.replay.push({
-        buf: arena,
-        start: l.start,
-        end: l.end,
-        lineNo: l.lineNo,
-        offset: l.offset,
-        flags: failed ? l.flags | FAILED : l.flags,
-        from: i === 0 ? open.start + 1 : l.start,
-        skip,
-      });
-    }
   }
 
   private resetOpen(): void {
@@ -341,17 +294,8 @@ export class BodyFramer implements LineHandler {
 
   longEnd(oversized: boolean, size: number): void {
     this.seen += size;
-    const long = this.long;
+    this.long?.end(oversized, this.counts, this.out.frames);
     this.long = null;
-    if (long === null) return;
-    if (oversized) {
-      this.counts.lines++;
-      this.counts.oversized++;
-      return;
-    }
-    long.finish();
-    for (const f of long.frames) this.out.frames.push(f);
-    countLine(this.counts, long.flags);
   }
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */

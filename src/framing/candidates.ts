@@ -34,3 +34,9 @@ const XML_START = new Uint8Array(256);
 for (let b = 0x41; b <= 0x5a; b++) XML_START[b] = 1;
 for (let b = 0x61; b <= 0x7a; b++) XML_START[b] = 1;
 XML_START[0x5f] = 1;
+
+/** The first `"` in `buf[pos, limit)`, or -1: the parts of a line that no body covers are short. */
+export function quoteIn(buf: Buffer, pos: number, limit: number): number {
+  for (let i = pos; i < limit; i++) if (buf[i] === 0x22) return i;
+  return -1;
+}

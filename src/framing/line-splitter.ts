@@ -16,11 +16,6 @@ export interface LineHandler {
   longData(buf: Buffer, start: number, end: number): void;
   /** The long line ended (`oversized`: it passed maxRecordBytes and its rest was skipped); `size` in bytes. */
   longEnd(oversized: boolean, size: number): void;
-  /**
-   * The lines of one `push` (or `flush`) were all given: `buf`s given since then may be reused. A
-   * handler that shares work between the lines of one buffer forgets it here.
-   */
-  chunkEnd?(): void;
   /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
   holdLimitBytes?(): number;
 }
@@ -78,7 +73,6 @@ export class LineSplitter {
       this.complete(data, pos, nl);
       pos = nl + 1;
     }
-    this.handler.chunkEnd?.();
   }
 
   /** The input paused (idle timeout, rotation) or ended: a held partial line counts as complete. */
@@ -95,7 +89,6 @@ export class LineSplitter {
       this.heldBytes = 0;
       this.emit(line, 0, line.length, line.length);
     }
-    this.handler.chunkEnd?.();
   }
 
   private stripBom(data: Buffer): Buffer {

@@ -1,9 +1,9 @@
-import type { Frame } from "../core/records.js";
+import type { Frame, LineCounts } from "../core/records.js";
 import { type BodyParser, isFailed, MORE } from "../parsers/body-parser.js";
 import { StreamJsonBody } from "../parsers/json-stream.js";
 import { XmlPieces } from "../parsers/xml-body.js";
 import { findCandidate } from "./candidates.js";
-import { BODY, FAILED, RESPONSE } from "./line-outcomes.js";
+import { BODY, countLine, FAILED, RESPONSE } from "./line-outcomes.js";
 import { joinPrefix, PREFIX_PART_BYTES, prefixText } from "./prefix-text.js";
 
 /**
@@ -79,6 +79,18 @@ export class LongLine {
   }
 
   /** The line ended. */
+  /** The line ended: its frames go to `frames`, and it is counted (`oversized`: only counted, docs/design.md §3). */
+  end(oversized: boolean, counts: LineCounts, frames: Frame[]): void {
+    if (oversized) {
+      counts.lines++;
+      counts.oversized++;
+      return;
+    }
+    this.finish();
+    for (const f of this.frames) frames.push(f);
+    countLine(counts, this.flags);
+  }
+
   finish(): void {
     if (this.parser !== null) {
       this.parser.finish();

@@ -61,11 +61,14 @@ export interface BodyParser {
 
 /**
  * Examines the decoded text of a string value like a line of its own (docs/design.md §3, bodies inside
- * strings). The framer provides it; the JSON scanner calls it for strings on lines that may hold one.
+ * strings). The framer provides it; the JSON scanner calls it for the strings that name a request id.
  */
 export interface StringExaminer {
-  /** Whether the raw bytes of a string (content `buf[start, end)`) may hold a body or an SDK string. */
-  mayHold(buf: Buffer, start: number, end: number, escaped: boolean): boolean;
+  /**
+   * Whether a string (content `buf[start, end)`) whose raw bytes hold a request-id name may hold a
+   * body or an SDK string; `marks`: what else they hold (json-strings.ts: ESCAPED, LT).
+   */
+  mayHold(buf: Buffer, start: number, end: number, marks: number): boolean;
   /** The responses in the decoded text (lineStart/lineEnd: the physical line of the string). */
   examine(text: string): readonly Frame[];
 }
@@ -73,16 +76,19 @@ export interface StringExaminer {
 /**
  * The SDK error-string recognizer (docs/design.md §3, format `text`) as the framer sees it: a cheap byte
  * prefilter and the parser of what it finds. The framer looks for text candidates on the parts of a
- * line that no body covers (before the next `{`/`<` candidate), and inside JSON string values of
- * lines where `find` matches; a text candidate that fails is not counted as malformed.
+ * line that no body covers (before the next `{`/`<` candidate), and inside JSON string values that
+ * name a request id and where `find` matches; a text candidate that fails is not counted as malformed.
  */
 export interface TextRecognizer {
   /**
    * Where an SDK error string may start in `buf[pos, limit)` (before the next body candidate), or
    * -1; `end` is the line's end (a string may go on past `limit`). Runs on every line that is not
-   * all body: it must cost about an `indexOf` or two on a line without one.
+   * all body: it must cost about an `indexOf` or two on a line without one, and the calls on one
+   * line linear time together.
    */
   find(buf: Buffer, pos: number, limit: number, end: number): number;
+  /** The framer begins to examine a line: what `find` kept of the last one (its text) is stale. */
+  newLine(): void;
   /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
   readonly parser: BodyParser;
 }

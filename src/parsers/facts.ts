@@ -5,47 +5,58 @@ import { FieldClass } from "./field-names.js";
 export type FieldValue = string | number | null;
 
 /**
- * One open object (JSON) or element (XML). Fields are kept per class in first-occurrence order of
- * their names; a repeated name replaces its value (JSON.parse semantics: the last value wins).
+ * One open object (JSON) or element (XML). Fields are kept in first-occurrence order of their names
+ * (so per class too); a repeated name replaces its value (JSON.parse semantics: the last value wins).
+ * Containers are reused (FactsBuilder keeps one per depth), so the arrays only grow: a body's fields
+ * allocate nothing but their values.
  */
 class Container {
-  names: (string[] | undefined)[] = [];
-  values: (FieldValue[] | undefined)[] = [];
-  /** Logger members seen (FieldClass.Envelope: only their number matters). */
-  loggerMembers = 0;
-  constructor(readonly depth: number) {}
+  private readonly classes: FieldClass[] = [];
+  private readonly names: string[] = [];
+  private readonly values: FieldValue[] = [];
+  private count = 0;
+  /** Logger members seen (FieldClass.Envelope: only their number matters), and time members' names. */
+  private loggerMembers = 0;
+  private timeNames = 0;
+  depth = 0;
+
+  reset(depth: number): void {
+    this.depth = depth;
+    this.count = 0;
+    this.loggerMembers = 0;
+    this.timeNames = 0;
+  }
 
   set(cls: FieldClass, name: string, value: FieldValue): void {
     if (cls === FieldClass.Envelope) {
       this.loggerMembers++;
       return;
     }
-    const names = this.names[cls];
-    const values = this.values[cls];
-    if (names === undefined || values === undefined) {
-      this.names[cls] = [name];
-      this.values[cls] = [value];
-      return;
+    const n = this.count;
+    for (let i = 0; i < n; i++) {
+      if (this.classes[i] === cls && this.names[i] === name) {
+        this.values[i] = value;
+        return;
+      }
     }
-    const at = names.indexOf(name);
-    if (at >= 0) values[at] = value;
-    else {
-      names.push(name);
-      values.push(value);
-    }
+    this.classes[n] = cls;
+    this.names[n] = name;
+    this.values[n] = value;
+    this.count = n + 1;
+    if (cls === FieldClass.Time) this.timeNames++;
   }
 
   /** A log envelope (docs/design.md §3): two or more distinct logger members (`level` + `time`, `msg` + `pid` …). */
   isEnvelope(): boolean {
-    return this.loggerMembers + (this.names[FieldClass.Time]?.length ?? 0) >= 2;
+    return this.loggerMembers + this.timeNames >= 2;
   }
 
   /** The first value of a class that `valid` accepts. */
   pick<T>(cls: FieldClass, valid: (v: FieldValue) => T | null): T | null {
-    const values = this.values[cls];
-    if (values === undefined) return null;
-    for (const v of values) {
-      const r = valid(v);
+    const n = this.count;
+    for (let i = 0; i < n; i++) {
+      if (this.classes[i] !== cls) continue;
+      const r = valid(this.values[i] as FieldValue);
       if (r !== null) return r;
     }
     return null;
@@ -106,6 +117,8 @@ interface InnerResponse {
  */
 export class FactsBuilder {
   private stack: (Container | null | undefined)[] = [];
+  /** One container per depth, reused: siblings are never open at once. */
+  private readonly pool: Container[] = [];
   private best: Parsed | null = null;
   private bestDepth = Number.POSITIVE_INFINITY;
   /** Stack height when the best candidate closed: containers below it are its ancestors. */
@@ -175,9 +188,9 @@ export class FactsBuilder {
     }
   }
 
-  // Containers are made on their first field: most objects of a success body have none, and
-  // allocating one per object showed in the profile. `undefined` = an object without fields yet,
-  // `null` = an array.
+  // Containers are taken (from the pool) on their first field: most objects of a success body have
+  // none, and allocating one per object showed in the profile (GC). `undefined` = an object without
+  // fields yet, `null` = an array.
   open(): void {
     this.stack.push(undefined);
   }
@@ -197,7 +210,12 @@ export class FactsBuilder {
     let top = this.stack[at];
     if (top === null || at < 0) return;
     if (top === undefined) {
-      top = new Container(at);
+      top = this.pool[at];
+      if (top === undefined) {
+        top = new Container();
+        this.pool[at] = top;
+      }
+      top.reset(at);
       this.stack[at] = top;
     }
     top.set(cls, name, value);

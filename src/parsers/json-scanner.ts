@@ -2,6 +2,15 @@ import type { Frame, Parsed } from "../core/records.js";
 import { type BodyParser, failedAt, MORE, type Outcome, type StringExaminer } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";
 import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
+import {
+  ESCAPED,
+  NAME,
+  PLAIN_STRING_BYTE,
+  scanEscapedString,
+  scanMarkedString,
+  stringMarks,
+  UNMARKED_STRING_BYTE,
+} from "./json-strings.js";
 
 // States between tokens. Plain constants, not an enum: they are compared in the innermost loop.
 const VALUE = 0;
@@ -44,14 +53,16 @@ export class JsonScanner implements BodyParser {
   private lineIndex = 0;
   /** The open objects (after the first) when the body failed, as [lineIndex, pos] pairs. */
   private failedOpen: number[] = [];
-  /**
-   * Whether string values are examined for bodies and SDK strings inside them (docs/design.md §3, bodies
-   * inside strings): set by the framer per line, only on lines whose bytes may hold one.
-   */
-  examineStrings = false;
+  /** Bytes skipped in a string value without a look: all but `<` and `q` when strings are examined. */
+  private readonly valueBytes: Uint8Array;
 
-  /** `examiner` examines the decoded text of string values that may hold a response. */
-  constructor(private readonly examiner: StringExaminer | null = null) {}
+  /**
+   * `examiner` examines the decoded text of string values that may hold a response (docs/design.md §3,
+   * bodies inside strings): those whose raw bytes, seen in the scan's own pass, hold a request-id name.
+   */
+  constructor(private readonly examiner: StringExaminer | null = null) {
+    this.valueBytes = examiner === null ? PLAIN_STRING_BYTE : UNMARKED_STRING_BYTE;
+  }
 
   /** Starts a body at the `{` at `pos`, then scans on to `end` (the line's end). */
   begin(buf: Buffer, pos: number, end: number): Outcome {
@@ -96,6 +107,8 @@ export class JsonScanner implements BodyParser {
     const starts = this.starts;
     const kinds = this.kinds;
     const facts = this.facts;
+    const examiner = this.examiner;
+    const valueBytes = this.valueBytes;
     let state = this.state;
     let depth = this.depth;
     for (;;) {
@@ -145,17 +158,23 @@ export class JsonScanner implements BodyParser {
         if (c === 0x22) {
           const start = pos + 1;
           let q = start;
-          while (PLAIN_STRING_BYTE[buf[q] as number] === 1) q++;
-          let escaped = false;
+          while (valueBytes[buf[q] as number] === 1) q++;
+          let marks = 0;
           if (buf[q] !== 0x22 || q >= end) {
-            q = scanEscapedString(buf, start, end);
+            if (examiner === null) {
+              q = scanEscapedString(buf, start, end);
+              marks = ESCAPED;
+            } else {
+              q = scanMarkedString(buf, start, q, end);
+              marks = stringMarks.bits;
+            }
             if (q < 0) return this.fail(-q - 1, depth);
-            escaped = true;
-            if (cls !== FieldClass.None)
-              this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
-          } else if (cls !== FieldClass.None)
-            this.fieldValue(cls === FieldClass.Envelope ? null : buf.utf8Slice(start, q));
-          if (this.examineStrings) this.stringValue(buf, start, q, escaped);
+          }
+          if (cls !== FieldClass.None) {
+            if (marks & ESCAPED) this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
+            else this.fieldValue(cls === FieldClass.Envelope ? null : buf.utf8Slice(start, q));
+          }
+          if (marks & NAME) this.stringValue(buf, start, q, marks);
           pos = q + 1;
           state = AFTER_VALUE;
         } else if (c === 0x7b) {
@@ -247,13 +266,14 @@ export class JsonScanner implements BodyParser {
     return failedAt(pos);
   }
 
-  /** A string value on a line where strings are examined: decoded and examined when it may hold a response. */
-  private stringValue(buf: Buffer, start: number, close: number, escaped: boolean): void {
-    const examiner = this.examiner;
-    if (examiner === null || !examiner.mayHold(buf, start, close, escaped)) return;
-    const text = escaped
-      ? (JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string)
-      : buf.utf8Slice(start, close);
+  /** A string value with a request-id name: decoded and examined when it may hold a response. */
+  private stringValue(buf: Buffer, start: number, close: number, marks: number): void {
+    const examiner = this.examiner as StringExaminer;
+    if (!examiner.mayHold(buf, start, close, marks)) return;
+    const text =
+      marks & ESCAPED
+        ? (JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string)
+        : buf.utf8Slice(start, close);
     const frames = examiner.examine(text);
     if (frames.length > 0) this.facts.inner(frames);
   }
@@ -271,55 +291,6 @@ export class JsonScanner implements BodyParser {
     this.pendingClass = cls;
     this.pendingName = name;
   }
-}
-
-/** 1 for bytes that may stand in a JSON string as they are (not `"`, `\\`, or below 0x20). */
-const PLAIN_STRING_BYTE = new Uint8Array(256);
-for (let b = 0x20; b < 256; b++) PLAIN_STRING_BYTE[b] = b === 0x22 || b === 0x5c ? 0 : 1;
-
-/**
- * The closing quote of a JSON string whose content starts at `pos` (after its opening quote), or -1
- * when there is no valid string before `end`: quoted strings in free text (docs/design.md §3).
- */
-export function jsonStringEnd(buf: Buffer, pos: number, end: number): number {
-  const q = scanEscapedString(buf, pos, end);
-  return q < 0 ? -1 : q;
-}
-
-/**
- * The closing quote of a string whose content starts at `pos`, escapes checked; -(errorPos+1) when
- * the string is not valid JSON (a bad escape, a control byte, or no closing quote before `end`).
- */
-function scanEscapedString(buf: Buffer, pos: number, end: number): number {
-  for (;;) {
-    while (PLAIN_STRING_BYTE[buf[pos] as number] === 1) pos++;
-    if (pos >= end) return -(end + 1);
-    const b = buf[pos] as number;
-    if (b === 0x22) return pos;
-    if (b !== 0x5c) return -(pos + 1); // a control byte
-    if (pos + 1 >= end) return -(end + 1);
-    const e = buf[pos + 1] as number;
-    if (e === 0x75) {
-      for (let i = pos + 2; i < pos + 6; i++) {
-        if (i >= end || !isHex(buf[i] as number)) return -(Math.min(i, end) + 1);
-      }
-      pos += 6;
-    } else if (
-      e === 0x22 ||
-      e === 0x5c ||
-      e === 0x2f ||
-      e === 0x62 ||
-      e === 0x66 ||
-      e === 0x6e ||
-      e === 0x72 ||
-      e === 0x74
-    ) {
-      pos += 2;
-    } else return -(pos + 2);
-  }
-}
-function isHex(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
 }
 
 function isDigit(b: number | undefined): boolean {

@@ -23,6 +23,9 @@ export const DEFAULT_TEXT_RULES: TextRules = { presets: PRESETS, patterns: [] };
 /** How far past the next body candidate a string that starts before it is looked at. */
 const MAX_STRING_TAIL = 4096;
 
+/** How much of a window the next one looks at again (a string cut by the window's end). */
+const WINDOW_OVERLAP = 512;
+
 /** Longest block in lines: a string that goes on longer is taken as it stands. */
 export const MAX_BLOCK_LINES = 16;
 
@@ -54,7 +57,7 @@ function compiled(rules: TextRules): Compiled {
       keys.set(p, keyRegex(p));
       starts.set(p, new RegExp(p.start.source, "g"));
     }
-    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|")), keys, starts };
+    c = { rules, trigger: needles.length === 0 ? null : new RegExp(needles.join("|"), "g"), keys, starts };
     cache.set(rules, c);
   }
   return c;
@@ -93,6 +96,14 @@ class SdkTextParser implements TextRecognizer, BodyParser {
   private parsed: Parsed | null = null;
   /** `find`'s match, kept for the `begin` that follows it. */
   private found: { buf: Buffer; at: number; hit: Hit } | null = null;
+  /** The line text `lineText` made last: `text` is `textBuf[textFrom, textEnd)` as latin1. */
+  private textBuf: Buffer | null = null;
+  private textFrom = 0;
+  private textEnd = 0;
+  private text = "";
+  /** The last `nextNeedle` answer: the first literal at or after `needleFrom` (-1: none; needleFrom -1: none asked). */
+  private needleFrom = -1;
+  private needleAt = -1;
 
   constructor(private readonly c: Compiled) {}
 
@@ -100,19 +111,60 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     return this;
   }
 
+  newLine(): void {
+    this.textBuf = null;
+  }
+
   find(buf: Buffer, pos: number, limit: number, end: number = limit): number {
     if (limit <= pos) return -1;
     const c = this.c;
-    // The trigger runs on the part before the next body candidate: a line that is all body costs nothing.
-    const head = buf.latin1Slice(pos, limit);
-    if (c.rules.patterns.length === 0 && (c.trigger === null || !c.trigger.test(head))) return -1;
-    // A string starts before `limit` and is short: what lies past it is looked at up to a bound, so
-    // that a line with many candidates costs linear time.
-    const text = end === limit ? head : buf.latin1Slice(pos, Math.min(end, limit + MAX_STRING_TAIL));
-    const hit = this.firstHit(text, limit - pos);
-    if (hit === null) return -1;
-    this.found = { buf, at: pos + hit.start, hit };
-    return pos + hit.start;
+    const line = this.lineText(buf, pos, end);
+    const base = this.textFrom;
+    let windowStart = pos;
+    for (;;) {
+      // Where the next preset's literal is: one search per line, shared by the calls on it.
+      const needle = this.nextNeedle(line, windowStart);
+      if (needle >= limit || (needle < 0 && (c.rules.patterns.length === 0 || windowStart > pos))) return -1;
+      // A string starts before `limit` and is short: it is looked for in a window that ends a bound
+      // past its literal (or past `limit`), so that a line of many strings or candidates costs
+      // linear time; a window without one gives way to the next, which overlaps it by WINDOW_OVERLAP.
+      const windowEnd = Math.min(end, (needle < 0 ? limit : needle) + MAX_STRING_TAIL);
+      const hit = this.firstHit(line.slice(windowStart - base, windowEnd - base), limit - windowStart);
+      if (hit !== null) {
+        this.found = { buf, at: windowStart + hit.start, hit };
+        return windowStart + hit.start;
+      }
+      if (needle < 0 || windowEnd >= Math.min(end, limit + MAX_STRING_TAIL)) return -1;
+      windowStart = Math.max(needle + 1, windowEnd - WINDOW_OVERLAP);
+    }
+  }
+
+  /**
+   * The line's text from `pos` as latin1, made once per line (until `newLine`): slicing the rest of
+   * a long line at every string on it was quadratic, and the values cut from each copy kept it alive.
+   */
+  private lineText(buf: Buffer, pos: number, end: number): string {
+    if (buf !== this.textBuf || end !== this.textEnd || pos < this.textFrom) {
+      this.textBuf = buf;
+      this.textEnd = end;
+      this.textFrom = pos;
+      this.text = buf.latin1Slice(pos, end);
+      this.needleFrom = -1;
+    }
+    return this.text;
+  }
+
+  /** The position of the first preset literal at or after `pos` on the current line, or -1. */
+  private nextNeedle(line: string, pos: number): number {
+    const trigger = this.c.trigger;
+    if (trigger === null) return -1;
+    const at = this.needleAt;
+    if (this.needleFrom >= 0 && this.needleFrom <= pos && (at < 0 || at >= pos)) return at;
+    trigger.lastIndex = pos - this.textFrom;
+    const m = trigger.exec(line);
+    this.needleFrom = pos;
+    this.needleAt = m === null ? -1 : this.textFrom + m.index;
+    return this.needleAt;
   }
 
   begin(buf: Buffer, pos: number, end: number): Outcome {
@@ -123,7 +175,7 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     let hit: Hit | null;
     if (found !== null && found.buf === buf && found.at === pos) hit = found.hit;
     else {
-      hit = this.firstHit(buf.latin1Slice(pos, end), 1);
+      hit = this.firstHit(buf.latin1Slice(pos, Math.min(end, pos + MAX_STRING_TAIL)), 1);
       if (hit !== null && hit.start !== 0) hit = null;
     }
     if (hit === null) return failedAt(pos);

@@ -29,6 +29,12 @@ const shapes: Record<string, (n: number) => string> = {
     return s;
   },
   '{"a":" then {"a": × n inside a string': (n) => `{"a":"${'{"a":'.repeat(n)}\n`,
+  // Each quoted string used to search the rest of the line for the next body candidate again.
+  "quoted strings naming a request id in free text × n": (n) =>
+    `free text ${'x "RequestId \\"{\\"a\\":1" '.repeat(n / 4)}\n`,
+  // Each SDK string used to copy the rest of the line as text (and its values kept that copy).
+  "SDK error strings × n on one line": (n) =>
+    `${Array.from({ length: n / 8 }, (_, i) => `ServerException: HTTP Status: 400 Error:Throttling.User no. RequestID: R${i} `).join("")}\n`,
 };
 
 describe("re-scans after failed candidates are linear", () => {

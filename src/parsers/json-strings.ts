@@ -1,0 +1,113 @@
+/**
+ * JSON string scanning for the JSON scanner and for quoted strings in free text: where a string
+ * ends, whether it is valid JSON, and — in the same pass — what its raw bytes hold that a body or an
+ * SDK error string inside it would need (docs/design.md §3, bodies inside strings): a `\` escape, a
+ * `<`, a request-id name. A string with none of these is skipped by one table lookup per byte,
+ * and no second search over the line decides which strings are worth decoding.
+ */
+
+/** The string has a `\` escape (it must be decoded; escaped JSON lives in such strings). */
+export const ESCAPED = 1;
+/** The string has a `<` (an XML body needs one). */
+export const LT = 2;
+/** The string has a request-id name: `[Rr]equest`, an optional ` `, `_` or `-`, `[Ii][Dd]`. */
+export const NAME = 4;
+
+/** What the last string scanned by `scanMarkedString` held: ESCAPED | LT | NAME bits. */
+export const stringMarks = { bits: 0 };
+
+/** 1 for bytes that may stand in a JSON string as they are (not `"`, `\\`, or below 0x20). */
+export const PLAIN_STRING_BYTE = new Uint8Array(256);
+for (let b = 0x20; b < 256; b++) PLAIN_STRING_BYTE[b] = b === 0x22 || b === 0x5c ? 0 : 1;
+
+/** PLAIN_STRING_BYTE without `<` and `q` (the `q` of a request-id name): they are looked at. */
+export const UNMARKED_STRING_BYTE = PLAIN_STRING_BYTE.slice();
+UNMARKED_STRING_BYTE[0x3c] = 0;
+UNMARKED_STRING_BYTE[0x71] = 0;
+
+/**
+ * The closing quote of a string whose content starts at `pos` (after its opening quote), with
+ * `stringMarks` set to what it holds; -(errorPos+1) when the string is not valid JSON (a bad escape,
+ * a control byte, or no closing quote before `end`). `from` ≥ `pos`: where to go on from (the bytes
+ * before it are plain).
+ */
+export function scanMarkedString(buf: Buffer, pos: number, from: number, end: number): number {
+  let bits = 0;
+  let p = from;
+  for (;;) {
+    while (UNMARKED_STRING_BYTE[buf[p] as number] === 1) p++;
+    if (p >= end) return -(end + 1);
+    const b = buf[p] as number;
+    if (b === 0x22) {
+      stringMarks.bits = bits;
+      return p;
+    }
+    if (b === 0x3c) {
+      bits |= LT;
+      p++;
+    } else if (b === 0x71) {
+      if (requestIdNameAt(buf, pos, p, end)) bits |= NAME;
+      p++;
+    } else if (b === 0x5c) {
+      bits |= ESCAPED;
+      p = escapeEnd(buf, p, end);
+      if (p < 0) return p;
+    } else return -(p + 1); // a control byte
+  }
+}
+
+/**
+ * The closing quote of a string whose content starts at `pos`, escapes checked; -(errorPos+1) when
+ * the string is not valid JSON (a bad escape, a control byte, or no closing quote before `end`).
+ */
+export function scanEscapedString(buf: Buffer, pos: number, end: number): number {
+  for (;;) {
+    while (PLAIN_STRING_BYTE[buf[pos] as number] === 1) pos++;
+    if (pos >= end) return -(end + 1);
+    const b = buf[pos] as number;
+    if (b === 0x22) return pos;
+    if (b !== 0x5c) return -(pos + 1); // a control byte
+    pos = escapeEnd(buf, pos, end);
+    if (pos < 0) return pos;
+  }
+}
+
+/** The position after the escape at `pos` (a `\`), or -(errorPos+1). */
+function escapeEnd(buf: Buffer, pos: number, end: number): number {
+  if (pos + 1 >= end) return -(end + 1);
+  const e = buf[pos + 1] as number;
+  if (e === 0x75) {
+    for (let i = pos + 2; i < pos + 6; i++) {
+      if (i >= end || !isHex(buf[i] as number)) return -(Math.min(i, end) + 1);
+    }
+    return pos + 6;
+  }
+  if (
+    e === 0x22 ||
+    e === 0x5c ||
+    e === 0x2f ||
+    e === 0x62 ||
+    e === 0x66 ||
+    e === 0x6e ||
+    e === 0x72 ||
+    e === 0x74
+  )
+    return pos + 2;
+  return -(pos + 2);
+}
+
+function isHex(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
+}
+
+/** Whether the `q` at `q` is that of a request-id name inside `buf[start, end)`. */
+function requestIdNameAt(buf: Buffer, start: number, q: number, end: number): boolean {
+  if (q - 2 < start || q + 7 > end) return false;
+  const r = buf[q - 2];
+  if ((r !== 0x52 && r !== 0x72) || buf[q - 1] !== 0x65) return false;
+  if (buf[q + 1] !== 0x75 || buf[q + 2] !== 0x65 || buf[q + 3] !== 0x73 || buf[q + 4] !== 0x74) return false;
+  let i = q + 5;
+  const c = buf[i];
+  if (c === 0x20 || c === 0x5f || c === 0x2d) i++;
+  return i + 2 <= end && ((buf[i] as number) | 0x20) === 0x69 && ((buf[i + 1] as number) | 0x20) === 0x64;
+}
