@@ -179,7 +179,7 @@ export class RecordPipeline {
     const { extractor, source, onBatch, now = Date.now } = this.options;
     const readTime = frames.length === 0 ? 0 : now();
     const decoder = this.decoder;
-    let responses = frames.map((f: Frame) =>
+    let responses: readonly ApiResponse[] = frames.map((f: Frame) =>
       extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart)),
     );
     if (this.dedup !== null && responses.length > 0) {

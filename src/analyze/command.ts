@@ -5,6 +5,7 @@ import { UsageError } from "../core/errors.js";
 import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import { type ApiResponse, emptyCounts, type LineCounts } from "../core/records.js";
 import { redactor } from "../core/redact.js";
+import { type Totals, TotalsBuilder } from "../core/totals.js";
 import { VERSION } from "../core/version.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
@@ -16,7 +17,7 @@ import { eventJson } from "./event-json.js";
 import { readFileRange } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
-import { type Summary, SummaryBuilder } from "./summary.js";
+import { headResponses } from "./region-head.js";
 
 export interface AnalyzeArgs {
   inputs: string[];
@@ -49,7 +50,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
     maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
     format: args.format ?? source?.format ?? "auto",
   };
-  const totals = new SummaryBuilder();
+  const totals = new TotalsBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.
   const metrics = args.metrics
     ? new (await import("../metrics/exporter-metrics.js")).ExporterMetrics({
@@ -102,8 +103,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       if (other) {
         totals.merge(other);
         const dedup = pipeline.dedup;
-        const { kept, duplicates } =
-          dedup === null ? { kept: other.head, duplicates: 0 } : dedupBatch(other.head, dedup);
+        const head = headResponses(other.head);
+        const { kept, duplicates } = dedup === null ? { kept: head, duplicates: 0 } : dedupBatch(head, dedup);
         totals.add(kept, { ...emptyCounts(), duplicate: duplicates });
       }
       continue;
@@ -122,7 +123,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   }
   progress?.finish();
 
-  const summary = totals.summary;
+  const summary = totals.totals;
   if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   if (metrics) io.stdout.write((await metrics.metricsText(false)).body);
   if (!args.json && !args.events && !args.metrics) io.stdout.write(formatSummary(summary, inputs, totals));
@@ -157,7 +158,7 @@ function top(counts: Record<string, number>, n: number): [string, number][] {
 
 /** The readable summary: totals, rates, top codes and actions. */
 export function formatSummary(
-  s: Summary,
+  s: Totals,
   inputs: readonly string[],
   detail: { byAction: Record<string, number>; errorCodes: Record<string, number> },
 ): string {

@@ -1,4 +1,5 @@
 import type { ApiResponse } from "../core/records.js";
+import { type Totals, TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-file.js";
@@ -6,7 +7,6 @@ import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
 import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
-import { type Summary, SummaryBuilder } from "./summary.js";
 
 export interface AnalyzeOptions {
   source?: string;
@@ -36,10 +36,10 @@ export function shippedCatalog(): Catalog {
 export function analyzeChunks(
   chunks: Iterable<Buffer>,
   options: AnalyzeOptions = {},
-): { events: ApiResponse[]; summary: Summary } {
+): { events: ApiResponse[]; summary: Totals } {
   const { source = "test", catalog = shippedCatalog(), now = () => IN_MEMORY_READ_TIME, ...limits } = options;
   const events: ApiResponse[] = [];
-  const totals = new SummaryBuilder();
+  const totals = new TotalsBuilder();
   const pipeline = new RecordPipeline({
     source,
     extractor: new Extractor(catalog),
@@ -52,13 +52,13 @@ export function analyzeChunks(
   });
   for (const chunk of chunks) pipeline.push(chunk);
   pipeline.end();
-  return { events, summary: totals.summary };
+  return { events, summary: totals.totals };
 }
 
 /** Analyses one whole input held in memory (tests, small files). */
 export function analyzeBuffer(
   input: Buffer,
   options: AnalyzeOptions = {},
-): { events: ApiResponse[]; summary: Summary } {
+): { events: ApiResponse[]; summary: Totals } {
   return analyzeChunks([input], options);
 }

@@ -1,7 +1,7 @@
-import type { ApiResponse } from "../core/records.js";
+import type { Totals } from "../core/totals.js";
 import type { RecordPipeline } from "../pipeline.js";
 import { lineStartNear, readFileRange } from "./file-range.js";
-import type { Summary } from "./summary.js";
+import type { RegionHead } from "./region-head.js";
 import type { RegionJob } from "./worker.js";
 
 const MAIN_SHARE = 0.56;
@@ -10,11 +10,11 @@ const MAIN_SHARE = 0.56;
 export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 interface RegionTotals {
-  summary: Summary;
+  totals: Totals;
   byAction: Record<string, number>;
   errorCodes: Record<string, number>;
   /** Responses not in the totals yet: the main thread dedups them after its part (worker.ts). */
-  head: ApiResponse[];
+  head: RegionHead;
 }
 
 /** Large enough to be worth a second thread (whether there is a second core is analyzeFileInTwo's). */

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ApiResponse } from "../core/records.js";
+import { TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import { loadCatalog } from "../extract/catalog.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
@@ -10,7 +11,7 @@ import type { TextSettings } from "../parsers/sdk-text/rules.js";
 import { textRules } from "../parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../pipeline.js";
 import { readFileRange } from "./file-range.js";
-import { SummaryBuilder } from "./summary.js";
+import { addToHead, emptyHead, type ShapeIndex } from "./region-head.js";
 
 /** What the main thread hands the worker: the second part of one file, and how to read it. */
 export interface RegionJob {
@@ -29,13 +30,11 @@ export interface RegionJob {
 // The other half of `analyze`'s parallel read (see parallel.ts): a pipeline of its own over
 // [start, end) of the file, which starts at a line start, then its totals back to the main thread.
 const job = workerData as RegionJob;
-const totals = new SummaryBuilder();
+const totals = new TotalsBuilder();
 const window = job.dedupWindowIds === 0 ? null : new RequestIdWindow(job.dedupWindowIds);
-/**
- * The responses read before this part's window is full: whether they are duplicates depends on the
- * ids at the end of the file's first part, so the main thread decides for them with its window.
- */
-const head: ApiResponse[] = [];
+/** The responses read before this part's window is full: the main thread decides for them (region-head.ts). */
+const head = emptyHead();
+const shapes: ShapeIndex = new Map();
 const pipeline = new RecordPipeline({
   source: job.path,
   extractor: new Extractor(await loadCatalog(job.extraFiles, job.extraCodes)),
@@ -53,7 +52,7 @@ const pipeline = new RecordPipeline({
     let i = 0;
     for (; i < responses.length && window.added < window.size; i++) {
       const r = responses[i] as ApiResponse;
-      head.push(r);
+      addToHead(head, shapes, r);
       if (!isPlaceholderId(r.requestId)) window.add(r.requestId);
     }
     const { kept, duplicates } = dedupBatch(i === 0 ? responses : responses.slice(i), window);
@@ -63,7 +62,7 @@ const pipeline = new RecordPipeline({
 for (const data of readFileRange(job.path, job.start, job.end)) pipeline.push(data);
 pipeline.end();
 parentPort?.postMessage({
-  summary: totals.summary,
+  totals: totals.totals,
   byAction: totals.byAction,
   errorCodes: totals.errorCodes,
   head,

@@ -182,8 +182,8 @@ function totalsTable(s: MetricsSnapshot): string {
     ["throttled", `${s.throttled} (${percent(s.throttled, s.responses)})`],
     ["lines read", s.lines],
     ["bytes read", bytes(s.bytes)],
-    ["malformed / not a response", `${s.malformed} / ${s.nonResponse}`],
-    ["oversized / duplicates", `${s.oversized} / ${s.duplicates}`],
+    ["malformed / not a response", `${s.malformedLines} / ${s.nonResponseLines}`],
+    ["oversized / duplicates", `${s.oversizedLines} / ${s.duplicates}`],
   ];
   return `<table id="totals">${rows.map(([k, v]) => `<tr><th>${k}</th><td class="num">${escapeHtml(v)}</td></tr>`).join("")}</table>`;
 }

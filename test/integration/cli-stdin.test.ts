@@ -3,11 +3,14 @@
  * `analyze` reads stdin once (`--json`, `--events`), with its exit codes: 0 on any data, 2 on bad
  * usage with the reason on stderr.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { closeSync, openSync, readSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli-metrics.js";
-import { cleanupCli, makeTempDir, runCli, spawnCli } from "../helpers/cli-process.js";
+import { CLI, cleanupCli, makeTempDir, runCli, spawnCli } from "../helpers/cli-process.js";
 import { ResponseLedger, responseBody } from "../helpers/cli-responses.js";
 import { expectMetricDelta, waitUntil } from "../helpers/wait.js";
 
@@ -111,6 +114,35 @@ describe("analyze with stdin", () => {
       duplicates: 0,
     });
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("stdin redirected from a file gives the totals of what follows stdin's offset", async () => {
+    const dir = await makeTempDir();
+    const file = path.join(dir, "mixed.log");
+    const skipped = '{"RequestId":"SKIPPED-1","Code":"Throttling"}\n';
+    await writeFile(file, skipped + MIXED);
+    const rest = path.join(dir, "rest.log");
+    await writeFile(rest, MIXED);
+    const fd = openSync(file, "r");
+    try {
+      // The shell's `(read a line; analyze -) < file`: the child starts where stdin's offset is.
+      readSync(fd, Buffer.alloc(skipped.length), 0, skipped.length, null);
+      const child = spawn(process.execPath, [CLI, "analyze", "--json", "-"], {
+        cwd: dir,
+        stdio: [fd, "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      const [code] = (await once(child, "close")) as [number];
+      expect(code).toBe(0);
+      const fromFile = await runCli(["analyze", "--json", rest], { cwd: dir });
+      expect(JSON.parse(out)).toEqual(JSON.parse(fromFile.stdout));
+      expect(JSON.parse(out).responses).toBe(5);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("--events - prints one NDJSON event per response, in input order", async () => {

@@ -33,6 +33,9 @@ function response(requestId: string, format: ApiResponse["format"] = "json", cod
 
 const ids = (rs: readonly ApiResponse[]) => rs.map((r) => `${r.requestId}/${r.format}`);
 
+/** Longer than the characters a ring slot holds in place: kept as a string. */
+const LONG_ID = "0123456789abcdef".repeat(4);
+
 describe("RequestIdWindow", () => {
   it("remembers the last N ids, duplicates included, in bounded memory", () => {
     const w = new RequestIdWindow(3);
@@ -48,26 +51,70 @@ describe("RequestIdWindow", () => {
     expect(w.has("b")).toBe(false);
     for (let i = 0; i < 10_000; i++) w.add(`x${i}`);
     const table = (w as unknown as { table: Int32Array }).table;
-    expect(table.filter((s) => s >= 0).length).toBe(3);
+    // Two numbers per place (a ring slot and its hash): the places in use name a slot.
+    expect(table.filter((s, i) => i % 2 === 0 && s >= 0).length).toBe(3);
   });
 
   it("answers as the list of the last N ids added, for any sequence (many repeats, any N)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", "ab", "ba", "5E8B-1"), {
+        fc.array(
+          fc.constantFrom(
+            "a",
+            "b",
+            "c",
+            "d",
+            "e",
+            "f",
+            "g",
+            "h",
+            "ab",
+            "ba",
+            "5E8B-1",
+            LONG_ID,
+            `${LONG_ID}x`,
+            "ré-1",
+            "请求-1",
+          ),
+          {
+            maxLength: 300,
+          },
+        ),
+        (size, seq) => {
+          const w = new RequestIdWindow(size);
+          const last: string[] = [];
+          for (const id of seq) {
+            for (const probe of ["a", "b", "ab", "5E8B-1", LONG_ID, "请求-1", id]) {
+              if (w.has(probe) !== last.includes(probe)) return false;
+            }
+            w.add(id);
+            last.push(id);
+            if (last.length > size) last.shift();
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("seen(id) adds the id and answers has(id) as it was before, for any sequence", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.constantFrom("a", "b", "c", "d", "e", "ab", "5E8B-1", LONG_ID, "请求-1"), {
           maxLength: 300,
         }),
         (size, seq) => {
           const w = new RequestIdWindow(size);
           const last: string[] = [];
           for (const id of seq) {
-            for (const probe of ["a", "b", "ab", "5E8B-1", id]) {
-              if (w.has(probe) !== last.includes(probe)) return false;
-            }
-            w.add(id);
+            if (w.seen(id) !== last.includes(id)) return false;
             last.push(id);
             if (last.length > size) last.shift();
+            for (const probe of ["a", "ab", LONG_ID, id])
+              if (w.has(probe) !== last.includes(probe)) return false;
           }
           return true;
         },
