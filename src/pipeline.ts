@@ -3,6 +3,7 @@ import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./co
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract/dedup.js";
+import { lendStringStatus } from "./extract/string-status.js";
 import type { Extractor } from "./extract/extractor.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
@@ -179,6 +180,7 @@ export class RecordPipeline {
     const { extractor, source, onBatch, now = Date.now } = this.options;
     const readTime = frames.length === 0 ? 0 : now();
     const decoder = this.decoder;
+    lendStringStatus(frames);
     let responses: readonly ApiResponse[] = frames.map((f: Frame) =>
       extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart)),
     );
