@@ -113,7 +113,7 @@ describe("analyze --json and run's /metrics count the same input the same way", 
   });
 });
 
-describe("per-source settings: run applies them (and analyze --config the same, or says it does not)", () => {
+describe("per-source settings: run applies them, analyze --config does not (README \"Commands\")", () => {
   const pattern = String.raw`billing failed code=(?<code>\S+) status=(?<status>\d+) rid=(?<requestId>[\w-]+)`;
   const text = [
     "billing failed code=Throttling status=429 rid=U-1",
@@ -128,11 +128,20 @@ describe("per-source settings: run applies them (and analyze --config the same, 
     expect(total(samples, RESPONSES, { code: "Throttling", status: "429", category: "throttling" })).toBe(2);
   });
 
-  it("analyze --config with the same config gives the same counts as run", () => {
-    const config = E({ sources: [{ name: "app", paths: ["app.log"], ...source }] });
-    const a = analyzeText(`${text}${SENTINEL}\n`, { config });
+  it("analyze --config takes error codes, not per-source settings (README \"Commands\"): the pattern and dedupWindowIds: 0 are not applied", () => {
+    const config = E({
+      errorCodes: { codes: [{ code: "Sentinel.End", status: 503 }] },
+      sources: [{ name: "app", paths: ["app.log"], ...source }],
+    });
+    const ex = `${PY}: HTTP Status: 400 Error:Throttling.User x RequestID: A-1`;
+    const a = analyzeText(`${text}${ex}\n${ex}\n${SENTINEL}\n`, { config });
     expect(a.code, a.stderr).toBe(0);
-    expect(a.summary).toMatchObject({ byCode: { Throttling: 2 }, duplicates: 0 });
+    expect(a.summary).toMatchObject({
+      byCode: { "Throttling.User": 1, "Sentinel.End": 1 },
+      byStatus: { "400": 1, "503": 1 },
+      nonResponseLines: 2,
+      duplicates: 1,
+    });
   });
 
   it("run, dedupWindowIds: 0: a tea block's `Message: code: 400, … request id:` line is not a second response", async () => {
