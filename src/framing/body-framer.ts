@@ -190,7 +190,7 @@ export class BodyFramer implements LineHandler {
         return;
       }
       if (isFailed(after)) {
-        if (parser.format !== "text") flags |= FAILED;
+        if (parser.format !== "text" && parser.notABody?.() !== true) flags |= FAILED;
         skip = knownFailures(parser, skip, 0, null, start, end);
         pos = p + 1;
         continue;

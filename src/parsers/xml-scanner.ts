@@ -18,6 +18,7 @@ import { decodeEntities } from "./xml-names.js";
 export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsBuilder): number {
   facts.reset();
   rejectedOpen.length = 0;
+  rejectedRoot.textOnly = false;
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);
     if (close < 0 || close + 2 > end || !plainDeclaration(buf, pos, close + 2)) return -1;
@@ -108,7 +109,11 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
     if (depth === 1) {
       const t = firstNonBlank(buf, pos, p);
       // An ASCII character is text for sax too (a non-ASCII space might not be: sax decides).
-      if (t < p) return (buf[t] as number) < 0x80 ? reject(1) : -1;
+      if (t < p) {
+        if ((buf[t] as number) >= 0x80) return -1;
+        rejectedRoot.textOnly = OPENED[0] === 0;
+        return reject(1);
+      }
     }
     if (amp >= 0 && !validEntities(buf, amp, p)) return -1;
     textStart = pos;
@@ -125,6 +130,8 @@ export const REJECTED = -2;
 
 /** After REJECTED: the start positions of the open elements nested in the root. */
 export const rejectedOpen: number[] = [];
+/** After REJECTED: whether the root held text before any element (then it is not a body). */
+export const rejectedRoot = { textOnly: false };
 
 function reject(depth: number): number {
   for (let d = 1; d < depth; d++) rejectedOpen.push((NAME_START[d] as number) - 1);
