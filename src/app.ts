@@ -5,7 +5,7 @@ import { UsageError } from "./core/errors.js";
 import type { ApiResponse, LineCounts } from "./core/records.js";
 import { redactor } from "./core/redact.js";
 import { VERSION } from "./core/version.js";
-import { loadCatalog } from "./extract/catalog.js";
+import { loadCatalog } from "./extract/catalog-load.js";
 import { Extractor } from "./extract/extractor.js";
 import { ExporterMetrics } from "./metrics/exporter-metrics.js";
 import { ResponseHistory, TICK_MS } from "./metrics/history.js";

@@ -9,7 +9,7 @@ import * as https from "node:https";
 import { type Config, parseListen } from "./config/schema.js";
 
 /** Below the HEALTHCHECK `--timeout` of the Dockerfile, so the command reports rather than is killed. */
-export const HEALTHCHECK_TIMEOUT_MS = 4000;
+const HEALTHCHECK_TIMEOUT_MS = 4000;
 
 /** The loopback address to reach a listener bound to `host` (an unspecified address is any local one). */
 function probeHost(host: string): string {

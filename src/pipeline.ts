@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
+import { DEFAULT_LOG_FORMAT, DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "./core/limits.js";
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
@@ -12,7 +12,7 @@ import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./pars
 import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
 
 /** Called once per batch (the records of one chunk) — the only place where sinks see records. */
-export type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
+type BatchHandler = (source: string, responses: readonly ApiResponse[], counts: LineCounts) => void;
 
 export interface PipelineOptions {
   readonly source: string;
@@ -43,7 +43,7 @@ export interface PipelineOptions {
   readonly format?: LogFormat;
 }
 
-export const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
+const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** A source's SDK-string and dedup settings (config `sources[]`). */
@@ -76,7 +76,7 @@ export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdW
 
 /**
  * The synchronous middle of the data flow for one input (one file, or stdin): bytes → lines →
- * frames → responses, handed on per batch. It is the `RecordSink` a source writes into.
+ * frames → responses, handed on per batch. It is the `ByteSink` a source writes into.
  */
 export class RecordPipeline {
   private readonly framer: BodyFramer;
@@ -96,7 +96,7 @@ export class RecordPipeline {
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
     );
-    const format = options.format ?? "auto";
+    const format = options.format ?? DEFAULT_LOG_FORMAT;
     if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
     else this.build(format);
   }

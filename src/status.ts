@@ -18,7 +18,7 @@ export interface SourceStatus {
   readonly hints: readonly string[];
 }
 
-export interface CheckpointStatus {
+interface CheckpointStatus {
   /** null: no checkpoint directory (positions are kept in memory only). */
   readonly dir: string | null;
   readonly writes: number;
@@ -30,7 +30,7 @@ export interface CheckpointStatus {
   readonly lastWriteAt: string | null;
 }
 
-export interface ReloadStatus {
+interface ReloadStatus {
   readonly lastSuccessful: boolean;
   /** The start, or the last reload that was applied. */
   readonly lastSuccessAt: string;

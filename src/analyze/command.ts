@@ -2,13 +2,13 @@ import { statSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
-import { DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
+import { DEFAULT_LOG_FORMAT, DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYTES } from "../core/limits.js";
 import { type ApiResponse, emptyCounts, type LineCounts } from "../core/records.js";
 import { redactor } from "../core/redact.js";
 import { type Totals, TotalsBuilder } from "../core/totals.js";
 import { VERSION } from "../core/version.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
-import { loadCatalog } from "../extract/catalog.js";
+import { loadCatalog } from "../extract/catalog-load.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
 import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";
@@ -48,7 +48,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   const limits = {
     maxRecordBytes: source?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     maxMultilineBytes: source?.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
-    format: args.format ?? source?.format ?? "auto",
+    format: args.format ?? source?.format ?? DEFAULT_LOG_FORMAT,
   };
   const totals = new TotalsBuilder();
   // prom-client is loaded only when asked for: it is a third of analyze's start-up time.
@@ -157,7 +157,7 @@ function top(counts: Record<string, number>, n: number): [string, number][] {
 }
 
 /** The readable summary: totals, rates, top codes and actions. */
-export function formatSummary(
+function formatSummary(
   s: Totals,
   inputs: readonly string[],
   detail: { byAction: Record<string, number>; errorCodes: Record<string, number> },

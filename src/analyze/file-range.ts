@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 
-export const READ_CHUNK_BYTES = 64 * 1024;
+const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Bytes `[start, end)` of a file in 64 KiB pieces, read synchronously into one reused buffer (the

@@ -2,7 +2,7 @@ import type { ApiResponse } from "../core/records.js";
 import { type Totals, TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
-import { loadCatalogSync } from "../extract/catalog-file.js";
+import { loadCatalogSync } from "../extract/catalog-sync.js";
 import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
 import type { TextRecognizer } from "../parsers/body-parser.js";
@@ -22,7 +22,7 @@ export interface AnalyzeOptions {
 }
 
 /** In-memory input has no moment of reading worth showing: a fixed one keeps results reproducible. */
-export const IN_MEMORY_READ_TIME = 0;
+const IN_MEMORY_READ_TIME = 0;
 
 let defaultCatalog: Catalog | undefined;
 

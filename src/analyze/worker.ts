@@ -2,7 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { ApiResponse } from "../core/records.js";
 import { TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
-import { loadCatalog } from "../extract/catalog.js";
+import { loadCatalog } from "../extract/catalog-load.js";
 import type { CatalogEntry } from "../extract/catalog-schema.js";
 import { dedupBatch, isPlaceholderId, RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";

@@ -42,7 +42,7 @@ export interface CommandSpec {
   run(args: ParsedArgs): Promise<number>;
 }
 
-export const HELP_FLAG: FlagSpec = { name: "help", short: "h", help: "Show this help and exit." };
+const HELP_FLAG: FlagSpec = { name: "help", short: "h", help: "Show this help and exit." };
 
 /** Flags with their values, checked against the command's table; a usage error names the bad word. */
 export function parseCommandArgs(command: CommandSpec, argv: readonly string[]): ParsedArgs {
@@ -118,7 +118,7 @@ export function usage(command: CommandSpec | undefined, message: string): UsageE
 }
 
 /** The usage line, wrapped under the command name at about 100 columns. */
-export function usageLine(c: CommandSpec): string {
+function usageLine(c: CommandSpec): string {
   const words = [
     ...c.flags.map((f) => (f.value === undefined ? `[--${f.name}]` : `[--${f.name} ${f.value}]`)),
   ];

@@ -5,12 +5,19 @@
 import type { ConfigOverrides } from "../config/load.js";
 import type { Config, StartAt } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_START_AT,
+  LOG_LEVELS,
+  START_AT,
+} from "../core/limits.js";
 import { VERSION } from "../core/version.js";
 import { LOG_FORMATS, type LogFormat } from "../decoders/line-decoder.js";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, PROGRAM } from "./args.js";
 
 const ENV_CONFIG = "ALIYUN_RESPONSE_EXPORTER_CONFIG";
-const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 const CONFIG_FLAG: FlagSpec = {
   name: "config",
@@ -45,7 +52,7 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
       name: "listen",
       value: "HOST:PORT",
       help: "Address of the HTTP listener.",
-      default: "$ALIYUN_RESPONSE_EXPORTER_LISTEN, else the config's listen, 0.0.0.0:9787",
+      default: `$ALIYUN_RESPONSE_EXPORTER_LISTEN, else the config's listen, ${DEFAULT_LISTEN}`,
     },
     {
       name: "checkpoint-dir",
@@ -56,16 +63,16 @@ Exit status: 0 stopped cleanly, 1 runtime failure, 2 bad usage or config.`,
     {
       name: "start-at",
       value: "beginning|end",
-      choices: ["beginning", "end"],
+      choices: START_AT,
       help: "Where every source starts in a file without a checkpoint.",
-      default: "each source's startAt, end",
+      default: `each source's startAt, ${DEFAULT_START_AT}`,
     },
     {
       name: "log-level",
       value: "LEVEL",
-      choices: LEVELS,
-      help: `Log level: ${LEVELS.join(", ")}.`,
-      default: "$ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL, else the config's logLevel, info",
+      choices: LOG_LEVELS,
+      help: `Log level: ${LOG_LEVELS.join(", ")}.`,
+      default: `$ALIYUN_RESPONSE_EXPORTER_LOG_LEVEL, else the config's logLevel, ${DEFAULT_LOG_LEVEL}`,
     },
     {
       name: "enable-reload",
@@ -134,7 +141,7 @@ Exit status: 0 whatever the data (bad lines are counted), 1 runtime failure, 2 b
       value: "auto|raw|cri|docker",
       choices: LOG_FORMATS,
       help: "How lines are wrapped (container runtimes: cri, docker); auto decides per file.",
-      default: "auto",
+      default: DEFAULT_LOG_FORMAT,
     },
   ],
   minOperands: 0,

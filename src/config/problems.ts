@@ -56,7 +56,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
 };
 
 /** `sources.0.paths`; the whole document is `(root)`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(root)" : path.map(String).join(".");
 }
 

@@ -13,7 +13,7 @@ import type { Config } from "./schema.js";
 export type DirMode = "probe" | "create";
 
 /** Every problem with the files `config` names (empty when all are usable). */
-export function referencedFileProblems(config: Config, dirMode: DirMode): string[] {
+function referencedFileProblems(config: Config, dirMode: DirMode): string[] {
   const problems: string[] = [];
   config.errorCodes.files.forEach((file, i) => {
     try {
@@ -69,7 +69,7 @@ function readProblem(problems: string[], key: string, file: string): Buffer | un
  * A writable directory at `dir`, made one level at a time: a recursive mkdir under /proc loops for
  * ever (each level says ENOENT), so the first level that cannot be made is the answer, at once.
  */
-export function directoryProblem(dir: string, mode: DirMode): string | null {
+function directoryProblem(dir: string, mode: DirMode): string | null {
   const parts = dir.split("/").filter((p) => p !== "");
   const made: string[] = [];
   let problem: string | null = null;

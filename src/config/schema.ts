@@ -8,28 +8,32 @@
  */
 import { z } from "zod";
 import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_LABEL_CAPS,
+  DEFAULT_LISTEN,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_MULTILINE_BYTES,
   DEFAULT_MAX_RECORD_BYTES,
-  DEFAULT_PATH_LABEL_CAPS,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_NEW_SERIES_HOLD_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_ROTATE_WAIT_MS,
+  DEFAULT_START_AT,
+  LOG_LEVELS,
+  START_AT,
 } from "../core/limits.js";
 import { LOG_FORMATS } from "../decoders/line-decoder.js";
 import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
-import { METRICS } from "../metrics/catalog.js";
-import {
-  DEFAULT_MAX_LABEL_VALUE_LENGTH,
-  DEFAULT_MAX_SERIES,
-  DEFAULT_NEW_SERIES_HOLD_MS,
-} from "../metrics/defaults.js";
+import { labelNameProblem } from "../metrics/static-labels.js";
 import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
 import { patternProblems } from "../parsers/sdk-text/rules.js";
-import { DEFAULT_MAX_MESSAGE_LENGTH } from "../server/recent-errors.js";
 import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
-export const DEFAULT_LISTEN = "0.0.0.0:9787";
-export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
-export const START_AT = ["beginning", "end"] as const;
 /** The path that means "read standard input"; it must be the only path of its source. */
 export const STDIN_PATH = "-";
 
@@ -69,9 +73,6 @@ export const logLevelSchema = z.enum(LOG_LEVELS);
 export const startAtSchema = z.enum(START_AT);
 
 const SOURCE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
-const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels the exporter sets itself on `aliyun_api_responses_total`; a static label may not reuse them. */
-export const RESERVED_LABELS: readonly string[] = METRICS.responses.labels;
 
 const positiveInt = z.number().int().positive();
 
@@ -83,7 +84,7 @@ const always = { when: () => true };
 const field = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 
-/** Static labels of a source: valid Prometheus label names with string values. */
+/** Static labels of a source: valid Prometheus label names (`labelNameProblem`) with string values. */
 const labelsSchema = z
   .record(
     z.string(),
@@ -97,25 +98,8 @@ const labelsSchema = z
   )
   .superRefine((labels, ctx) => {
     for (const name of Object.keys(labels)) {
-      if (!LABEL_NAME_RE.test(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is not a valid Prometheus label name (letters, digits and _, not starting with a digit)`,
-        });
-      } else if (name.startsWith("__")) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is reserved: names starting with __ belong to Prometheus`,
-        });
-      } else if (RESERVED_LABELS.includes(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is reserved: the exporter sets it (${RESERVED_LABELS.join(", ")})`,
-        });
-      }
+      const message = labelNameProblem(name);
+      if (message !== null) ctx.addIssue({ code: "custom", path: [name], message });
     }
   });
 
@@ -156,7 +140,7 @@ const sdkStringsSchema = z.strictObject({
   patterns: z.array(userPatternSchema).default([]),
 });
 
-export const sourceSchema = z.strictObject({
+const sourceSchema = z.strictObject({
   name: z.string().regex(SOURCE_NAME_RE, {
     error: (iss) =>
       `must start with a letter or _ and hold only letters, digits, _ and -, got ${JSON.stringify(iss.input)}`,
@@ -165,7 +149,7 @@ export const sourceSchema = z.strictObject({
   paths: pathsSchema,
   /** Globs; one without `/` matches a file's base name (`*.gz`), one with `/` its full path. */
   exclude: z.array(z.string().min(1)).default([]),
-  startAt: startAtSchema.default("end"),
+  startAt: startAtSchema.default(DEFAULT_START_AT),
   labels: labelsSchema.default({}),
   /** Longer lines/records are skipped and counted as oversized, without being held in memory. */
   maxRecordBytes: positiveInt.default(DEFAULT_MAX_RECORD_BYTES),
@@ -176,9 +160,9 @@ export const sourceSchema = z.strictObject({
   pollIntervalMs: positiveInt.default(250),
   globIntervalMs: positiveInt.default(5000),
   /** How long a file renamed away or deleted stays open after its last growth (a writer may not have reopened yet). */
-  rotateWaitMs: z.number().int().min(0).default(5000),
+  rotateWaitMs: z.number().int().min(0).default(DEFAULT_ROTATE_WAIT_MS),
   /** How lines are wrapped: `auto` decides per file from its first non-blank line (README "Container logs"). */
-  format: z.enum(LOG_FORMATS).default("auto"),
+  format: z.enum(LOG_FORMATS).default(DEFAULT_LOG_FORMAT),
   /** Kubernetes metadata of each file's path, added as labels (README "Container logs"). */
   pathLabels: z.array(z.enum(PATH_LABELS)).default([]),
   sdkStrings: sdkStringsSchema.prefault({}),
@@ -243,8 +227,8 @@ const basicAuthSchema = z.strictObject({ username: z.string().min(1), passwordFi
 
 const serverSchema = z
   .strictObject({
-    requestTimeoutMs: positiveInt.default(10_000),
-    headersTimeoutMs: positiveInt.default(5000),
+    requestTimeoutMs: positiveInt.default(DEFAULT_REQUEST_TIMEOUT_MS),
+    headersTimeoutMs: positiveInt.default(DEFAULT_HEADERS_TIMEOUT_MS),
     tls: tlsSchema.nullable().default(null),
     basicAuth: basicAuthSchema.nullable().default(null),
   })
@@ -264,7 +248,7 @@ const serverSchema = z
 // Nested objects use `.prefault({})` so that an absent section is parsed, and gets its inner defaults.
 export const configSchema = z.strictObject({
   listen: listenSchema.default(DEFAULT_LISTEN),
-  logLevel: logLevelSchema.default("info"),
+  logLevel: logLevelSchema.default(DEFAULT_LOG_LEVEL),
   sources: sourcesSchema,
   checkpoint: z
     .strictObject({
@@ -275,14 +259,14 @@ export const configSchema = z.strictObject({
     .prefault({}),
   labelCaps: z
     .strictObject({
-      action: positiveInt.default(500),
-      code: positiveInt.default(300),
-      endpoint: positiveInt.default(200),
+      action: positiveInt.default(DEFAULT_LABEL_CAPS.action),
+      code: positiveInt.default(DEFAULT_LABEL_CAPS.code),
+      endpoint: positiveInt.default(DEFAULT_LABEL_CAPS.endpoint),
       // Values of the path labels (sources[].pathLabels), counted once per file.
-      namespace: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.namespace),
-      pod: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.pod),
-      container: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.container),
-      workload: positiveInt.default(DEFAULT_PATH_LABEL_CAPS.workload),
+      namespace: positiveInt.default(DEFAULT_LABEL_CAPS.namespace),
+      pod: positiveInt.default(DEFAULT_LABEL_CAPS.pod),
+      container: positiveInt.default(DEFAULT_LABEL_CAPS.container),
+      workload: positiveInt.default(DEFAULT_LABEL_CAPS.workload),
     })
     .prefault({}),
   recentErrors: z.strictObject({ size: z.number().int().min(0).max(10_000).default(100) }).prefault({}),
@@ -316,8 +300,5 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
-/** What a config file may hold before defaults are applied. */
-export type ConfigInput = z.input<typeof configSchema>;
 export type SourceConfig = Config["sources"][number];
-export type LogLevel = Config["logLevel"];
 export type StartAt = SourceConfig["startAt"];

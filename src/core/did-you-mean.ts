@@ -1,7 +1,7 @@
 /** Suggestions for a misspelt word (a config key, a command, a flag): the closest allowed one. */
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: `jsno` is 1 from `json`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

@@ -3,7 +3,7 @@
  *
  *   Source ──bytes──▶ Framer ──Frame[]──▶ Extractor ──ApiResponse──▶ Sinks
  *
- * A source writes the bytes of each file into that file's own pipeline (a RecordSink, see
+ * A source writes the bytes of each file into that file's own pipeline (a ByteSink, see
  * src/sources/types.ts), which knows its source name: the bytes need no record of their own.
  * Framing and body parsing work together (a body's extent is known only once it parses), so a
  * Frame carries the `Parsed` facts of its body. All records are plain readonly objects.

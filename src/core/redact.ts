@@ -7,7 +7,7 @@
 
 export type Redactor = (text: string) => string;
 
-export const MASK = "[redacted]";
+const MASK = "[redacted]";
 
 /** One cheap scan that every text needing a mask matches; most messages stop here. */
 const TRIGGER = /LTAI|STS\.|CAIS|token|signature|to.?sign|authorization|secret/i;

@@ -21,8 +21,6 @@ export interface RecordParser {
   parse(buf: Buffer, start: number, end: number, out: RuntimeRecord): boolean;
 }
 
-export const STREAMS = 2;
-
 export function emptyRecord(): RuntimeRecord {
   return { stream: 0, partial: false, buf: Buffer.alloc(0), start: 0, end: 0, timeMs: 0 };
 }

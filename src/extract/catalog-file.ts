@@ -1,7 +1,12 @@
+/**
+ * Reading one error-code catalogue file (YAML, validated by `catalog-schema.ts`), and the build
+ * step that validates the shipped one for the bundle. Which files make the catalogue is
+ * `catalog-load.ts`; this module loads the YAML parser and the schema library, so it is imported
+ * only when a file has to be read.
+ */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../core/errors.js";
-import { type BuiltCatalog, Catalog, DEFAULT_CATALOG_PATH } from "./catalog.js";
 import { type CatalogEntry, catalogFileSchema } from "./catalog-schema.js";
 
 /** Reads and validates a catalogue file; every problem is reported with its path in the file. */
@@ -26,17 +31,13 @@ export function readCatalogFile(path: string): CatalogEntry[] {
   return result.data.codes;
 }
 
-/** loadCatalog without the cache, synchronously (the in-memory `analyzeBuffer` API and tests). */
-export function loadCatalogSync(
-  extraFiles: readonly string[] = [],
-  extraCodes: readonly CatalogEntry[] = [],
-): Catalog {
-  const entries = readCatalogFile(DEFAULT_CATALOG_PATH);
-  for (const f of extraFiles) entries.push(...readCatalogFile(f));
-  return new Catalog([...entries, ...extraCodes]);
+/** The shipped catalogue as validated at build time, with the YAML text it came from. */
+export interface BuiltCatalog {
+  readonly yaml: string;
+  readonly codes: readonly CatalogEntry[];
 }
 
-/** Build step (`scripts/build.mjs`): the shipped catalogue, validated, for the bundle. */
-export function buildCatalog(yamlPath = DEFAULT_CATALOG_PATH): BuiltCatalog {
+/** Build step (`scripts/build.mjs`): the shipped catalogue at `yamlPath`, validated, for the bundle. */
+export function buildCatalog(yamlPath: string): BuiltCatalog {
   return { yaml: readFileSync(yamlPath, "utf8"), codes: readCatalogFile(yamlPath) };
 }

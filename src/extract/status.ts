@@ -5,7 +5,7 @@ import type { CodeInfo } from "./catalog.js";
 const LINE_STATUS = /HTTP\/\d(?:\.\d)?"? ([1-5]\d\d)(?!\d)/g;
 
 /** The last HTTP status token in the text before the body (an access log puts it right before). */
-export function statusFromLine(prefix: string): number | null {
+function statusFromLine(prefix: string): number | null {
   if (prefix.length < 10 || !prefix.includes("HTTP/")) return null;
   let last: string | undefined;
   for (const m of prefix.matchAll(LINE_STATUS)) last = m[1];

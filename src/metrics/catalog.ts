@@ -13,9 +13,6 @@ export interface MetricSpec {
   readonly sourceLabels?: boolean;
 }
 
-export const API_PREFIX = "aliyun_api_";
-export const SELF_PREFIX = "aliyun_response_exporter_";
-
 export const METRICS = {
   responses: {
     name: "aliyun_api_responses_total",
@@ -109,8 +106,6 @@ export const METRICS = {
     labels: ["version"],
   },
 } as const satisfies Record<string, MetricSpec>;
-
-export type MetricKey = keyof typeof METRICS;
 
 /** Values of `records_total{result}`. */
 export const RECORD_RESULTS = ["response", "malformed", "non_response", "oversized", "duplicate"] as const;

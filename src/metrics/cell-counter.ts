@@ -119,7 +119,7 @@ export class CellCounter {
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 /** Label values escape `\`, `"` and newlines (the same in both formats). */
-export function labelText(labels: Readonly<Record<string, string>>): string {
+function labelText(labels: Readonly<Record<string, string>>): string {
   let text = "";
   for (const [k, v] of Object.entries(labels)) {
     text += `${text === "" ? "" : ","}${k}="${v.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`;
@@ -132,7 +132,7 @@ function escapeHelp(help: string): string {
 }
 
 /** `{request_id, host_id}`, shortened (host id first) to fit the OpenMetrics 128-character limit. */
-export function exemplarLabels(requestId: string, hostId: string): Record<string, string> {
+function exemplarLabels(requestId: string, hostId: string): Record<string, string> {
   const budget = EXEMPLAR_MAX_CHARS - REQUEST_ID.length - HOST_ID.length;
   const rid = clip(requestId, budget);
   return { [REQUEST_ID]: rid, [HOST_ID]: clip(hostId, budget - rid.length) };

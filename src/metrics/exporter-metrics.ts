@@ -1,32 +1,21 @@
 import type { OpenMetricsContentType } from "prom-client";
 import { Counter, collectDefaultMetrics, Gauge, type PrometheusContentType, Registry } from "prom-client";
-import { DEFAULT_PATH_LABEL_CAPS } from "../core/limits.js";
+import {
+  DEFAULT_LABEL_CAPS,
+  DEFAULT_MAX_LABEL_VALUE_LENGTH,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_PATH_LABEL_CAPS,
+} from "../core/limits.js";
 import { type ApiResponse, addCounts, emptyCounts, type LineCounts } from "../core/records.js";
 import { ApiSeries, type ResponseSeries } from "./api-series.js";
 import { METRICS, RECORD_RESULTS, type RecordResult } from "./catalog.js";
 import { type Cell, CellCounter, type CounterSpec } from "./cell-counter.js";
-import { DEFAULT_MAX_LABEL_VALUE_LENGTH, DEFAULT_MAX_SERIES } from "./defaults.js";
 import { LabelCap } from "./label-cap.js";
 import { type MetricsSnapshot, snapshotOf } from "./snapshot.js";
 import { type StaticLabels, staticLabels } from "./static-labels.js";
 
-export interface LabelCaps {
-  readonly action: number;
-  readonly code: number;
-  readonly endpoint: number;
-  /** Path labels (sources[].pathLabels); their values are admitted once per file. */
-  readonly namespace: number;
-  readonly pod: number;
-  readonly container: number;
-  readonly workload: number;
-}
-
-export const DEFAULT_LABEL_CAPS: LabelCaps = {
-  action: 500,
-  code: 300,
-  endpoint: 200,
-  ...DEFAULT_PATH_LABEL_CAPS,
-};
+/** Caps on distinct values per label; the path labels' values (sources[].pathLabels) are admitted once per file. */
+export type LabelCaps = { readonly [label in keyof typeof DEFAULT_LABEL_CAPS]: number };
 const PATH_LABEL_CAPS = Object.keys(DEFAULT_PATH_LABEL_CAPS);
 
 /** Where one file's responses are counted: the source's static labels plus the file's own. */
@@ -38,7 +27,7 @@ export interface LabelGroup {
 export interface ExporterMetricsOptions {
   /** Static labels per configured source name; they are added to `aliyun_api_responses_total`. */
   readonly sourceLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Caps on distinct label values; defaults 500/300/200. */
+  /** Caps on distinct label values; defaults DEFAULT_LABEL_CAPS (core/limits.ts). */
   readonly labelCaps?: Partial<LabelCaps>;
   /** The `version` label of `build_info`. */
   readonly version?: string;
@@ -104,7 +93,7 @@ export class ExporterMetrics {
 
   constructor(options: ExporterMetricsOptions = {}) {
     this.open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    this.statics = staticLabels(options.sourceLabels ?? {}, METRICS.responses.labels);
+    this.statics = staticLabels(options.sourceLabels ?? {});
     const now = options.now ?? Date.now;
     const counter = (spec: CounterSpec, holdMs = 0) => {
       const c = new CellCounter(spec, { holdMs, now });

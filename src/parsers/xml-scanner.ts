@@ -17,7 +17,7 @@ import { decodeEntities } from "./xml-names.js";
  */
 export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsBuilder): number {
   facts.reset();
-  rejectedOpen.length = 0;
+  if (rejectedOpen.length > 0) rejectedOpen.length = 0;
   rejectedRoot.textOnly = false;
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);

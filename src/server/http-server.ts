@@ -3,6 +3,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../core/errors.js";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "../core/limits.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import type { ResponseHistory } from "../metrics/history.js";
 import { type BasicAuthCredentials, basicAuthChecker } from "./basic-auth.js";
@@ -11,7 +12,7 @@ import type { RecentErrors } from "./recent-errors.js";
 import { renderStatusPage, type SourceRow } from "./status-page.js";
 
 /** The part of a pino logger the server uses (a pino Logger fits). */
-export interface ServerLogger {
+interface ServerLogger {
   warn(obj: object, msg: string): void;
 }
 
@@ -166,8 +167,8 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply)
 
 /** Starts the listener; resolves once it accepts connections. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const requestTimeout = options.requestTimeoutMs ?? 10_000;
-  const headersTimeout = options.headersTimeoutMs ?? Math.min(5_000, requestTimeout);
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = options.headersTimeoutMs ?? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
   if (headersTimeout > requestTimeout) {
     throw new UsageError(
       `headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`,

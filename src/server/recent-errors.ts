@@ -1,9 +1,8 @@
+import { DEFAULT_MAX_MESSAGE_LENGTH } from "../core/limits.js";
 import type { ApiResponse, Category, TimeSource } from "../core/records.js";
 import type { Redactor } from "../core/redact.js";
 import { clip } from "../metrics/cell-counter.js";
 
-/** Messages of kept errors are cut to this many characters (README, "Bounds on series and sizes"). */
-export const DEFAULT_MAX_MESSAGE_LENGTH = 2048;
 /** Request id, host id, code and action are cut to this many characters. */
 const MAX_ID_LENGTH = 256;
 /** A key split by the cut must still be masked: redaction sees this much more than is kept. */

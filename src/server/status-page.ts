@@ -5,8 +5,6 @@ import { minuteChart } from "./status-page/chart.js";
 import { ago, bytes, escapeHtml, percent, perSecond } from "./status-page/html.js";
 import { recentErrorsSection } from "./status-page/recent-table.js";
 
-export { escapeHtml } from "./status-page/html.js";
-
 /** One configured source as the status page shows it. */
 export interface SourceRow {
   readonly name: string;
@@ -53,7 +51,7 @@ const WINDOWS = [
 const TOP_N = 8;
 
 /** What is wrong now, for the red banner (README, "The status page"). */
-export function problems(data: Pick<StatusPageData, "ready" | "sources" | "snapshot" | "details">): string[] {
+function problems(data: Pick<StatusPageData, "ready" | "sources" | "snapshot" | "details">): string[] {
   const out: string[] = [];
   if (!data.ready) out.push("not ready: the config is loading or the sources are starting");
   // The app's own: sources without files, failing checkpoints, a failed reload.

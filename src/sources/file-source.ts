@@ -1,30 +1,31 @@
 /**
  * A file source: the files that match a set of globs, each followed by one FileTailer.
  *
- * Files are tracked by identity (device + inode), not by path. Each poll stats every watched path:
- *  - a path that leads to an identity nobody follows is a new file: it starts at its checkpoint,
- *    else at `startAt` on the first start of the source, else at 0 (it appeared after the start,
- *    or while the exporter was stopped);
- *  - a path that leads to a followed identity (perhaps under a new name) keeps its tailer;
- *  - a tailer that no path leads to any more was renamed away (rotation) or deleted. It stays open
- *    and is read for `rotateWaitMs` after its last growth, because a writer keeps appending to the
- *    old file until it reopens its log; then its sink is flushed and the file is released.
+ * Files are tracked by identity (device + inode), not by path (MatchedPaths, FollowedFiles). A path
+ * that leads to an identity nobody follows is a new file: it starts at its checkpoint, else at
+ * `startAt` on the first start of the source, else at 0 (it appeared after the start, or while the
+ * exporter was stopped). What becomes of a followed file (truncated, orphaned by a rename or a
+ * deletion, read on for `rotateWaitMs`, released) is decided at each of its polls by `decide`
+ * (file-decision.ts); the source releases it when its poll says so.
  *
- * Wake-ups: fs.watch on the directories involved (a `change` polls that file, a `rename` checks the
- * paths) plus a timer every `pollIntervalMs` as the safety net: one stat per path and one fstat per
- * open file, nothing when nothing changed. The globs are expanded every `globIntervalMs`. All this
- * runs in one serialised loop (PassLoop), so the tailers never race for the shared read buffer.
+ * Wake-ups (PassPlan): fs.watch on the directories involved plus a timer every `pollIntervalMs` as
+ * the safety net: one stat per path and one fstat per open file, nothing when nothing changed. The
+ * globs are expanded every `globIntervalMs`. All this runs in one serialised loop (PassLoop), so the
+ * tailers never race for the shared read buffer.
  */
 import type { BigIntStats } from "node:fs";
-import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DEFAULT_ROTATE_WAIT_MS } from "../core/limits.js";
 import { CheckpointStore } from "./checkpoints.js";
 import { DirWatchers } from "./dir-watchers.js";
-import { FileTailer, type FileTailer as Tailer, type TailerContext } from "./file-tailer.js";
-import { compileExclude, compileGlob, expandGlob, type Glob } from "./glob.js";
+import type { PollOutcome, FileTailer as Tailer } from "./file-tailer.js";
+import { FollowedFiles } from "./followed-files.js";
+import { compileExclude, compileGlob } from "./glob.js";
+import { MatchedPaths } from "./matched-paths.js";
 import { PassLoop } from "./pass-loop.js";
+import { PassPlan, WAKE_DELAY_MS } from "./pass-plan.js";
 import { realTimers } from "./timers.js";
-import type { FileSourceOptions, SourceHooks, Timers } from "./types.js";
+import type { CloseReason, FileSourceOptions, SourceHooks, Timers } from "./types.js";
 
 export interface FileSourceDeps {
   /**
@@ -37,41 +38,22 @@ export interface FileSourceDeps {
   watch?: boolean;
 }
 
-const READ_BUFFER_BYTES = 64 * 1024;
 /** Bytes one file may read per pass before the others get their turn (fairness under a flood). */
 const READ_BUDGET_BYTES = 1024 * 1024;
 /** How long a stop may spend reading renamed-away or deleted files to their end. */
 const STOP_READ_MS = 2000;
-/** Coalesces bursts of watch events: a busy file is read at most every few ms, not per write. */
-const WAKE_DELAY_MS = 5;
-const DEFAULT_ROTATE_WAIT_MS = 5000;
-const MAX_RELEASED_ENTRIES = 32;
-
-interface Work {
-  scan: boolean;
-  paths: boolean;
-  all: boolean;
-  files: Set<Tailer>;
-}
 
 export class FileSource {
   /** Resolves once the first glob expansion has been followed (files opened and positioned). */
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private readonly globs: Glob[];
-  private readonly excluded: (path: string) => boolean;
   private readonly timers: Timers;
-  private readonly ctx: TailerContext;
-  private readonly rotateWaitMs: number;
+  private readonly checkpoints: CheckpointStore;
   private readonly loop: PassLoop;
+  private readonly plan: PassPlan<Tailer>;
   private readonly watchers: DirWatchers | undefined;
-  /** Paths the globs matched at the last expansion, and the tailer each one leads to. */
-  private known = new Map<string, Tailer | undefined>();
-  private readonly tailers = new Map<string, Tailer>();
-  /** Rotated files released while running, oldest first (their checkpoint entries are kept). */
-  private readonly released: Tailer[] = [];
-  /** Paths whose stat failed, reported once until they recover. */
-  private readonly failing = new Set<string>();
+  private readonly paths: MatchedPaths<Tailer>;
+  private readonly followed: FollowedFiles;
   /**
    * The path check's stat of each file it found already open: newer than that file's last poll, so
    * the poll in the same pass uses it instead of an fstat (half the syscalls of an idle poll).
@@ -79,38 +61,32 @@ export class FileSource {
   private observed = new Map<Tailer, BigIntStats>();
   /** The set of directories to watch may have changed (a scan ran, a file was opened or closed). */
   private watchesStale = true;
-  private work: Work = { scan: true, paths: true, all: true, files: new Set() };
-  private nextFullAt = 0;
-  private nextScanAt = 0;
   private started = false;
   private stopping: Promise<void> | undefined;
   /** The stop leaves pending bytes (a partial line) to a next start: checkpoints, or a reload. */
   private resumes = false;
-  private watchedCount = -1;
 
   constructor(
     readonly options: FileSourceOptions,
     private readonly hooks: SourceHooks,
     deps: FileSourceDeps = {},
   ) {
-    this.globs = options.paths.map((p) => compileGlob(p));
-    this.excluded = compileExclude(options.exclude);
     this.timers = deps.timers ?? realTimers;
-    this.rotateWaitMs = options.rotateWaitMs ?? DEFAULT_ROTATE_WAIT_MS;
-    this.ctx = {
-      source: options.name,
-      hooks,
-      // Files are followed by identity even without a checkpoint directory: a symlink re-pointed
-      // back to a file read before resumes there instead of reading it again from its start.
-      checkpoints: deps.checkpoints ?? new CheckpointStore(null),
-      buffers: [Buffer.allocUnsafe(READ_BUFFER_BYTES), Buffer.allocUnsafe(READ_BUFFER_BYTES)],
-      partialLineTimeoutMs: options.partialLineTimeoutMs,
-      timers: this.timers,
-    };
+    // Files are followed by identity even without a checkpoint directory: a symlink re-pointed
+    // back to a file read before resumes there instead of reading it again from its start.
+    this.checkpoints = deps.checkpoints ?? new CheckpointStore(null);
+    const { partialLineTimeoutMs, rotateWaitMs = DEFAULT_ROTATE_WAIT_MS } = options;
+    const rules = { partialLineTimeoutMs, rotateWaitMs };
+    const report = (path: string, err: Error) => this.hooks.onReadError?.(this.name, path, err);
+    const globs = options.paths.map((p) => compileGlob(p));
+    this.paths = new MatchedPaths(globs, compileExclude(options.exclude), report);
+    const shared = { source: options.name, hooks, checkpoints: this.checkpoints, rules, timers: this.timers };
+    this.followed = new FollowedFiles(shared, (path, err) => this.paths.reportOnce(path, err));
+    this.plan = new PassPlan(this.timers, options);
     this.loop = new PassLoop(
       this.timers,
       () => this.guard(() => this.tick("beginning", false)),
-      () => this.nextDelayMs(),
+      () => this.plan.delayMs(),
     );
     this.watchers = (deps.watch ?? true) ? new DirWatchers((d, e, n) => this.onWatch(d, e, n)) : undefined;
     this.ready = new Promise((resolve) => {
@@ -124,7 +100,7 @@ export class FileSource {
 
   /** Open files (identity = device:inode), for the status page and tests. */
   files(): { path: string; identity: string; offset: number }[] {
-    return [...this.tailers.values()].map((t) => ({ path: t.path, identity: t.key, offset: t.offset }));
+    return this.followed.all().map((t) => ({ path: t.path, identity: t.key, offset: t.offset }));
   }
 
   /** Expands the globs, opens and positions the matching files, then follows them. Resolves when ready. */
@@ -132,11 +108,10 @@ export class FileSource {
     if (this.stopping) return; // stopped before it started: nothing to follow
     if (this.started) return this.ready;
     this.started = true;
-    const store = this.ctx.checkpoints;
     // On the source's first run, files found now start at `startAt`; on later runs a file without
     // a checkpoint appeared while we were stopped, and its lines are new.
-    const fallback = store === undefined || !store.hasSource(this.name) ? this.options.startAt : "beginning";
-    store?.addSource(this.name);
+    const fallback = this.checkpoints.hasSource(this.name) ? "beginning" : this.options.startAt;
+    this.checkpoints.addSource(this.name);
     await this.loop.exclusive(() => this.guard(() => this.tick(fallback, true)));
     this.markReady();
     return this.ready;
@@ -149,8 +124,7 @@ export class FileSource {
   async sync(): Promise<void> {
     if (!this.started || this.stopping) return;
     await this.loop.exclusive(async () => {
-      this.work.scan = this.work.paths = this.work.all = true;
-      this.nextFullAt = 0;
+      this.plan.everything();
       await this.guard(() => this.tick("beginning", false));
     });
   }
@@ -163,7 +137,7 @@ export class FileSource {
    */
   stop(options: { restart?: boolean } = {}): Promise<void> {
     if (this.stopping === undefined) {
-      this.resumes = options.restart === true || this.ctx.checkpoints?.persistent === true;
+      this.resumes = options.restart === true || this.checkpoints.persistent === true;
       this.loop.close();
       this.watchers?.close();
       this.stopping = this.loop.exclusive(() => this.shutdown());
@@ -173,32 +147,24 @@ export class FileSource {
 
   private async shutdown(): Promise<void> {
     if (this.started) {
-      const now = this.timers.now();
       // A last look at the globs and paths: a rotation we have not noticed yet must not strand the
       // old file, and a file renamed to another matching name must keep its checkpoint.
-      await this.guard(() => this.scan());
-      await this.guard(() => this.checkPaths(now, "beginning", false));
+      await this.guard(() => this.paths.expand());
+      await this.guard(() => this.checkPaths("beginning", false));
       // Renamed-away and deleted files are read on to their end, within a time budget: a clean stop
       // must end within seconds (Kubernetes kills after its grace period). What is left of a file
       // renamed within the globs is read after the restart (its checkpoint stays).
       const deadline = this.timers.now() + STOP_READ_MS;
-      for (const t of [...this.tailers.values()]) {
-        if (t.orphanedAt !== undefined) {
-          let more: boolean | undefined = true;
-          while (more === true && this.timers.now() < deadline) {
-            more = await this.safely(t, () => t.poll(this.timers.now(), READ_BUDGET_BYTES));
-          }
-          await this.closeTailer(t, more === true ? "stopped" : t.deleted ? "deleted" : "rotated");
-        } else {
-          // Budget 0: read nothing, but notice a truncation, so a held partial line of the
-          // truncated content is flushed now rather than lost with it.
-          await this.safely(t, () => t.poll(now, 0));
-          await this.closeTailer(t, "stopped");
-        }
+      for (const t of this.followed.all()) {
+        let outcome: PollOutcome;
+        do {
+          outcome = await this.followed.poll(t, this.timers.now(), READ_BUDGET_BYTES, undefined, true);
+        } while (outcome === "more" && this.timers.now() < deadline);
+        await this.release(t, outcome === "more" || outcome === "idle" ? "stopped" : outcome);
       }
-      this.reportCount();
+      this.followed.reportCount();
     }
-    await this.ctx.checkpoints?.flush();
+    await this.checkpoints.flush();
   }
 
   /** Nothing may throw out of a timer: an unexpected error (a hook that throws) is reported and the loop goes on. */
@@ -217,207 +183,75 @@ export class FileSource {
   /** One pass over whatever work is due. */
   private async tick(fallback: "beginning" | "end", initial: boolean): Promise<void> {
     const now = this.timers.now();
-    const work = this.work;
-    this.work = { scan: false, paths: false, all: false, files: new Set() };
-    if (now >= this.nextFullAt) {
-      work.paths = work.all = true;
-      this.nextFullAt = now + this.options.pollIntervalMs;
-    }
-    if (work.scan || now >= this.nextScanAt) {
-      const complete = await this.scan();
-      this.nextScanAt = now + this.options.globIntervalMs;
-      work.paths = true;
+    const work = this.plan.take(now);
+    if (work.scan) {
+      this.watchesStale = true;
+      const complete = await this.paths.expand();
       if (initial) {
-        await this.checkPaths(now, fallback, true);
+        await this.checkPaths(fallback, true);
         work.paths = false;
         // Entries of files that are gone are dropped, unless something could not be looked at.
-        if (complete && this.failing.size === 0) this.ctx.checkpoints?.retain(this.name, this.tailers.keys());
+        if (complete && this.paths.complete) this.checkpoints.retain(this.name, this.followed.keys());
       }
     }
-    const opened = work.paths ? await this.checkPaths(now, fallback, true) : [];
-    const targets = work.all ? [...this.tailers.values()] : [...work.files, ...opened];
+    const changed = work.paths ? await this.checkPaths(fallback, true) : [];
+    const targets = work.all ? this.followed.all() : [...work.files, ...changed];
     const observed = this.observed;
     this.observed = new Map();
     for (const t of new Set(targets)) {
-      if (this.tailers.get(t.key) !== t) continue;
-      const more = await this.safely(t, () => t.poll(now, READ_BUDGET_BYTES, observed.get(t)));
-      if (more === true) this.work.files.add(t);
-      // Released only once read to its end (`more` false), however short rotateWaitMs is.
-      if (
-        more !== true &&
-        t.orphanedAt !== undefined &&
-        now - Math.max(t.orphanedAt, t.lastGrowthAt) >= this.rotateWaitMs
-      ) {
-        await this.closeTailer(t, t.deleted ? "deleted" : "rotated");
-      }
+      if (!this.followed.has(t)) continue;
+      const outcome = await this.followed.poll(t, now, READ_BUDGET_BYTES, observed.get(t));
+      if (outcome === "more") this.plan.readOn(t);
+      else if (outcome !== "idle") await this.release(t, outcome);
     }
     if (this.watchesStale) this.updateWatchers();
-    this.reportCount();
-  }
-
-  /** Expands the globs into `known`. Returns false if some directory could not be read. */
-  private async scan(): Promise<boolean> {
-    const next = new Map<string, Tailer | undefined>();
-    let complete = true;
-    for (const glob of this.globs) {
-      const { paths, errors } = await expandGlob(glob);
-      for (const err of errors) {
-        complete = false;
-        this.reportOnce(glob.base, err);
-      }
-      if (errors.length === 0) this.failing.delete(glob.base);
-      for (const p of paths) if (!this.excluded(p)) next.set(p, this.known.get(p));
-    }
-    this.known = next;
-    this.watchesStale = true;
-    return complete;
+    this.followed.reportCount();
   }
 
   /**
-   * Stats every known path: maps it to the tailer of its identity, opens new files (when
-   * `openNew`), and marks tailers that no path leads to any more as orphaned. Returns the new tailers.
+   * Stats every matched path: maps it to the tailer of its identity and opens new files (when
+   * `openNew`); a tailer no path leads to any more is no longer `linked`. Returns the tailers to
+   * poll now: the new ones, and those just unlinked (their poll decides that they are orphaned).
    */
-  private async checkPaths(now: number, fallback: "beginning" | "end", openNew: boolean): Promise<Tailer[]> {
-    const seen = new Set<Tailer>();
+  private async checkPaths(fallback: "beginning" | "end", openNew: boolean): Promise<Tailer[]> {
     const opened: Tailer[] = [];
-    for (const path of this.known.keys()) {
-      let key: string;
-      let st: BigIntStats;
-      try {
-        st = await stat(path, { bigint: true });
-        if (!st.isFile()) continue;
-        key = `${st.dev}:${st.ino}`;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR") this.known.set(path, undefined);
-        else {
-          // Cannot tell (EACCES, EIO…): keep following what we had rather than calling it rotated.
-          const had = this.known.get(path);
-          if (had !== undefined) seen.add(had);
-          this.reportOnce(path, err as Error);
-        }
-        continue;
-      }
-      let t = this.tailers.get(key);
+    const seen = await this.paths.check(async (path, st) => {
+      const t = this.followed.get(`${st.dev}:${st.ino}`);
       // Not for a file opened just now: its start offset may lie past this (older) stat's size.
-      if (t !== undefined) this.observed.set(t, st);
-      else if (openNew) {
-        t = await this.openTailer(path, fallback);
-        if (t !== undefined) opened.push(t);
+      if (t !== undefined || !openNew) {
+        if (t !== undefined) this.observed.set(t, st);
+        return t;
       }
-      if (t === undefined) continue;
-      this.failing.delete(path);
-      // Two matching paths for one file (a hard link, a symlink): the first one names it.
-      if (!seen.has(t)) t.path = path;
-      t.orphanedAt = undefined;
-      this.known.set(path, t);
-      seen.add(t);
-    }
-    for (const t of this.tailers.values()) {
-      if (seen.has(t) || t.orphanedAt !== undefined) continue;
-      t.orphanedAt = now;
-      // Look for it under another matching name soon, before the rotate wait ends.
-      this.work.scan = true;
-      await this.safely(t, () => t.checkLinks());
-      if (!t.deleted) this.hooks.onRotation?.(this.name, t.path);
-    }
-    return opened;
+      const added = await this.followed.open(path, fallback);
+      if (added !== undefined) opened.push(added);
+      return added;
+    });
+    if (opened.length > 0) this.watchesStale = true;
+    const unlinked = this.followed.all().filter((t) => t.linked && !seen.has(t));
+    // Look for them under another matching name soon, before the rotate wait ends.
+    if (unlinked.length > 0) this.plan.rescan();
+    for (const t of this.followed.all()) t.linked = seen.has(t);
+    return [...opened, ...unlinked];
   }
 
-  private async openTailer(path: string, fallback: "beginning" | "end"): Promise<Tailer | undefined> {
-    let t: Tailer | null;
-    try {
-      t = await FileTailer.open(this.ctx, path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") this.reportOnce(path, err as Error);
-      return undefined;
-    }
-    if (t === null) return undefined;
-    const existing = this.tailers.get(t.key);
-    if (existing !== undefined) {
-      // The path was replaced between stat and open by a file we already follow.
-      await t.discard().catch(() => {});
-      return existing;
-    }
-    try {
-      await t.begin(fallback);
-    } catch (err) {
-      await t.discard().catch(() => {});
-      this.reportOnce(path, err as Error);
-      return undefined;
-    }
-    this.tailers.set(t.key, t);
+  private async release(t: Tailer, reason: CloseReason): Promise<void> {
     this.watchesStale = true;
-    return t;
-  }
-
-  private async closeTailer(t: Tailer, reason: "deleted" | "rotated" | "stopped"): Promise<void> {
-    this.tailers.delete(t.key);
-    this.watchesStale = true;
-    for (const [p, owner] of this.known) if (owner === t) this.known.set(p, undefined);
-    try {
-      await t.close(reason, this.resumes);
-    } catch (err) {
-      this.hooks.onReadError?.(this.name, t.path, err as Error);
-    }
-    if (reason !== "rotated") return;
-    // A released rotated file keeps its checkpoint in case it comes back under a matching name;
-    // only the latest few, so a long run with many rotations does not grow the checkpoint file.
-    this.released.push(t);
-    const oldest = this.released.length > MAX_RELEASED_ENTRIES ? this.released.shift() : undefined;
-    if (oldest !== undefined && !this.tailers.has(oldest.key))
-      this.ctx.checkpoints?.delete(this.name, oldest);
-  }
-
-  /** Runs a tailer operation; an error is reported (and retried at the next poll). */
-  private async safely<T>(t: Tailer, fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn();
-    } catch (err) {
-      this.hooks.onReadError?.(this.name, t.path, err as Error);
-      return undefined;
-    }
-  }
-
-  private reportOnce(path: string, err: Error): void {
-    if (this.failing.has(path)) return;
-    this.failing.add(path);
-    this.hooks.onReadError?.(this.name, path, err);
-  }
-
-  private reportCount(): void {
-    if (this.tailers.size === this.watchedCount) return;
-    this.watchedCount = this.tailers.size;
-    this.hooks.onFilesWatched?.(this.watchedCount);
+    this.paths.forget(t);
+    await this.followed.release(t, reason, this.resumes);
   }
 
   /** Watches the globs' base directories (new files) and the directories of open files. */
   private updateWatchers(): void {
     this.watchesStale = false;
     if (this.watchers === undefined || this.stopping) return;
-    const dirs = new Set(this.globs.map((g) => g.base));
-    for (const t of this.tailers.values()) dirs.add(dirname(t.path));
+    const dirs = new Set(this.paths.bases);
+    for (const t of this.followed.all()) dirs.add(dirname(t.path));
     this.watchers.update(dirs);
   }
 
   private onWatch(dir: string, event: "rename" | "change", name: string | null): void {
     if (this.stopping) return;
-    const file = name === null ? undefined : this.known.get(join(dir, name));
-    if (event === "change" && file !== undefined) this.work.files.add(file);
-    else {
-      // A name appeared or vanished (or we cannot tell which file changed): look at the paths.
-      this.work.paths = this.work.all = true;
-      if (event === "rename") this.work.scan = true;
-    }
+    this.plan.watched(event, name === null ? undefined : this.paths.at(join(dir, name)));
     this.loop.request(WAKE_DELAY_MS);
-  }
-
-  /** How soon the next pass is due: at once to go on with a file that hit its budget, soon for watch events. */
-  private nextDelayMs(): number {
-    const w = this.work;
-    if (w.files.size > 0) return 0;
-    if (w.scan || w.paths || w.all) return WAKE_DELAY_MS;
-    return Math.max(0, this.nextFullAt - this.timers.now());
   }
 }

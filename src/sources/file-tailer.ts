@@ -1,10 +1,10 @@
 /**
  * One open file (one identity: device + inode), read from its read offset into its own sink.
  *
- * The tailer decides about truncation itself, at each poll: the file is shorter than the read
- * offset, or its first bytes are no longer the ones it saw (truncated and regrown past the offset
- * between two polls). Either way the sink is flushed and reading starts again at 0. Rotation and
- * deletion are decided by the FileSource, which sees paths; the tailer only reports `nlink`.
+ * Each poll is one look at the file (a stat): what it saw goes to `decide` (file-decision.ts), which
+ * says whether the file was truncated, orphaned or is to be released, how much to read and whether
+ * to flush a partial line; the tailer carries that out. Whether a path still leads to the file is
+ * the FileSource's to find (`linked`), as it sees the paths.
  *
  * The read offset only moves forward by what the sink was given, and a checkpoint stores
  * readOffset - sink.pendingBytes, so bytes the sink still holds (a partial line) are read again
@@ -13,7 +13,9 @@
 import { type BigIntStats, constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type CheckpointStore, FINGERPRINT_BYTES, type FileIdentity, identityKey } from "./checkpoints.js";
-import { endSink, type RecordSink, type SourceHooks, type Timers } from "./types.js";
+import { decide, type FileLook, type FileRules } from "./file-decision.js";
+import { lineStartBefore, readHead, startsWith } from "./file-head.js";
+import { type ByteSink, type CloseReason, endSink, type SourceHooks, type Timers } from "./types.js";
 
 /** What the tailers of one source share. */
 export interface TailerContext {
@@ -25,24 +27,23 @@ export interface TailerContext {
    * time. Two, so that the next read runs while the sink works on the last one.
    */
   readonly buffers: readonly [Buffer, Buffer];
-  readonly partialLineTimeoutMs: number;
+  readonly rules: FileRules;
   readonly timers: Timers;
 }
 
-export type CloseReason = "deleted" | "rotated" | "stopped";
-
-/** How far back `startAt: end` looks for the last newline, so reading starts at a line boundary. */
-const END_SCAN_BYTES = 64 * 1024;
+/** After a poll: read on at once (the budget ran out), wait for the next poll, or release the file. */
+export type PollOutcome = "more" | "idle" | CloseReason;
 
 export class FileTailer implements FileIdentity {
   readonly key: string;
   /** The path it was last seen under (it changes when a file is renamed within the globs). */
   path: string;
-  /** Set when no watched path leads to this file any more (renamed away or deleted). */
-  orphanedAt: number | undefined;
-  lastGrowthAt: number;
+  /** A watched path led to this file at the source's last path check. */
+  linked = true;
   head: Buffer;
-  private sink: RecordSink | undefined;
+  private sink: ByteSink | undefined;
+  private orphanedAt: number | undefined;
+  private lastGrowthAt: number;
   private readOffset = 0;
   private lastSize: number;
   private lastMtimeNs: bigint;
@@ -102,10 +103,11 @@ export class FileTailer implements FileIdentity {
     let truncated = false;
     if (stored !== undefined) {
       // Same first bytes but shorter than where we were: truncated (and regrown) while stopped.
-      truncated = stored > this.lastSize;
+      const look = this.look(this.ctx.timers.now(), this.lastSize, { changed: true, offset: stored });
+      truncated = decide(look, this.ctx.rules).truncated;
       this.readOffset = truncated ? 0 : stored;
     } else if (fallback === "end") {
-      this.readOffset = await this.lineStartBefore(this.lastSize);
+      this.readOffset = await lineStartBefore(this.fh, this.lastSize);
     }
     this.sink = hooks.openSink(source, this.path);
     hooks.onFileOpened?.(source, this.path);
@@ -113,54 +115,80 @@ export class FileTailer implements FileIdentity {
     this.saveCheckpoint();
   }
 
-  /** The file is gone from every watched path and no longer linked anywhere. */
-  get deleted(): boolean {
-    return this.nlink === 0n;
-  }
-
   get offset(): number {
     return this.readOffset;
   }
 
-  /** Refreshes `deleted` (the link count) without reading. */
-  async checkLinks(): Promise<void> {
-    this.nlink = (await this.fh.stat({ bigint: true })).nlink;
-  }
-
   /**
-   * Reads what was appended since the last poll, up to `budgetBytes`, into the sink; flushes a
-   * partial line that has waited `partialLineTimeoutMs`. `observed`: a stat of this file taken
-   * after the previous poll (the source's path check), which saves the fstat. Returns true when the budget ran out
-   * before the size seen at this poll (call again soon). Throws on I/O errors (the source
-   * reports them and calls again at the next poll).
+   * One look at the file: reads what was appended since the last one, up to `budgetBytes`, into
+   * the sink, and carries out what `decide` says about truncation, orphaning, a partial line and
+   * release. `observed`: a stat of this file taken after the previous poll (the source's path
+   * check), which saves the fstat. `stopping`: the source's last look before it stops. Throws on
+   * I/O errors (the source reports them and calls again at the next poll).
    */
-  async poll(now: number, budgetBytes: number, observed?: BigIntStats): Promise<boolean> {
-    const sink = this.sink as RecordSink;
+  async poll(
+    now: number,
+    budgetBytes: number,
+    observed?: BigIntStats,
+    stopping = false,
+  ): Promise<PollOutcome> {
+    const { hooks, source, rules } = this.ctx;
+    const sink = this.sink as ByteSink;
     const st = observed ?? (await this.fh.stat({ bigint: true }));
     this.nlink = st.nlink;
     const size = Number(st.size);
-    let grew = false;
-    if (size !== this.lastSize || st.mtimeNs !== this.lastMtimeNs) {
-      if (await this.truncatedAt(size)) {
-        endSink(sink);
-        this.readOffset = 0;
-        this.head = await readHead(this.fh, Math.min(size, FINGERPRINT_BYTES));
-        grew = true;
-        this.ctx.hooks.onTruncation?.(this.ctx.source, this.path);
-      }
-      // Only once checked: after an I/O error above, the next poll checks again.
-      this.lastSize = size;
-      this.lastMtimeNs = st.mtimeNs;
-    }
-    const bytes = await this.readInto(sink, Math.max(0, Math.min(budgetBytes, size - this.readOffset)));
-    if (bytes > 0) {
-      grew = true;
-      this.ctx.hooks.onBytes?.(this.ctx.source, bytes);
-    }
-    if (grew) this.lastGrowthAt = now;
-    else if (sink.pendingBytes > 0 && now - this.lastGrowthAt >= this.ctx.partialLineTimeoutMs) sink.flush();
+    const changed = size !== this.lastSize || st.mtimeNs !== this.lastMtimeNs;
+    // The first bytes are looked at only where they can tell something: a truncation that regrew
+    // past the offset, or a head still shorter than a fingerprint.
+    const head =
+      changed && size >= this.readOffset && (this.readOffset > 0 || this.head.length < FINGERPRINT_BYTES)
+        ? await readHead(this.fh, Math.min(size, FINGERPRINT_BYTES))
+        : undefined;
+    const headChanged = head !== undefined && !startsWith(head, this.head);
+    const step = decide(this.look(now, size, { changed, headChanged, budgetBytes, stopping }), rules);
+    if (step.truncated) {
+      endSink(sink);
+      this.readOffset = 0;
+      this.head = head ?? (await readHead(this.fh, Math.min(size, FINGERPRINT_BYTES)));
+      hooks.onTruncation?.(source, this.path);
+    } else if (head !== undefined && (headChanged || head.length > this.head.length)) this.head = head;
+    // Only once checked: after an I/O error above, the next poll checks again.
+    this.lastSize = size;
+    this.lastMtimeNs = st.mtimeNs;
+    const orphaned = step.orphanedAt !== undefined && this.orphanedAt === undefined;
+    this.orphanedAt = step.orphanedAt;
+    if (orphaned && !this.deleted) hooks.onRotation?.(source, this.path);
+    const bytes = await this.readInto(sink, step.readBytes);
+    if (bytes > 0) hooks.onBytes?.(source, bytes);
+    if (step.truncated || bytes > 0) this.lastGrowthAt = now;
+    else if (step.flush) sink.flush();
     this.saveCheckpoint();
-    return this.readOffset < size;
+    if (step.release === "stopped") return step.release;
+    return this.readOffset < size ? "more" : (step.release ?? "idle");
+  }
+
+  /** What a look at `size` sees, with the tailer's own state. */
+  private look(now: number, size: number, seen: Partial<FileLook>): FileLook {
+    return {
+      now,
+      linked: this.linked,
+      deleted: this.deleted,
+      size,
+      changed: false,
+      headChanged: false,
+      offset: this.readOffset,
+      pendingBytes: this.sink?.pendingBytes ?? 0,
+      orphanedAt: this.orphanedAt,
+      lastGrowthAt: this.lastGrowthAt,
+      budgetBytes: 0,
+      stopping: false,
+      ...seen,
+    };
+  }
+
+  /** The file is gone from every directory (its link count is 0). */
+  private get deleted(): boolean {
+    return this.nlink === 0n;
   }
 
   /**
@@ -198,7 +226,7 @@ export class FileTailer implements FileIdentity {
    * writer that refills the file past our offset) feed new bytes from the wrong offset; stopping at
    * the checked size leaves those bytes to the next poll, which sees the truncation first.
    */
-  private async readInto(sink: RecordSink, limit: number): Promise<number> {
+  private async readInto(sink: ByteSink, limit: number): Promise<number> {
     const buffers = this.ctx.buffers;
     let which = 0;
     let bytes = 0;
@@ -228,42 +256,4 @@ export class FileTailer implements FileIdentity {
     const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, max), this.readOffset);
     return bytesRead;
   }
-
-  /**
-   * Shorter than the read offset, or the first bytes changed under a read offset past them: the
-   * file was truncated (copytruncate). Grows the remembered head while the file is small.
-   */
-  private async truncatedAt(size: number): Promise<boolean> {
-    if (size < this.readOffset) return true;
-    if (this.head.length === FINGERPRINT_BYTES && this.readOffset === 0) return false;
-    const current = await readHead(this.fh, Math.min(size, FINGERPRINT_BYTES));
-    const same =
-      current.length >= this.head.length && current.subarray(0, this.head.length).equals(this.head);
-    if (!same && this.readOffset > 0) return true;
-    if (!same || current.length > this.head.length) this.head = current;
-    return false;
-  }
-
-  /** The offset just after the last newline before `size`, looking back at most END_SCAN_BYTES. */
-  private async lineStartBefore(size: number): Promise<number> {
-    const n = Math.min(size, END_SCAN_BYTES);
-    if (n === 0) return size;
-    const tail = Buffer.alloc(n);
-    const { bytesRead } = await this.fh.read(tail, 0, n, size - n);
-    const nl = tail.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (nl >= 0) return size - n + nl + 1;
-    // No newline at all: the file is one unfinished line; otherwise it is too long to look back over.
-    return n === size ? 0 : size;
-  }
-}
-
-async function readHead(fh: FileHandle, n: number): Promise<Buffer> {
-  const buf = Buffer.alloc(n);
-  let got = 0;
-  while (got < n) {
-    const { bytesRead } = await fh.read(buf, got, n - got, got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === n ? buf : buf.subarray(0, got);
 }

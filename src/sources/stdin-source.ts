@@ -5,7 +5,7 @@
  * only after the sink has processed the previous one.
  */
 import type { Readable } from "node:stream";
-import { endSink, type RecordSink, type SourceHooks } from "./types.js";
+import { type ByteSink, endSink, type SourceHooks } from "./types.js";
 
 export type StdinHooks = Pick<SourceHooks, "openSink" | "onBytes" | "onReadError">;
 
@@ -15,7 +15,7 @@ export class StdinSource {
   private finish!: () => void;
   private started = false;
   private stopped = false;
-  private sink: RecordSink | undefined;
+  private sink: ByteSink | undefined;
 
   constructor(
     readonly name: string,
@@ -45,7 +45,7 @@ export class StdinSource {
     await this.done;
   }
 
-  private async pump(sink: RecordSink): Promise<void> {
+  private async pump(sink: ByteSink): Promise<void> {
     try {
       for await (const chunk of this.input) {
         const data = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);

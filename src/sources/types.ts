@@ -1,14 +1,14 @@
 /**
  * The contract between the sources and the rest of the exporter. A source moves bytes from files
- * (or stdin) into a per-file `RecordSink`; it knows nothing about lines or JSON. The framer that
- * implements `RecordSink` turns the bytes into records.
+ * (or stdin) into a per-file `ByteSink`; it knows nothing about lines or JSON. The record pipeline
+ * that implements `ByteSink` turns the bytes into records.
  */
 
 /**
  * Receives the bytes of one file in order; created once per file identity. Sync: when push
  * returns, every complete record is processed.
  */
-export interface RecordSink {
+export interface ByteSink {
   /**
    * `data` is a view of the source's reused read buffer: it is valid only during this call. A sink
    * that keeps bytes past `push` (a partial line, a pending multi-line body) must copy them.
@@ -48,20 +48,20 @@ export interface FileSourceOptions {
   globIntervalMs: number;
   /**
    * How long a file that was renamed away or deleted stays open after its last growth, so that a
-   * writer that has not reopened its log yet loses nothing. Default 5000.
+   * writer that has not reopened its log yet loses nothing. Default DEFAULT_ROTATE_WAIT_MS (core/limits.ts).
    */
   rotateWaitMs?: number;
 }
 
 /** The app wires these to metrics and the logger; they are called per read or per event, never per record. */
 export interface SourceHooks {
-  openSink(source: string, file: string): RecordSink;
+  openSink(source: string, file: string): ByteSink;
   onBytes?(source: string, n: number): void;
   onRotation?(source: string, file: string): void;
   onTruncation?(source: string, file: string): void;
   onReadError?(source: string, file: string, err: Error): void;
   onFileOpened?(source: string, file: string): void;
-  onFileClosed?(source: string, file: string, reason: "deleted" | "rotated" | "stopped"): void;
+  onFileClosed?(source: string, file: string, reason: CloseReason): void;
   /** Open files, total across the source. */
   onFilesWatched?(count: number): void;
 }
@@ -76,8 +76,14 @@ export interface Timers {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/**
+ * Why a file stopped being followed: it was deleted, or rotated (renamed away), or the source
+ * stopped (src/sources/file-decision.ts).
+ */
+export type CloseReason = "deleted" | "rotated" | "stopped";
+
 /** Ends a sink's input for good: `end` where the sink has it, else `flush`. */
-export function endSink(sink: RecordSink): void {
+export function endSink(sink: ByteSink): void {
   if (sink.end) sink.end();
   else sink.flush();
 }

@@ -20,7 +20,7 @@ import { get } from "node:http";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cleanupAll, startExporter, tempDir, writeConfig } from "./lib/sidecar-exporter.mjs";
+import { cleanupAll, tempDir } from "./lib/sidecar-exporter.mjs";
 import { scrape, sleep, sum } from "./lib/sidecar-scrape.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -99,49 +99,45 @@ function parseArgs(argv) {
   return o;
 }
 
-/** `run -` on a pipe; resolves with `{ url, write, stop }` once it listens. */
-function startOnStdin(cli) {
+/**
+ * `run` on its stdin (`-`) or on a file it tails from the end; resolves with `{ url, write, stop }`
+ * once it listens. New series are served at once (`--new-series-hold-ms 0`): the probe is a new one.
+ */
+async function startRun(cli, mode) {
+  let log = "-";
+  if (mode === "file") {
+    log = join(tempDir("event-loop"), "app.log");
+    writeFileSync(log, "");
+  }
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith("ALIYUN_RESPONSE_EXPORTER_")) delete env[key];
-  const child = spawn(process.execPath, [cli, "run", "--listen", "127.0.0.1:0", "-"], {
-    stdio: ["pipe", "ignore", "pipe"],
-    env,
-  });
+  const args = [cli, "run", "--listen", "127.0.0.1:0", "--new-series-hold-ms", "0", log];
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "ignore", "pipe"], env });
+  live.add(child);
+  const closed = new Promise((r) => child.once("close", r));
+  closed.then(() => live.delete(child));
+  const write = mode === "file" ? (s) => appendFileSync(log, s) : (s) => child.stdin.write(s);
+  const stop = () => {
+    child.stdin.end();
+    child.kill("SIGTERM");
+    return closed;
+  };
   return new Promise((resolveStart, reject) => {
     let err = "";
     child.stderr.setEncoding("utf8").on("data", (d) => {
       err += d;
-      for (const line of err.split("\n")) {
-        if (!line.startsWith("{")) continue;
-        try {
-          const e = JSON.parse(line);
-          if (e.msg === "aliyun-response-exporter started" && typeof e.listen === "string") {
-            err = "";
-            resolveStart({
-              url: e.listen,
-              write: (s) => child.stdin.write(s),
-              stop: () =>
-                new Promise((r) => {
-                  child.once("close", r);
-                  child.stdin.end();
-                  child.kill("SIGTERM");
-                }),
-            });
-          }
-        } catch {}
+      const m = /"listen":"([^"]+)".*"msg":"aliyun-response-exporter started"/.exec(err);
+      if (m !== null) {
+        err = "";
+        resolveStart({ url: m[1], write, stop });
       }
     });
-    child.once("close", (code) => reject(new Error(`run - exited (${code}) before listening: ${err}`)));
+    closed.then((code) => reject(new Error(`run exited (${code}) before listening: ${err}`)));
   });
 }
 
-async function startOnFile(cli) {
-  const dir = tempDir("event-loop");
-  const log = join(dir, "app.log");
-  writeFileSync(log, "");
-  const exporter = await startExporter(cli, writeConfig(dir, [log], { pollIntervalMs: 50 }));
-  return { url: exporter.url, write: (s) => appendFileSync(log, s), stop: () => exporter.stop() };
-}
+/** The children started here, stopped on the way out whatever happened. */
+const live = new Set();
 
 /** One GET; its latency in ms (request start → end of the answer). */
 function healthz(url) {
@@ -199,11 +195,11 @@ async function main() {
   const rows = [];
   try {
     for (const mode of o.modes) {
-      const target = mode === "stdin" ? await startOnStdin(o.cli) : await startOnFile(o.cli);
+      const target = await startRun(o.cli, mode);
       let probeNo = 0;
       try {
         // Warm-up: the first lines also pay for lazily compiled code.
-        for (const line of lines.slice(0, 2)) await measureCase(target, line.slice(0, 4096), ++probeNo);
+        for (let i = 0; i < 3; i++) await measureCase(target, JSON.stringify(errorBody(i)), ++probeNo);
         for (let i = 0; i < names.length; i++) {
           const worst = { worstHealthz: 0, worstLag: 0, processedMs: 0 };
           for (let r = 0; r < o.rounds; r++) {
@@ -221,6 +217,7 @@ async function main() {
       }
     }
   } finally {
+    for (const child of live) child.kill("SIGKILL");
     await cleanupAll();
   }
   const f = (x) => (Number.isNaN(x) ? "—" : x.toFixed(0));

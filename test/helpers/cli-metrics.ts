@@ -77,11 +77,11 @@ export function total(
 }
 
 export const RESPONSES = METRICS.responses.name;
-export const RECORDS = METRICS.records.name;
-export const BYTES_READ = METRICS.bytesRead.name;
-export const FILES_WATCHED = METRICS.filesWatched.name;
-export const ROTATIONS = METRICS.fileRotations.name;
-export const TRUNCATIONS = METRICS.fileTruncations.name;
+const RECORDS = METRICS.records.name;
+const BYTES_READ = METRICS.bytesRead.name;
+const FILES_WATCHED = METRICS.filesWatched.name;
+const ROTATIONS = METRICS.fileRotations.name;
+const TRUNCATIONS = METRICS.fileTruncations.name;
 
 /**
  * `aliyun_api_responses_total` summed per `category/code/status` (over actions), zero series left

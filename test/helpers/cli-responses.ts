@@ -4,7 +4,7 @@
  * ledger is the expected value of `aliyun_api_responses_total` (see `responsesByKey`).
  */
 
-export interface Kind {
+interface Kind {
   readonly code: string;
   readonly category: string;
   /** As the `status` label shows it. */
@@ -12,7 +12,7 @@ export interface Kind {
 }
 
 /** Statuses come from the catalogue (seed table) since the bodies carry none; a success has none. */
-export const KINDS = {
+const KINDS = {
   throttling: { code: "Throttling", category: "throttling", status: "400" },
   invalidParameter: { code: "InvalidParameter", category: "client_error", status: "400" },
   internalError: { code: "InternalError", category: "server_error", status: "500" },
@@ -22,7 +22,7 @@ export const KINDS = {
 export type KindName = keyof typeof KINDS;
 const ORDER: readonly KindName[] = ["throttling", "success", "invalidParameter", "success", "internalError"];
 
-export const keyOf = (kind: Kind): string => `${kind.category}/${kind.code}/${kind.status}`;
+const keyOf = (kind: Kind): string => `${kind.category}/${kind.code}/${kind.status}`;
 
 /** One raw response body as an SDK would log it (no trailing newline). */
 export function responseBody(kind: KindName, requestId: string): string {

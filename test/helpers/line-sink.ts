@@ -1,11 +1,11 @@
 /**
- * A real RecordSink for the source tests: splits on `\n`, holds a partial tail (copied, since the
+ * A real ByteSink for the source tests: splits on `\n`, holds a partial tail (copied, since the
  * pushed buffer is the source's reused read buffer), reports it as pendingBytes, and collects the
  * complete lines. A `LineCollector` hands out one LineSink per file identity, as the app does.
  */
-import type { RecordSink } from "../../src/sources/types.js";
+import type { ByteSink } from "../../src/sources/types.js";
 
-export class LineSink implements RecordSink {
+export class LineSink implements ByteSink {
   readonly lines: string[] = [];
   private tail: Buffer = Buffer.alloc(0);
   flushes = 0;

@@ -14,7 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const PROMETHEUS_DIR = path.join(ROOT, "config/prometheus");
 export const RECORDING_RULES_FILE = path.join(PROMETHEUS_DIR, "recording-rules.yml");
 export const ALERTS_FILE = path.join(PROMETHEUS_DIR, "alerts.yml");
-export const DASHBOARD_FILE = path.join(ROOT, "config/grafana/aliyun-api.json");
+const DASHBOARD_FILE = path.join(ROOT, "config/grafana/aliyun-api.json");
 
 export interface Rule {
   readonly record?: string;
@@ -29,7 +29,7 @@ export interface RuleGroup {
   readonly rules: readonly Rule[];
 }
 
-export function loadRuleGroups(file: string): RuleGroup[] {
+function loadRuleGroups(file: string): RuleGroup[] {
   const doc = parseYaml(readFileSync(file, "utf8")) as { groups?: RuleGroup[] } | null;
   if (!doc?.groups) throw new Error(`${file}: no "groups"`);
   return doc.groups;
@@ -210,7 +210,7 @@ export function thresholdAfter(expr: string, left: string): number | undefined {
 }
 
 /** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
-export function githubSlug(heading: string): string {
+function githubSlug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()

@@ -25,7 +25,7 @@ export interface SourceEvents {
   watched: number;
 }
 
-export function recordingHooks(collector: LineCollector): { hooks: SourceHooks; events: SourceEvents } {
+function recordingHooks(collector: LineCollector): { hooks: SourceHooks; events: SourceEvents } {
   const events: SourceEvents = {
     bytes: 0,
     rotations: [],

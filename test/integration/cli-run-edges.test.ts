@@ -1,7 +1,8 @@
 /**
- * Review of `run` (issue 3): edge cases of the sidecar driven through the built CLI. The tests under
- * "review: run (bugs)" failed when written and name a bug each; "review: run (checked)" hold behaviour
- * the review found correct and had no test yet (odd files in the glob, SIGTERM with stdin open).
+ * Edge cases of `run` driven through the built CLI, from a review of the sidecar (issue 3): usage
+ * errors, a rotated file's backlog, signals during start and stop, stdin open at stop and odd files
+ * matched by the glob. The first two groups failed when written and name a bug each; the last holds
+ * behaviour the review found correct and had no test yet.
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, renameSync, truncateSync } from "node:fs";
@@ -26,7 +27,7 @@ async function writeConfig(dir: string, config: object): Promise<string> {
   return file;
 }
 
-describe("review: run (bugs)", () => {
+describe("run: usage, rotation backlog and stop edges", () => {
   it("a missing basicAuth.passwordFile is a usage error (exit 2, no stack), like a missing TLS file", async () => {
     const dir = await makeTempDir();
     await mkdir(path.join(dir, "logs"));
@@ -93,7 +94,7 @@ describe("review: run (bugs)", () => {
   });
 });
 
-describe("review: run (bugs), signals", () => {
+describe("run: signals during start and stop", () => {
   it("a second signal during the clean stop (Ctrl-C under npm start sends two) still ends in exit 0", async () => {
     const dir = await makeTempDir();
     await mkdir(path.join(dir, "logs"));
@@ -145,7 +146,7 @@ describe("review: run (bugs), signals", () => {
   });
 });
 
-describe("review: run (checked)", () => {
+describe("run: stdin open at stop, odd files in the glob", () => {
   it("exits 0 within 5 s on SIGTERM while stdin is still open", async () => {
     const dir = await makeTempDir();
     const cli = spawnCli(["run", "--listen", "127.0.0.1:0", "-"], { cwd: dir, stdin: "pipe" });

@@ -116,7 +116,7 @@ const input = fc
     return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text)]);
   });
 
-describe("review: checkpoint resume (pendingBytes)", () => {
+describe("checkpoint resume (pendingBytes)", () => {
   it("a run cut anywhere and resumed at cut - pendingBytes equals one run (default threshold)", () => {
     fc.assert(
       fc.property(input, fc.nat(), fc.integer({ min: 1, max: 64 }), (buf, c, chunkSize) => {

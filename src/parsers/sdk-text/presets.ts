@@ -15,7 +15,7 @@ export interface TextFields {
   /** A body or dict repr the string carries (tea `Data:`, Python `Response:`): fallback for the others. */
   data?: string;
 }
-export type TextField = keyof TextFields;
+type TextField = keyof TextFields;
 
 interface PresetBase {
   readonly name: string;
@@ -25,7 +25,7 @@ interface PresetBase {
   readonly complete?: (f: TextFields) => void;
 }
 
-export interface LinePreset extends PresetBase {
+interface LinePreset extends PresetBase {
   readonly kind: "line";
   /** Named groups: requestId, code, message, hostId, status, data. */
   readonly regex: RegExp;

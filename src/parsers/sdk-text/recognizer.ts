@@ -27,7 +27,7 @@ const MAX_STRING_TAIL = 4096;
 const WINDOW_OVERLAP = 512;
 
 /** Longest block in lines: a string that goes on longer is taken as it stands. */
-export const MAX_BLOCK_LINES = 16;
+const MAX_BLOCK_LINES = 16;
 
 /** One recognizer per pipeline (it holds an open block); null when nothing is to be recognised. */
 export function createTextRecognizer(rules: TextRules): TextRecognizer | null {

@@ -6,7 +6,7 @@ import { PRESETS } from "./presets.js";
 import type { TextRules } from "./recognizer.js";
 
 /** The named groups a user pattern may have; `requestId` is required. */
-export const PATTERN_GROUPS = ["requestId", "code", "status", "message", "hostId"] as const;
+const PATTERN_GROUPS = ["requestId", "code", "status", "message", "hostId"] as const;
 
 export interface TextSettings {
   /** true: every preset; false: none; a list: those named. */

@@ -3,7 +3,7 @@ import type { RecentError } from "../recent-errors.js";
 import { escapeHtml, shortTime, withParams } from "./html.js";
 
 /** Rows per page of the recent-errors table; every kept error is reachable through the pages. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /**
  * The kept errors, filtered by `?category=` and `?code=` and paged by `?page=` (a plain GET form and

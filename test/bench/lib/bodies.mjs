@@ -6,7 +6,7 @@
  * non-ASCII text, and the request id first or last at random.
  */
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   "Throttling",
   "InvalidParameter",
   "Forbidden.RiskControl",
@@ -32,7 +32,7 @@ const REGIONS = [
 const PARAMS = ["ScalingGroupId", "PageSize", "RegionId", "InstanceId", "ScalingRuleAri"];
 
 /** Fraction of success bodies that carry nested Code members (the reference corpus had 10.4%). */
-export const TRAP_SHARE = 0.104;
+const TRAP_SHARE = 0.104;
 
 /** One ScalingGroup of DescribeScalingGroups (also the items of the huge single-line body). */
 export function scalingGroup(d) {

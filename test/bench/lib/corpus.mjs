@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** corpus.json of `dir` when it was generated with (seed, scale), else null. */
-export function corpusMeta(dir, seed, scale) {
+function corpusMeta(dir, seed, scale) {
   try {
     const meta = JSON.parse(readFileSync(join(dir, "corpus.json"), "utf8"));
     return meta.seed === seed && meta.scale === scale && existsSync(join(dir, "truth.json")) ? meta : null;

@@ -20,7 +20,7 @@ export function tempDir(tag) {
   return dir;
 }
 
-export function removeDir(dir) {
+function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
   dirs.delete(dir);
 }

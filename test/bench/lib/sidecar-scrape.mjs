@@ -96,7 +96,7 @@ export async function scrapeUntil(baseUrl, done, { everyMs, deadlineMs, what }) 
 }
 
 /** Nearest-rank percentile of an array of numbers (p in 0..100). */
-export function percentile(values, p) {
+function percentile(values, p) {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));

@@ -28,7 +28,7 @@ const TAIL_DEADLINE_MS = 120_000;
 const QUIET_SLACK_BYTES = 2 * MiB;
 
 /** Copies `[0, n)` of `src` to `dst`, with n the first line end at or after `bytes` (or the whole file). */
-export function copyPrefix(src, dst, bytes) {
+function copyPrefix(src, dst, bytes) {
   const size = statSync(src).size;
   const inFd = openSync(src, "r");
   const outFd = openSync(dst, "w");

@@ -39,7 +39,7 @@ const inFamily = (code, families) => families.some((f) => code === f || code.sta
  * Status, error flag and category of one response. `explicit` is a body/wrapper/line status or null.
  * No catalogue entry of the seed sets a category override, so the rules alone decide the category.
  */
-export function classify(code, explicit) {
+function classify(code, explicit) {
   const status =
     explicit ?? (code !== "" && CATALOG_STATUS[code] !== undefined ? CATALOG_STATUS[code] : "unknown");
   const error = (explicit !== null && explicit >= 400) || (code !== "" && !SUCCESS_CODES.has(code));

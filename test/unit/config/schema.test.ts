@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { configErrorMap, issuesToProblems } from "../../../src/config/problems.js";
-import { configSchema, parseListen, RESERVED_LABELS } from "../../../src/config/schema.js";
+import { configSchema, parseListen } from "../../../src/config/schema.js";
 import { METRICS } from "../../../src/metrics/catalog.js";
+import { RESERVED_LABELS } from "../../../src/metrics/static-labels.js";
 
 describe("parseListen", () => {
   it.each([

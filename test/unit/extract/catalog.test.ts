@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/core/errors.js";
-import { builtEntries, Catalog, DEFAULT_CATALOG_PATH, loadCatalog } from "../../../src/extract/catalog.js";
-import { buildCatalog, loadCatalogSync, readCatalogFile } from "../../../src/extract/catalog-file.js";
+import { Catalog } from "../../../src/extract/catalog.js";
+import { buildCatalog, readCatalogFile } from "../../../src/extract/catalog-file.js";
+import { builtEntries, DEFAULT_CATALOG_PATH, loadCatalog } from "../../../src/extract/catalog-load.js";
+import { loadCatalogSync } from "../../../src/extract/catalog-sync.js";
 
 const SEED_CODES = [
   ["InvalidAccessKeyId.NotFound", 400],

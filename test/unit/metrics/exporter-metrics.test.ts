@@ -403,9 +403,9 @@ describe("static labels of the sources", () => {
     }
     expect(caught).toBeInstanceOf(UsageError);
     expect((caught as UsageError).problems).toEqual([
-      "sources.app.labels.code: clashes with the metric's own label",
-      "sources.app.labels.bad-name: not a valid Prometheus label name",
-      'sources.app.labels.__reserved: names starting with "__" are reserved',
+      'sources.app.labels.code: "code" is reserved: the exporter sets it (action, code, status, category)',
+      'sources.app.labels.bad-name: "bad-name" is not a valid Prometheus label name (letters, digits and _, not starting with a digit)',
+      'sources.app.labels.__reserved: "__reserved" is reserved: names starting with __ belong to Prometheus',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { analyzeBuffer } from "../../../src/analyze/in-memory.js";
 import type { Parsed } from "../../../src/core/records.js";
 import { FactsBuilder } from "../../../src/parsers/facts.js";
 import { SaxBody, XmlStatus } from "../../../src/parsers/xml-sax.js";
@@ -123,5 +124,29 @@ describe("scanXmlLine against sax", () => {
   it("declines text right inside the root, such as Java's <init> frames", () => {
     expect(fast("<init>(Foo.java:10)</init>")).toBe("declined");
     expect(sax("at Foo.<init>(Foo.java:10)".slice(7))).toBeNull();
+  });
+});
+
+const ids = (r: { events: { requestId: string }[] }) => r.events.map((e) => e.requestId);
+const b = (s: string) => Buffer.from(s);
+
+describe("the end of an XML body after invalid UTF-8", () => {
+  it("multi-line XML: a body after the end tag on the last line is still found", () => {
+    const input = Buffer.concat([
+      b("<Error>\n<RequestId>R1</RequestId>\n<Code>"),
+      Buffer.from([0xff, 0xfe]),
+      b('Bad</Code></Error> {"RequestId":"R2"}\n'),
+    ]);
+    expect(ids(analyzeBuffer(input))).toEqual(["R1", "R2"]);
+  });
+
+  it("one-line XML read by sax: a body after the end tag is still found", () => {
+    // The comment sends the line to sax instead of the one-line fast path.
+    const input = Buffer.concat([
+      b("<Error><RequestId>R1</RequestId><Code>"),
+      Buffer.from([0xff, 0xfe]),
+      b('Bad</Code><!-- c --></Error> {"RequestId":"R2"}\n'),
+    ]);
+    expect(ids(analyzeBuffer(input))).toEqual(["R1", "R2"]);
   });
 });
