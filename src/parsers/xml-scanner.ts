@@ -18,7 +18,6 @@ import { decodeEntities } from "./xml-names.js";
 export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsBuilder): number {
   facts.reset();
   if (rejectedOpen.length > 0) rejectedOpen.length = 0;
-  rejectedRoot.textOnly = false;
   if (startsWith(buf, pos, end, XML_DECL)) {
     const close = buf.indexOf(DECL_END, pos + 5);
     if (close < 0 || close + 2 > end || !plainDeclaration(buf, pos, close + 2)) return -1;
@@ -111,8 +110,9 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
       // An ASCII character is text for sax too (a non-ASCII space might not be: sax decides).
       if (t < p) {
         if ((buf[t] as number) >= 0x80) return -1;
+        reject(1);
         rejectedRoot.textOnly = OPENED[0] === 0;
-        return reject(1);
+        return REJECTED;
       }
     }
     if (amp >= 0 && !validEntities(buf, amp, p)) return -1;
@@ -134,6 +134,7 @@ export const rejectedOpen: number[] = [];
 export const rejectedRoot = { textOnly: false };
 
 function reject(depth: number): number {
+  rejectedRoot.textOnly = false;
   for (let d = 1; d < depth; d++) rejectedOpen.push((NAME_START[d] as number) - 1);
   return REJECTED;
 }
