@@ -3,8 +3,8 @@ import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./co
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract/dedup.js";
-import { lendStringStatus } from "./extract/string-status.js";
 import type { Extractor } from "./extract/extractor.js";
+import { lendStringStatus } from "./extract/string-status.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";

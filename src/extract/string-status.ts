@@ -20,7 +20,8 @@ export function lendStringStatus(frames: Frame[]): void {
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i] as Frame;
     const p = f.parsed;
-    if (p.format === "text" || p.bodyStatus !== null || p.wrapperStatus !== null || p.lineStatus !== null) continue;
+    if (p.format === "text" || p.bodyStatus !== null || p.wrapperStatus !== null || p.lineStatus !== null)
+      continue;
     const lineStatus = statuses.get(p.requestId);
     if (lineStatus !== undefined) frames[i] = { ...f, parsed: { ...p, lineStatus } };
   }

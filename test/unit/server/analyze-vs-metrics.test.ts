@@ -113,7 +113,7 @@ describe("analyze --json and run's /metrics count the same input the same way", 
   });
 });
 
-describe("per-source settings: run applies them, analyze --config does not (README \"Commands\")", () => {
+describe('per-source settings: run applies them, analyze --config does not (README "Commands")', () => {
   const pattern = String.raw`billing failed code=(?<code>\S+) status=(?<status>\d+) rid=(?<requestId>[\w-]+)`;
   const text = [
     "billing failed code=Throttling status=429 rid=U-1",
@@ -128,7 +128,7 @@ describe("per-source settings: run applies them, analyze --config does not (READ
     expect(total(samples, RESPONSES, { code: "Throttling", status: "429", category: "throttling" })).toBe(2);
   });
 
-  it("analyze --config takes error codes, not per-source settings (README \"Commands\"): the pattern and dedupWindowIds: 0 are not applied", () => {
+  it('analyze --config takes error codes, not per-source settings (README "Commands"): the pattern and dedupWindowIds: 0 are not applied', () => {
     const config = E({
       errorCodes: { codes: [{ code: "Sentinel.End", status: 503 }] },
       sources: [{ name: "app", paths: ["app.log"], ...source }],
