@@ -193,8 +193,10 @@ export class BodyFramer implements LineHandler {
       }
       if (isFailed(after)) {
         // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
-        const literal = parser === this.json && isBytesLiteral(buf, start, p) && this.examinesStrings;
-        const afterBytes = literal ? this.strings.pythonBytes(buf, start, p, end, this.out.frames) : -1;
+        const afterBytes =
+          parser === this.json && this.examinesStrings
+            ? this.strings.pythonBytes(buf, start, p, end, this.out.frames)
+            : -1;
         if (afterBytes > 0) {
           flags |= RESPONSE;
           pos = afterBytes;
@@ -312,9 +314,4 @@ export class BodyFramer implements LineHandler {
   holdLimitBytes(): number {
     return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
-}
-
-/** `b'` right before `buf[p]`: a Python bytes literal. */
-function isBytesLiteral(buf: Buffer, start: number, p: number): boolean {
-  return p - start >= 2 && buf[p - 1] === 0x27 && buf[p - 2] === 0x62;
 }

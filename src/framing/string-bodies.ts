@@ -57,11 +57,12 @@ export class StringBodies implements StringExaminer {
   }
 
   /**
-   * A body candidate at `p` right after `b'` failed: the Python bytes literal it starts (README
+   * A body candidate at `p` failed; when it is right after `b'`: the Python bytes literal it starts (README
    * "What counts as a response", `Response-body: b'{…}'` with `\xNN`, `\'`, `\\` escapes) is
    * decoded and examined. Returns the position after the literal when it held a response, else -1.
    */
   pythonBytes(buf: Buffer, start: number, p: number, end: number, out: Frame[]): number {
+    if (p - start < 2 || buf[p - 1] !== 0x27 || buf[p - 2] !== 0x62) return -1;
     const literal = pythonBytes(buf, p, end);
     if (literal === null) return -1;
     const found = this.examine(literal.text);
