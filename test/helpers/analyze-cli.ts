@@ -26,6 +26,10 @@ export interface AnalyzeOptions {
   /** A config file's text (YAML/JSON), passed as `--config`. */
   readonly config?: string;
   readonly timeoutMs?: number;
+  /** `false`: no `--events` (only the summary; `analyze` may then split a big file over two threads). */
+  readonly events?: boolean;
+  /** Extra environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** `analyze --json --events` of `content` (a string is written as UTF-8, a Buffer as is). */
@@ -34,7 +38,13 @@ export function analyzeText(content: string | Buffer, options: AnalyzeOptions = 
   try {
     const file = path.join(dir, "input.log");
     writeFileSync(file, content);
-    const args = [CLI, "analyze", "--json", "--events", ...(options.args ?? [])];
+    const args = [
+      CLI,
+      "analyze",
+      "--json",
+      ...(options.events === false ? [] : ["--events"]),
+      ...(options.args ?? []),
+    ];
     if (options.config !== undefined) {
       const cfg = path.join(dir, "config.yaml");
       writeFileSync(cfg, options.config);
@@ -47,7 +57,7 @@ export function analyzeText(content: string | Buffer, options: AnalyzeOptions = 
       encoding: "utf8",
       timeout: options.timeoutMs ?? 60_000,
       maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, TZ: "UTC" },
+      env: { ...process.env, TZ: "UTC", ...options.env },
     });
     const ms = Date.now() - t0;
     const lines = r.stdout.split("\n").filter((l) => l.length > 0);
