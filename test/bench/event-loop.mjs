@@ -157,7 +157,8 @@ async function measureCase(target, line, probeNo) {
   const isCounted = (body) => sum(body, "aliyun_api_responses_total", { action: PROBE_ACTION }) >= probeNo;
   await scrape(target.url); // resets the lag maximum
   const t0 = performance.now();
-  target.write(`${line}\n${probe}\n`);
+  // A plain line after the case: a body the case left open fails there, and the probe stands alone.
+  target.write(`${line}\nend of case\n${probe}\n`);
   let worstHealthz = 0;
   let worstLag = 0;
   let done = false;
