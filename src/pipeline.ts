@@ -2,8 +2,9 @@ import { DEFAULT_LOG_FORMAT, DEFAULT_MAX_MULTILINE_BYTES, DEFAULT_MAX_RECORD_BYT
 import { type ApiResponse, emptyCounts, type Frame, type LineCounts } from "./core/records.js";
 import { type DetectedFormat, FormatSniffer, type InputState } from "./decoders/format-sniffer.js";
 import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line-decoder.js";
-import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch, RequestIdWindow } from "./extract/dedup.js";
+import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
+import { RequestIdWindow } from "./extract/request-id-window.js";
 import { lendStringStatus } from "./extract/string-status.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";

@@ -3,8 +3,8 @@ import { type Totals, TotalsBuilder } from "../core/totals.js";
 import type { LogFormat } from "../decoders/line-decoder.js";
 import type { Catalog } from "../extract/catalog.js";
 import { loadCatalogSync } from "../extract/catalog-sync.js";
-import type { RequestIdWindow } from "../extract/dedup.js";
 import { Extractor } from "../extract/extractor.js";
+import type { RequestIdWindow } from "../extract/request-id-window.js";
 import type { TextRecognizer } from "../parsers/body-parser.js";
 import { RecordPipeline } from "../pipeline.js";
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { addToHead, emptyHead, headResponses, type ShapeIndex } from "../../../src/analyze/region-head.js";
 import { emptyCounts } from "../../../src/core/records.js";
 import { TotalsBuilder } from "../../../src/core/totals.js";
-import { dedupBatch, RequestIdWindow } from "../../../src/extract/dedup.js";
+import { dedupBatch } from "../../../src/extract/dedup.js";
+import { RequestIdWindow } from "../../../src/extract/request-id-window.js";
 import { throttlingResponse } from "../../helpers/api-response.js";
 
 const RESPONSES = [

@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeChunks } from "../../../src/analyze/in-memory.js";
 import type { ApiResponse } from "../../../src/core/records.js";
-import { dedupBatch, isPlaceholderId, RequestIdWindow } from "../../../src/extract/dedup.js";
+import { dedupBatch, isPlaceholderId } from "../../../src/extract/dedup.js";
+import { RequestIdWindow } from "../../../src/extract/request-id-window.js";
 
 function response(requestId: string, format: ApiResponse["format"] = "json", code = ""): ApiResponse {
   return {
