@@ -183,7 +183,7 @@ export class RecordPipeline {
     const decoder = this.decoder;
     lendStringStatus(frames);
     let responses: readonly ApiResponse[] = frames.map((f: Frame) =>
-      extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart)),
+      extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart), decoder?.streamOf(f.lineStart)),
     );
     if (this.dedup !== null && responses.length > 0) {
       const d = dedupBatch(responses, this.dedup);

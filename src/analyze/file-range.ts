@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { endsLine } from "../decoders/format-sniffer.js";
 
 const READ_CHUNK_BYTES = 64 * 1024;
 
@@ -25,25 +26,30 @@ export function* readFileRange(path: string, start = 0, end = Number.POSITIVE_IN
 }
 
 /**
- * A line start at or after `pos` that is likely between bodies: the first line (within 1 MiB) that
- * starts with neither white space nor `}` `]` `"` (the lines of a pretty-printed body do). Only a
- * guess: the caller checks that the first half really ended at rest. -1 when there is none.
+ * A line start after `pos` that is likely between bodies: the first line (within 1 MiB) that
+ * starts with neither white space nor `}` `]` `"` (the lines of a pretty-printed body do) and does
+ * not continue a container runtime's partial record (README "Container logs"). Only a guess: the
+ * caller checks that the first half really ended at rest. -1 when there is none.
  */
 export function lineStartNear(path: string, pos: number): number {
+  // Copied piece by piece: readFileRange reuses one buffer.
+  const window = Buffer.concat(
+    Array.from(readFileRange(path, pos, pos + 1024 * 1024), (p) => Buffer.from(p)),
+  );
   let first = -1;
-  let atLineStart = false;
-  for (const piece of readFileRange(path, pos, pos + 1024 * 1024)) {
-    for (let i = 0; i < piece.length; i++) {
-      const b = piece[i] as number;
-      if (atLineStart) {
-        if (first < 0) first = pos + i;
-        if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a && b !== 0x7d && b !== 0x5d && b !== 0x22) {
-          return pos + i;
-        }
-      }
-      atLineStart = b === 0x0a;
-    }
-    pos += piece.length;
+  // The line before a candidate must be whole in the window: from the second line start on.
+  let prev = window.indexOf(0x0a) + 1;
+  while (prev > 0 && prev < window.length) {
+    const nl = window.indexOf(0x0a, prev);
+    if (nl < 0) break;
+    const at = nl + 1;
+    if (at >= window.length) break;
+    if (first < 0) first = pos + at;
+    const b = window[at] as number;
+    const plain =
+      b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a && b !== 0x7d && b !== 0x5d && b !== 0x22;
+    if (plain && endsLine(window, prev, nl > prev && window[nl - 1] === 0x0d ? nl - 1 : nl)) return pos + at;
+    prev = at;
   }
   return first;
 }

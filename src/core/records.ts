@@ -60,6 +60,9 @@ export type StatusSource = "body" | "wrapper" | "line" | "catalog" | "none";
 /** Where `time` came from: the log line's own timestamp, or the moment the exporter read it. */
 export type TimeSource = "log" | "read";
 
+/** The container runtime's stream a line was written to (cri and docker input). */
+export type OutputStream = "stdout" | "stderr";
+
 /** One classified API response: the event that `analyze --events` prints and the sinks count. */
 export interface ApiResponse {
   readonly requestId: string;
@@ -81,6 +84,8 @@ export interface ApiResponse {
   /** When it happened (epoch ms): the line's timestamp, else when it was read (README, "Event time"). */
   readonly time: number;
   readonly timeSource: TimeSource;
+  /** The runtime's stream of its first line, for container logs only (README "Container logs"); never a label. */
+  readonly stream?: OutputStream;
 }
 
 /** How the lines and bytes of one batch were accounted for (docs/design.md §3). */

@@ -4,9 +4,10 @@
  * once (decide once: no per-line check of the format afterwards, and raw input runs exactly as
  * with `raw`).
  */
-import { looksLikeCri } from "./cri.js";
-import { looksLikeDocker } from "./docker.js";
+import { CriParser, looksLikeCri } from "./cri.js";
+import { DockerParser, looksLikeDocker } from "./docker.js";
 import { isBlank, MAX_RUNTIME_RECORD_BYTES } from "./record-joiner.js";
+import { emptyRecord } from "./runtime-record.js";
 
 export type DetectedFormat = "raw" | "cri" | "docker";
 
@@ -15,6 +16,18 @@ export function detectFormat(buf: Buffer, start: number, end: number): DetectedF
   if (looksLikeCri(buf, start, end)) return "cri";
   if (looksLikeDocker(buf, start, end)) return "docker";
   return "raw";
+}
+
+/**
+ * Whether the line `buf[start, end)` ends an application's line: false only for a partial CRI or
+ * json-file record, whose line goes on in a later record (a split point of `analyze` on two
+ * threads must not fall inside such a sequence).
+ */
+export function endsLine(buf: Buffer, start: number, end: number): boolean {
+  const rec = emptyRecord();
+  if (new CriParser().parse(buf, start, end, rec)) return !rec.partial;
+  if (buf[start] === 0x7b && new DockerParser().parse(buf, start, end, rec)) return !rec.partial;
+  return true;
 }
 
 /**

@@ -3,7 +3,7 @@
  * `raw` (none: the splitter feeds the framer), `cri`, `docker`, or `auto`, which decides from the
  * input's first non-blank line (format-sniffer.ts) and then stays with it.
  */
-import type { LineCounts } from "../core/records.js";
+import type { LineCounts, OutputStream } from "../core/records.js";
 import type { LineHandler } from "../framing/line-splitter.js";
 import { CriParser } from "./cri.js";
 import { DockerParser } from "./docker.js";
@@ -21,6 +21,8 @@ export interface LineDecoder extends LineHandler {
   finish(): void;
   /** The runtime time of a content line the framer got, by its line number. */
   timeOf(lineNo: number): number | undefined;
+  /** The runtime's stream of that line (a field of the events, never a label). */
+  streamOf(lineNo: number): OutputStream | undefined;
   /** The framer holds no line any more: the times of past lines can go. */
   forgetTimes(): void;
 }

@@ -10,12 +10,17 @@
  * on yet are one run from its first record: a checkpoint (`pendingBytes`) keeps that record's
  * offset, and a restart reads the whole sequence again — nothing lost, nothing counted twice.
  *
+ * A parser that writes the content into a buffer of its own (docker) fills it in order: a line split
+ * into records that follow each other is joined there without a copy (`joined`), and the lines are
+ * handed on once the chunk is done (later-lines.ts).
+ *
  * Memory: a line is held up to the framer's stream threshold, then streamed (`longStart/longData/
  * longEnd`) and past `maxRecordBytes` skipped as oversized. What waits behind an unfinished line is
  * bounded by the same threshold: past it the unfinished line is cut (handed on as it is).
  */
-import type { LineCounts } from "../core/records.js";
+import type { LineCounts, OutputStream } from "../core/records.js";
 import type { LineHandler } from "../framing/line-splitter.js";
+import { LaterLines } from "./later-lines.js";
 import { LineTimes } from "./line-times.js";
 import { emptyRecord, type RecordParser } from "./runtime-record.js";
 
@@ -50,6 +55,17 @@ interface Pending {
   skipping: boolean;
 }
 
+/** A line whose records so far lie one after the other in the parser's buffer. */
+interface Joined {
+  readonly stream: number;
+  readonly lineNo: number;
+  readonly timeMs: number;
+  readonly buf: Buffer;
+  readonly start: number;
+  end: number;
+  size: number;
+}
+
 const EMPTY = Buffer.alloc(0);
 
 // A `LineDecoder` (line-decoder.ts checks it where it returns one; importing the type here would
@@ -61,6 +77,9 @@ export class RecordJoiner {
   private readonly queue: Pending[] = [];
   /** The unfinished line of each stream. */
   private readonly open: (Pending | undefined)[] = [undefined, undefined];
+  /** An unfinished line in the parser's buffer, while nothing else is queued. */
+  private joined: Joined | null = null;
+  private readonly later = new LaterLines();
   private queuedSize = 0;
   private heldBytes = 0;
   private longLineNo = 0;
@@ -89,16 +108,26 @@ export class RecordJoiner {
       this.skip(lineNo, size, "malformed");
       return;
     }
+    if (this.joined !== null && this.extend(size)) return;
     let p = this.open[rec.stream];
     if (p === undefined) {
-      if (!rec.partial && this.queue.length === 0) {
-        // The common case, a whole line in one record with nothing waiting: handed on in place.
-        this.times.add(lineNo, rec.timeMs);
-        this.target.line(rec.buf, rec.start, rec.end, lineNo, size);
-        return;
+      if (this.queue.length === 0) {
+        const own = rec.buf !== buf;
+        if (!rec.partial) {
+          // The common case, a whole line in one record with nothing waiting: handed on in place.
+          this.times.add(lineNo, rec.timeMs, rec.stream);
+          this.pass(rec.buf, rec.start, rec.end, lineNo, size, own);
+          return;
+        }
+        if (own) {
+          const { stream, timeMs, start: s, end: e } = rec;
+          this.joined = { stream, lineNo, timeMs, buf: rec.buf, start: s, end: e, size };
+          this.queuedSize += size;
+          return;
+        }
       }
       p = pending(rec.stream, lineNo, rec.timeMs, null);
-      this.queue.push(p);
+      this.enqueue(p);
       if (rec.partial) this.open[rec.stream] = p;
     }
     p.size += size;
@@ -137,15 +166,29 @@ export class RecordJoiner {
     return MAX_RUNTIME_RECORD_BYTES;
   }
 
+  /** The splitter's chunk is done: the lines decoded from it go on, and the parser's buffer is free. */
+  chunkEnd(): void {
+    if (this.joined !== null) this.materialize();
+    if (this.later.count > 0) this.later.flush(this.target);
+    this.target.chunkEnd?.();
+    this.parser.release?.();
+  }
+
   /** End of input: unfinished lines are complete as they are. */
   finish(): void {
+    if (this.joined !== null) this.materialize();
     for (const p of this.queue) p.done = true;
     this.open.fill(undefined);
     this.drain();
+    if (this.later.count > 0) this.later.flush(this.target);
   }
 
   timeOf(lineNo: number): number | undefined {
     return this.times.get(lineNo);
+  }
+
+  streamOf(lineNo: number): OutputStream | undefined {
+    return this.times.stream(lineNo);
   }
 
   forgetTimes(): void {
@@ -156,6 +199,57 @@ export class RecordJoiner {
   private threshold(): number {
     const { maxRecordBytes, streamThresholdBytes } = this.options;
     return Math.min(Math.max(streamThresholdBytes, this.target.holdLimitBytes?.() ?? 0), maxRecordBytes);
+  }
+
+  /** The record just parsed continues `joined` in place, or `joined` is copied into the queue (false). */
+  private extend(size: number): boolean {
+    const j = this.joined as Joined;
+    const rec = this.rec;
+    if (
+      rec.stream !== j.stream ||
+      rec.buf !== j.buf ||
+      rec.start !== j.end ||
+      rec.end - j.start > this.threshold()
+    ) {
+      this.materialize();
+      return false;
+    }
+    j.end = rec.end;
+    j.size += size;
+    if (rec.partial) {
+      this.queuedSize += size;
+      return true;
+    }
+    this.joined = null;
+    this.queuedSize -= j.size - size;
+    // A `\r` before the line's `\n` belongs to the terminator, as in LineSplitter.
+    const end = j.end > j.start && j.buf[j.end - 1] === 0x0d ? j.end - 1 : j.end;
+    this.times.add(j.lineNo, j.timeMs, j.stream);
+    this.pass(j.buf, j.start, end, j.lineNo, j.size, true);
+    return true;
+  }
+
+  /** `joined` becomes a queued line of its own (copied: the parser's buffer is written again). */
+  private materialize(): void {
+    const j = this.joined as Joined;
+    this.joined = null;
+    const p = pending(j.stream, j.lineNo, j.timeMs, null);
+    p.size = j.size;
+    this.enqueue(p);
+    this.open[j.stream] = p;
+    this.append(p, j.buf, j.start, j.end);
+  }
+
+  /** Lines waiting for the end of the chunk go on before anything is queued behind them. */
+  private enqueue(p: Pending): void {
+    if (this.queue.length === 0 && this.later.count > 0) this.later.flush(this.target);
+    this.queue.push(p);
+  }
+
+  /** A line with nothing queued before it: handed on now, or at the chunk's end if it is in the parser's buffer (`own`). */
+  private pass(buf: Buffer, start: number, end: number, lineNo: number, size: number, own: boolean): void {
+    if (own || this.later.count > 0) this.later.add(buf, start, end, lineNo, size);
+    else this.target.line(buf, start, end, lineNo, size);
   }
 
   private append(p: Pending, buf: Buffer, start: number, end: number): void {
@@ -185,7 +279,7 @@ export class RecordJoiner {
     this.heldBytes -= p.bytes;
     p.parts = [];
     p.streaming = true;
-    this.times.add(p.lineNo, p.timeMs);
+    this.times.add(p.lineNo, p.timeMs, p.stream);
     p.skipping = p.bytes > this.options.maxRecordBytes;
     this.target.longStart(first, 0, p.skipping ? 0 : first.length, p.lineNo);
   }
@@ -218,7 +312,7 @@ export class RecordJoiner {
     const line = p.parts.length === 1 ? (p.parts[0] as Buffer) : Buffer.concat(p.parts, p.bytes);
     // A `\r` before the line's `\n` belongs to the terminator, as in LineSplitter.
     const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
-    this.times.add(p.lineNo, p.timeMs);
+    this.times.add(p.lineNo, p.timeMs, p.stream);
     this.target.line(line, 0, end, p.lineNo, p.size);
   }
 
@@ -227,15 +321,16 @@ export class RecordJoiner {
    * accounting stays in file offsets.
    */
   private skip(lineNo: number, size: number, why: Skipped): void {
+    if (this.joined !== null) this.materialize();
     if (this.queue.length === 0) {
       this.countSkipped(why);
-      this.target.line(EMPTY, 0, 0, lineNo, size);
+      this.pass(EMPTY, 0, 0, lineNo, size, false);
       return;
     }
     const p = pending(-1, lineNo, 0, why);
     p.size = size;
     p.done = true;
-    this.queue.push(p);
+    this.enqueue(p);
     this.queuedSize += size;
   }
 

@@ -17,8 +17,13 @@ export interface RuntimeRecord {
 }
 
 export interface RecordParser {
-  /** Parses the record `buf[start, end)` into `out`; false when it is not one of this format. */
+  /**
+   * Parses the record `buf[start, end)` into `out`; false when it is not one of this format. The
+   * content is in `buf` itself, or in a buffer of the parser's own that it fills in order (docker).
+   */
   parse(buf: Buffer, start: number, end: number, out: RuntimeRecord): boolean;
+  /** The content of the records parsed so far is not referred to any more (the chunk is done). */
+  release?(): void;
 }
 
 export function emptyRecord(): RuntimeRecord {

@@ -1,4 +1,4 @@
-import type { ApiResponse, Frame } from "../core/records.js";
+import type { ApiResponse, Frame, OutputStream } from "../core/records.js";
 import type { Catalog } from "./catalog.js";
 import { categorize, isError, isRetryable } from "./classify.js";
 import { timeFromField, timeFromText } from "./event-time.js";
@@ -13,9 +13,16 @@ export class Extractor {
 
   /**
    * `readTime`: when the batch was read (epoch ms), the time of responses whose line has none.
-   * `lineTimeMs`: the container runtime's time of the frame's first line (cri/docker input only).
+   * `lineTimeMs`, `stream`: the container runtime's time and stream of the frame's first line
+   * (cri/docker input only).
    */
-  extract(frame: Frame, source: string, readTime: number, lineTimeMs?: number): ApiResponse {
+  extract(
+    frame: Frame,
+    source: string,
+    readTime: number,
+    lineTimeMs?: number,
+    stream?: OutputStream,
+  ): ApiResponse {
     const p = frame.parsed;
     const info = p.code === "" ? undefined : this.catalog.get(p.code);
     const resolved = resolveStatus(p, frame.prefix, info);
@@ -48,6 +55,8 @@ export class Extractor {
       lineEnd: frame.lineEnd,
       time: logTime ?? readTime,
       timeSource: logTime === null ? "read" : "log",
+      // Undefined for raw input: absent from the JSON, one object shape for both.
+      stream,
     };
   }
 }

@@ -16,6 +16,11 @@ export interface LineHandler {
   longData(buf: Buffer, start: number, end: number): void;
   /** The long line ended (`oversized`: it passed maxRecordBytes and its rest was skipped); `size` in bytes. */
   longEnd(oversized: boolean, size: number): void;
+  /**
+   * The lines of one `push` (or `flush`) were all given: `buf`s given since then may be reused (a
+   * runtime-log decoder hands on the lines it decoded from the chunk here).
+   */
+  chunkEnd?(): void;
   /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
   holdLimitBytes?(): number;
 }
@@ -73,6 +78,7 @@ export class LineSplitter {
       this.complete(data, pos, nl);
       pos = nl + 1;
     }
+    this.handler.chunkEnd?.();
   }
 
   /** The input paused (idle timeout, rotation) or ended: a held partial line counts as complete. */
@@ -89,6 +95,7 @@ export class LineSplitter {
       this.heldBytes = 0;
       this.emit(line, 0, line.length, line.length);
     }
+    this.handler.chunkEnd?.();
   }
 
   private stripBom(data: Buffer): Buffer {

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_MESSAGE_LENGTH } from "../core/limits.js";
-import type { ApiResponse, Category, TimeSource } from "../core/records.js";
+import type { ApiResponse, Category, OutputStream, TimeSource } from "../core/records.js";
 import type { Redactor } from "../core/redact.js";
 import { clip } from "../metrics/cell-counter.js";
 
@@ -21,6 +21,8 @@ export interface RecentError {
   readonly time: string;
   readonly timeSource: TimeSource;
   readonly source: string;
+  /** stdout or stderr, for container logs (absent otherwise). */
+  readonly stream?: OutputStream;
 }
 
 /** What a slot holds: bounded, masked copies, so that a kept error never pins a huge string. */
@@ -75,6 +77,7 @@ export class RecentErrors {
         time: r.time,
         timeSource: r.timeSource,
         source,
+        stream: r.stream,
       };
       this.next = this.next + 1 === this.size ? 0 : this.next + 1;
       this.added++;

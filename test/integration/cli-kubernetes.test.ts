@@ -111,6 +111,17 @@ describe("a /var/log/pods tree through the built CLI", () => {
       "shop/app/cart/": 1,
       "bank/main/ledger/InternalError": 1,
     });
+    // The runtime's stream is shown with an error's details, never as a label.
+    const recent = (await (await fetch(`${run1.url}/api/v1/recent-errors`)).json()) as {
+      errors: { code: string; source: string; stream?: string }[];
+    };
+    expect(recent.errors.map((e) => [e.code, e.stream]).sort()).toEqual([
+      ["InternalError", "stdout"],
+      ["Throttling", "stderr"],
+      ["Throttling", "stdout"],
+    ]);
+    expect((await samplesOf(run1.url)).some((x) => "stream" in x.labels)).toBe(false);
+    expect(await (await fetch(`${run1.url}/`)).text()).toContain("pods · stderr");
 
     // kubelet rotates: the file is renamed (out of the glob) and a new 0.log is started; later
     // the rotated file is gzipped and the uncompressed copy removed.

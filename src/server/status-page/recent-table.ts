@@ -54,7 +54,7 @@ export function recentErrorsSection(all: readonly RecentError[], params: URLSear
         `<tr class="cat-${escapeHtml(e.category)}"><td class="time">${escapeHtml(shortTime(e.time))}` +
         `${e.timeSource === "read" ? ' <span class="badge" title="the line has no time: when it was read">read</span>' : ""}</td>` +
         `<td><b class="code">${escapeHtml(e.code)}</b><br><span class="muted">${escapeHtml(e.status)} · ${escapeHtml(e.category)}</span></td>` +
-        `<td>${escapeHtml(e.action)}<br><span class="muted">${escapeHtml(e.source)}</span></td>` +
+        `<td>${escapeHtml(e.action)}<br><span class="muted">${escapeHtml(e.source)}${e.stream === undefined ? "" : ` · ${escapeHtml(e.stream)}`}</span></td>` +
         `<td class="ids"><span title="request id">${escapeHtml(e.requestId)}</span><br><span class="muted" title="host id">${escapeHtml(e.hostId ?? "")}</span></td>` +
         `<td class="message">${escapeHtml(e.message ?? "")}</td></tr>`,
     )

@@ -16,11 +16,13 @@ function body(id: string, code: string, padding = 0): string {
 }
 
 /**
- * Events without the fields that depend on the wrapping: line numbers, and the time, which only the
- * runtime's records carry (asserted on its own below).
+ * Events without the fields that depend on the wrapping: line numbers, and the time and stream,
+ * which only the runtime's records carry (asserted on their own below).
  */
 function fields(events: readonly ApiResponse[]) {
-  return events.map(({ lineStart: _s, lineEnd: _e, time: _t, timeSource: _ts, ...rest }) => rest);
+  return events.map(
+    ({ lineStart: _s, lineEnd: _e, time: _t, timeSource: _ts, stream: _st, ...rest }) => rest,
+  );
 }
 
 /** Every frame and event of one input. */
@@ -137,10 +139,10 @@ describe("CRI decoder", () => {
       Buffer.from(`${T0} stdout F ${a.slice(60)}\n`),
     ]);
     const { events, summary } = analyzeBuffer(input);
-    expect(events.map((e) => [e.requestId, e.lineStart])).toEqual([
-      ["OUT1", 1],
-      ["ERR1", 2],
-      ["ERR2", 4],
+    expect(events.map((e) => [e.requestId, e.lineStart, e.stream])).toEqual([
+      ["OUT1", 1, "stdout"],
+      ["ERR1", 2, "stderr"],
+      ["ERR2", 4, "stderr"],
     ]);
     expect(summary).toMatchObject({ lines: 3, malformedLines: 0 });
   });
@@ -167,24 +169,29 @@ describe("CRI decoder", () => {
       ["T0", Date.UTC(2026, 11, 1, 8, 0, 0, 500), "log"],
       ["T1", Date.UTC(2026, 11, 1, 8, 0, 1, 250), "log"],
     ]);
-    // Raw input has no runtime time.
-    expect(frames(Buffer.from(`${body("R", "")}\n`)).events[0]?.timeSource).toBe("read");
+    // Raw input has no runtime time, and no stream.
+    const raw = frames(Buffer.from(`${body("R", "")}\n`)).events[0];
+    expect(raw?.timeSource).toBe("read");
+    expect(raw?.stream).toBeUndefined();
+    expect(JSON.stringify(raw)).not.toContain("stream");
   });
 
   it("streams a joined line longer than the stream threshold and skips one past maxRecordBytes", () => {
     const big = body("BIG", "Throttling", 300 * KIB);
     const huge = body("HUGE", "", 600 * KIB);
-    const input = Buffer.concat([
-      criRecords(big, everyBytes(big, 16 * KIB)),
-      criRecords(huge, everyBytes(huge, 16 * KIB)),
-      criRecords(body("AFTER", "")),
-    ]);
-    const { events, summary } = analyzeChunks([input], {
-      streamThresholdBytes: 64 * KIB,
-      maxRecordBytes: 512 * KIB,
-    });
-    expect(events.map((e) => e.requestId)).toEqual(["BIG", "AFTER"]);
-    expect(summary).toMatchObject({ lines: 3, oversizedLines: 1, malformedLines: 0, bytes: input.length });
+    for (const records of [criRecords, dockerRecords]) {
+      const input = Buffer.concat([
+        records(big, everyBytes(big, 16 * KIB)),
+        records(huge, everyBytes(huge, 16 * KIB)),
+        records(body("AFTER", "")),
+      ]);
+      const { events, summary } = analyzeChunks([input], {
+        streamThresholdBytes: 64 * KIB,
+        maxRecordBytes: 512 * KIB,
+      });
+      expect(events.map((e) => e.requestId)).toEqual(["BIG", "AFTER"]);
+      expect(summary).toMatchObject({ lines: 3, oversizedLines: 1, malformedLines: 0, bytes: input.length });
+    }
   });
 
   it("counts a record longer than any runtime writes as oversized", () => {
@@ -226,10 +233,10 @@ describe("docker json-file decoder", () => {
       dockerRecords('{"RequestId":"D3","Message":"tab\\t quote \\" 华东1"}'),
     ]);
     const { events, summary } = analyzeBuffer(input);
-    expect(events.map((e) => [e.requestId, e.code, e.message?.length ?? 0])).toEqual([
-      ["D1", "Throttling", 40 * KIB],
-      ["D2", "InternalError", 0],
-      ["D3", "", 'tab\t quote " 华东1'.length],
+    expect(events.map((e) => [e.requestId, e.code, e.message?.length ?? 0, e.stream])).toEqual([
+      ["D1", "Throttling", 40 * KIB, "stdout"],
+      ["D2", "InternalError", 0, "stderr"],
+      ["D3", "", 'tab\t quote " 华东1'.length, "stdout"],
     ]);
     expect(summary).toMatchObject({ lines: 3, malformedLines: 0, bytes: input.length });
   });
@@ -259,6 +266,24 @@ describe("docker json-file decoder", () => {
     expect(summary.malformedLines).toBe(0);
   });
 
+  it("finds bodies inside strings on every record, as in the same lines unwrapped", () => {
+    // The decoded lines share a buffer: a search the framer shares between the lines of a chunk
+    // must see each line's own bytes (a `<` on the third line, after two without one).
+    const lines = [
+      body("A1", "Throttling"),
+      JSON.stringify({ level: 50, err: JSON.stringify({ RequestId: "B2", Code: "InvalidParameter" }) }),
+      JSON.stringify({ level: 50, body: "<Error><RequestId>C3</RequestId><Code>Forbidden</Code></Error>" }),
+      "SDK.ServerError RequestId: D4",
+      JSON.stringify({ level: 50, err: JSON.stringify({ RequestId: "E5", Code: "InternalError" }) }),
+    ];
+    const raw = analyzeBuffer(Buffer.from(`${lines.join("\n")}\n`)).events;
+    expect(raw.map((e) => e.requestId)).toEqual(["A1", "B2", "C3", "D4", "E5"]);
+    const docker = Buffer.concat(lines.map((l, i) => dockerRecords(l, i === 4 ? [20] : [])));
+    expect(fields(analyzeBuffer(docker).events)).toEqual(fields(raw));
+    const cri = Buffer.concat(lines.map((l) => criRecords(l)));
+    expect(fields(analyzeBuffer(cri).events)).toEqual(fields(raw));
+  });
+
   it("counts invalid records (broken JSON, no log, bad time) as malformed", () => {
     const input = Buffer.concat([
       dockerRecords(body("V1", "")),
@@ -273,16 +298,21 @@ describe("docker json-file decoder", () => {
   });
 });
 
-describe("checkpoints through a partial sequence", () => {
+describe.each(["cri", "docker"] as const)("checkpoints through a partial sequence (%s)", (runtime) => {
   // Three lines, the second split into four partial records, the third on stderr in the middle.
   const long = body("L2", "Throttling", 3000);
+  const part = (text: string, last: boolean) =>
+    runtime === "cri"
+      ? Buffer.from(`${T0} stdout ${last ? "F" : "P"} ${text}\n`)
+      : Buffer.from(`${JSON.stringify({ log: last ? `${text}\n` : text, stream: "stdout", time: T0 })}\n`);
+  const whole = runtime === "cri" ? criRecords : dockerRecords;
   const records = [
-    criRecords(body("L1", "")),
-    Buffer.from(`${T0} stdout P ${long.slice(0, 1000)}\n`),
-    Buffer.from(`${T0} stdout P ${long.slice(1000, 2000)}\n`),
-    criRecords(body("E3", "InternalError"), [], "stderr"),
-    Buffer.from(`${T0} stdout F ${long.slice(2000)}\n`),
-    criRecords(body("L4", "")),
+    whole(body("L1", "")),
+    part(long.slice(0, 1000), false),
+    part(long.slice(1000, 2000), false),
+    whole(body("E3", "InternalError"), [], "stderr"),
+    part(long.slice(2000), true),
+    whole(body("L4", "")),
   ];
   const input = Buffer.concat(records);
 
@@ -315,7 +345,7 @@ describe("checkpoints through a partial sequence", () => {
 
   it("neither loses nor counts twice, wherever the stop falls", () => {
     for (let cut = 0; cut <= input.length; cut++) {
-      expect(stopAndResume("cri", cut, []).sort(), `cut at ${cut}`).toEqual(["E3", "L1", "L2", "L4"]);
+      expect(stopAndResume(runtime, cut, []).sort(), `cut at ${cut}`).toEqual(["E3", "L1", "L2", "L4"]);
     }
     fc.assert(
       fc.property(fc.nat(input.length), fc.array(fc.nat(input.length), { maxLength: 8 }), (cut, chunks) => {
@@ -359,6 +389,9 @@ describe("property: splitting lines into partial records changes nothing", () =>
       '  "RequestId": "PRETTY",',
       "}",
       "<Error><RequestId>X1</RequestId><Code>Throttling</Code></Error>",
+      // Bodies inside string values: found through searches the framer shares between lines.
+      JSON.stringify({ level: 50, err: "<Error><RequestId>S1</RequestId><Code>Throttling</Code></Error>" }),
+      JSON.stringify({ level: 50, err: JSON.stringify({ RequestId: "S2", Code: "InternalError" }) }),
       '{"RequestId":"CUT","Code":"Thro',
       "华东1 region",
     ),

@@ -102,6 +102,44 @@ function toText(v: unknown, indent: string, depth = 0): string {
 
 const layout = fc.constantFrom("", "  ", "    ", "\t");
 
+/**
+ * Whether `text` is valid JSON in which some object repeats a member name with an object or array
+ * value at one of its places: the inputs that `body` leaves out of the comparison.
+ */
+function repeatsContainerName(text: string): boolean {
+  try {
+    JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const objects: (Map<string, boolean> | null)[] = []; // null: an array
+  let atName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const names = objects[objects.length - 1];
+      if (atName && names) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const value = text.slice(j + 1).replace(/^[ \t\n\r]*:[ \t\n\r]*/, "")[0];
+        const container = value === "{" || value === "[";
+        const before = names.get(key);
+        if (before !== undefined && (before || container)) return true;
+        names.set(key, container);
+        atName = false;
+      }
+      i = j;
+    } else if (c === "{") {
+      objects.push(new Map());
+      atName = true;
+    } else if (c === "[") objects.push(null);
+    else if (c === "}" || c === "]") objects.pop();
+    else if (c === ",") atName = objects[objects.length - 1] != null;
+  }
+  return false;
+}
+
 describe("JsonScanner against JSON.parse", () => {
   it("gives the full parse's answer for valid bodies, compact or pretty", () => {
     fc.assert(
@@ -129,6 +167,8 @@ describe("JsonScanner against JSON.parse", () => {
             : kind === "insert"
               ? full.slice(0, i) + ch + full.slice(i)
               : full.slice(0, i) + full.slice(i + 1);
+        // A change can make two member names equal (`" "` losing its space): left out as in `body`.
+        fc.pre(!repeatsContainerName(text));
         expect(scanJsonText(text)).toEqual(fullParse(text));
       }),
       { numRuns: 3000 },
