@@ -13,6 +13,11 @@ export class FrameSink {
    * checkpoint leaves to be read again (else a restart would count them twice).
    */
   private deferred: Frame[] = [];
+  /** Where the last body began (buffer, line number, line start, body start): see `body`. */
+  private lastBuf: Buffer | null = null;
+  private lastLineNo = -1;
+  private lastLineStartPos = -1;
+  private lastBodyPos = -1;
 
   /** A body opens on `lineNo`: the frames found before it on that line wait for it. */
   defer(lineNo: number): void {
@@ -30,7 +35,9 @@ export class FrameSink {
 
   /**
    * A body parsed completely from `bodyPos` (its line starts at `lineStartPos` of `buf`): its
-   * response and those in its strings; returns the flag for its lines.
+   * response and those in its strings; returns the flag for its lines. Its prefix is the text
+   * before it since the line's start, or since the start of the body before it on the same line: a
+   * line of thousands of bodies costs its own length, not thousands of prefixes of 8 KiB.
    */
   body(
     parser: BodyParser,
@@ -43,7 +50,16 @@ export class FrameSink {
   ): number {
     const inner = parser.strings?.() ?? NO_FRAMES;
     if (parsed === null && inner.length === 0) return BODY;
-    const prefix = prefixText(buf, lineStartPos, bodyPos);
+    const sameLine =
+      buf === this.lastBuf &&
+      lineStart === this.lastLineNo &&
+      lineStartPos === this.lastLineStartPos &&
+      bodyPos > this.lastBodyPos;
+    const prefix = prefixText(buf, sameLine ? this.lastBodyPos : lineStartPos, bodyPos);
+    this.lastBuf = buf;
+    this.lastLineNo = lineStart;
+    this.lastLineStartPos = lineStartPos;
+    this.lastBodyPos = bodyPos;
     if (parsed !== null) this.frames.push({ parsed, lineStart, lineEnd, prefix });
     for (const f of inner) this.frames.push(f);
     return RESPONSE;

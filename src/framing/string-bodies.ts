@@ -28,6 +28,11 @@ export class StringBodies implements StringExaminer {
   /** The physical line the strings being examined are on. */
   lineNo = 0;
   private framer: TextFramer | null = null;
+  /** The last quoted string that held a response (buffer, line start, quote): see `quoted`. */
+  private lastBuf: Buffer | null = null;
+  private lastLineNo = -1;
+  private lastStart = -1;
+  private lastQuote = -1;
 
   constructor(
     private readonly makeFramer: () => TextFramer,
@@ -42,7 +47,8 @@ export class StringBodies implements StringExaminer {
 
   /**
    * A quoted string in free text at `q`: when it may hold a response, its decoded text is examined
-   * and its responses go to `out`, with the line's text before the quote in their prefix. Returns
+   * and its responses go to `out`, with the line's text before the quote (since the last such
+   * string on the line, as FrameSink does for bodies) in their prefix. Returns
    * the position after it when it held one, else minus the position to look for quotes from.
    */
   quoted(buf: Buffer, start: number, q: number, end: number, out: Frame[]): number {
@@ -51,7 +57,13 @@ export class StringBodies implements StringExaminer {
     if (!this.mayHold(buf, q + 1, close, stringMarks.bits)) return -(close + 1);
     const found = this.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
     if (found.length === 0) return -(close + 1);
-    const outer = prefixText(buf, start, q);
+    const sameLine =
+      buf === this.lastBuf && this.lineNo === this.lastLineNo && start === this.lastStart && q > this.lastQuote;
+    const outer = prefixText(buf, sameLine ? this.lastQuote : start, q);
+    this.lastBuf = buf;
+    this.lastLineNo = this.lineNo;
+    this.lastStart = start;
+    this.lastQuote = q;
     for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
     return close + 1;
   }

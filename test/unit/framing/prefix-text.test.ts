@@ -11,3 +11,26 @@ describe("text before the body", () => {
     expect(r.events[0]?.action).toBe("DescribeFoo");
   });
 });
+
+describe("text before the second body of a line", () => {
+  it("is the text since the body before it began: the line's status and action go to the first body", () => {
+    const line = `GET /?Action=DescribeFoo HTTP/1.1 429 {"RequestId":"A","Code":"Throttling"} then {"RequestId":"B","Code":"InvalidParameter"}\n`;
+    const [first, second] = analyzeBuffer(b(line)).events;
+    expect(first).toMatchObject({ requestId: "A", action: "DescribeFoo", status: 429 });
+    expect(second).toMatchObject({ requestId: "B", action: "unknown", status: 400 });
+  });
+
+  it("keeps what stands between the two bodies", () => {
+    const line = `{"RequestId":"A"} next: Action=RunInstances HTTP/1.1 503 {"RequestId":"B","Code":"ServiceUnavailable"}\n`;
+    const events = analyzeBuffer(b(line)).events;
+    expect(events[1]).toMatchObject({ requestId: "B", action: "RunInstances", status: 503 });
+  });
+
+  it("of a line of thousands of bodies is short, so the line costs its own length", () => {
+    const bodies = Array.from({ length: 5000 }, (_, i) => `{"RequestId":"M${i}","Code":"Throttling"}`);
+    const events = analyzeBuffer(b(`HTTP/1.1 429 ${bodies.join(" ")}\n`)).events;
+    expect(events).toHaveLength(5000);
+    expect(events[0]?.status).toBe(429);
+    expect(events[4999]?.status).toBe(400);
+  });
+});
