@@ -58,7 +58,10 @@ export class StringBodies implements StringExaminer {
     const found = this.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
     if (found.length === 0) return -(close + 1);
     const sameLine =
-      buf === this.lastBuf && this.lineNo === this.lastLineNo && start === this.lastStart && q > this.lastQuote;
+      buf === this.lastBuf &&
+      this.lineNo === this.lastLineNo &&
+      start === this.lastStart &&
+      q > this.lastQuote;
     const outer = prefixText(buf, sameLine ? this.lastQuote : start, q);
     this.lastBuf = buf;
     this.lastLineNo = this.lineNo;
