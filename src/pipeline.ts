@@ -5,6 +5,7 @@ import { createDecoder, type LineDecoder, type LogFormat } from "./decoders/line
 import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
 import { RequestIdWindow } from "./extract/request-id-window.js";
+import { lendStringStatus } from "./extract/string-status.js";
 import { BodyFramer } from "./framing/body-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";
@@ -180,6 +181,7 @@ export class RecordPipeline {
     const { extractor, source, onBatch, now = Date.now } = this.options;
     const readTime = frames.length === 0 ? 0 : now();
     const decoder = this.decoder;
+    lendStringStatus(frames);
     let responses: readonly ApiResponse[] = frames.map((f: Frame) =>
       extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart), decoder?.streamOf(f.lineStart)),
     );

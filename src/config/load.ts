@@ -97,18 +97,24 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
   if (!yamlBroken) {
     const merged = isMapping(raw) ? applyOverrides(raw, { listen, logLevel, startAt }, overrides, cwd) : raw;
     const result = configSchema.safeParse(merged, { error: configErrorMap });
-    if (result.success && problems.length === 0) {
+    const issues = result.success ? [] : [...result.error.issues];
+    // Paths given on the command line replace the file's sources, which are still checked: the
+    // whole file is (README "Configuration"), as check-config and run without paths check it.
+    const replaced = overrides.paths !== undefined && overrides.paths.length > 0;
+    if (replaced && isMapping(merged) && isMapping(raw) && raw.sources !== undefined) {
+      const own = configSchema.safeParse({ ...merged, sources: raw.sources }, { error: configErrorMap });
+      if (!own.success) issues.push(...own.error.issues.filter((issue) => issue.path[0] === "sources"));
+    }
+    if (result.success && issues.length === 0 && problems.length === 0) {
       return resolveRelativePaths(
         result.data,
         file === undefined ? cwd : path.dirname(path.resolve(cwd, file)),
       );
     }
-    if (!result.success) {
-      const hint =
-        file === undefined ? "give a config file (--config) or paths to read" : "list at least one source";
-      for (const problem of issuesToProblems(configSchema, result.error.issues)) {
-        problems.push(problem === "sources: Required" ? `${problem} (${hint})` : problem);
-      }
+    const hint =
+      file === undefined ? "give a config file (--config) or paths to read" : "list at least one source";
+    for (const problem of issuesToProblems(configSchema, issues)) {
+      problems.push(problem === "sources: Required" ? `${problem} (${hint})` : problem);
     }
   }
 

@@ -42,6 +42,7 @@ export class BodyFramer implements LineHandler {
   private replay: ReplayLine[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
+  private readonly examinesStrings: boolean;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
@@ -55,7 +56,8 @@ export class BodyFramer implements LineHandler {
       () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
       text,
     );
-    this.json = new JsonScanner(depth < MAX_STRING_DEPTH ? this.strings : null);
+    this.examinesStrings = depth < MAX_STRING_DEPTH;
+    this.json = new JsonScanner(this.examinesStrings ? this.strings : null);
   }
 
   /** The frames found since the caller last took them (once per batch). */
@@ -190,7 +192,17 @@ export class BodyFramer implements LineHandler {
         return;
       }
       if (isFailed(after)) {
-        if (parser.format !== "text") flags |= FAILED;
+        // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
+        const afterBytes =
+          parser === this.json && this.examinesStrings
+            ? this.strings.pythonBytes(buf, start, p, end, this.out.frames)
+            : -1;
+        if (afterBytes > 0) {
+          flags |= RESPONSE;
+          pos = afterBytes;
+          continue;
+        }
+        if (parser.format !== "text" && parser.notABody?.() !== true) flags |= FAILED;
         skip = knownFailures(parser, skip, 0, null, start, end);
         pos = p + 1;
         continue;

@@ -62,7 +62,7 @@ export function replayHeld(
 ): void {
   const { lines, arena } = held;
   open.parser.finish();
-  const malformed = open.parser.format !== "text";
+  const malformed = open.parser.format !== "text" && open.parser.notABody?.() !== true;
   const skip = knownFailures(open.parser, null, open.shift, lines, 0, held.used);
   out.release();
   const last = lines.length - 1;

@@ -1,6 +1,7 @@
 import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
 import { ESCAPED, LT, NAME, scanMarkedString, stringMarks } from "../parsers/json-strings.js";
+import { pythonBytes } from "../parsers/python-bytes.js";
 import { prefixText } from "./prefix-text.js";
 
 /** How deep strings inside strings are examined: docs/design.md §3 asks for at least two levels of escaping. */
@@ -68,6 +69,22 @@ export class StringBodies implements StringExaminer {
     this.lastQuote = q;
     for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
     return close + 1;
+  }
+
+  /**
+   * A body candidate at `p` failed; when it is right after `b'`: the Python bytes literal it starts (README
+   * "What counts as a response", `Response-body: b'{…}'` with `\xNN`, `\'`, `\\` escapes) is
+   * decoded and examined. Returns the position after the literal when it held a response, else -1.
+   */
+  pythonBytes(buf: Buffer, start: number, p: number, end: number, out: Frame[]): number {
+    if (p - start < 2 || buf[p - 1] !== 0x27 || buf[p - 2] !== 0x62) return -1;
+    const literal = pythonBytes(buf, p, end);
+    if (literal === null) return -1;
+    const found = this.examine(literal.text);
+    if (found.length === 0) return -1;
+    const outer = prefixText(buf, start, p - 2);
+    for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
+    return literal.after;
   }
 
   examine(text: string): readonly Frame[] {

@@ -57,6 +57,11 @@ export interface BodyParser {
    * re-scans after failed candidates stay linear (docs/design.md §3, bounded work).
    */
   openStarts?(): readonly number[];
+  /**
+   * After a failure: the candidate was not taken for a body at all (README "What counts as a
+   * response": angle brackets in everyday text), so its lines are not `malformed`.
+   */
+  notABody?(): boolean;
 }
 
 /**

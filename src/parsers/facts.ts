@@ -224,11 +224,12 @@ export class FactsBuilder {
   /** Closes an object; `elementName` is the XML element's local name. */
   close(elementName?: string): void {
     const c = this.stack.pop();
+    if (c) this.closeContainer(c, elementName);
+    else if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
     if (this.innerList.length > 0) this.closeAroundInner(c);
-    if (!c) {
-      if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
-      return;
-    }
+  }
+
+  private closeContainer(c: Container, elementName: string | undefined): void {
     if (this.stack.length < this.ancestorsOpen) {
       // An ancestor of the current best closes: the nearest one with a status/action supplies it.
       this.ancestorsOpen = this.stack.length;
@@ -263,6 +264,12 @@ export class FactsBuilder {
     this.wrapperAction = null;
     this.logTime = envelope ? c.pick(FieldClass.Time, asTime) : null;
     this.rootName = elementName !== undefined && c.depth === 0 ? elementName : null;
+    // What is inside a response is its content (README "What counts as a response"): a body in one
+    // of its string members is not a response of its own.
+    if (this.innerList.length > 0) {
+      const height = this.stack.length;
+      this.innerList = this.innerList.filter((r) => r.height <= height);
+    }
   }
 
   /** The response of the body, once the body is complete; null when no object has a request id. */

@@ -3,7 +3,7 @@ import type { Parsed } from "../core/records.js";
 import { type BodyParser, failedAt, MORE, type Outcome } from "./body-parser.js";
 import { FactsBuilder } from "./facts.js";
 import { SaxBody, XmlStatus } from "./xml-sax.js";
-import { REJECTED, rejectedOpen, scanXmlLine } from "./xml-scanner.js";
+import { REJECTED, rejectedOpen, rejectedRoot, scanXmlLine } from "./xml-scanner.js";
 
 /**
  * XML bodies of held lines: the one-line fast path (scanXmlLine) first, sax for whatever it declines
@@ -21,8 +21,13 @@ export class XmlBody implements BodyParser {
   private lineIndex = 0;
   private chars = 0;
   private failedOpen: number[] = [];
+  /** The candidate failed before its root held an element (and has no declaration): not a body. */
+  private lookalike = false;
+  private declared = false;
 
   begin(buf: Buffer, pos: number, end: number): Outcome {
+    this.lookalike = false;
+    this.declared = buf[pos + 1] === 0x3f;
     const xmlEnd = scanXmlLine(buf, pos, end, this.facts);
     if (xmlEnd > 0) {
       this.parsed = this.facts.result();
@@ -32,6 +37,7 @@ export class XmlBody implements BodyParser {
       const out: number[] = [];
       for (const at of rejectedOpen) out.push(0, at);
       this.failedOpen = out;
+      this.lookalike = rejectedRoot.textOnly;
       return failedAt(end);
     }
     // A declaration ends on its own line: one that does not would make sax read every later line
@@ -58,6 +64,15 @@ export class XmlBody implements BodyParser {
 
   openStarts(): readonly number[] {
     return this.failedOpen;
+  }
+
+  /**
+   * README "What counts as a response": `in <module>`, `List<Long>`, `Map<String, Object>`,
+   * `Foo.<init>(…)` fail in their first start tag or with text right inside the root, before it held
+   * an element: everyday text, not a broken body.
+   */
+  notABody(): boolean {
+    return this.lookalike;
   }
 
   /** The open document has begun its root (not only a declaration on a line of its own). */
@@ -109,6 +124,7 @@ export class XmlBody implements BodyParser {
    */
   private fail(): void {
     this.open = false;
+    this.lookalike = !this.declared && !this.sax.heldElement;
     const at = this.sax.openAt;
     const lines = this.lines;
     const out: number[] = [];

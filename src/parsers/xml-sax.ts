@@ -39,6 +39,8 @@ export class SaxBody {
   private opened: boolean[] = [];
   private text = "";
   private fedBefore = 0;
+  /** The root has held an element (README "What counts as a response": else a failure is no body). */
+  private rootHeldElement = false;
   /** Where each open element's `<` is, in UTF-16 units of the text fed since `begin` (root first). */
   readonly openAt: number[] = [];
 
@@ -50,6 +52,7 @@ export class SaxBody {
     this.openAt.length = 0;
     this.text = "";
     this.fedBefore = 0;
+    this.rootHeldElement = false;
     const p = loadSax().parser(true, { position: true });
     p.onopentag = (node) => this.openTag(node.name);
     p.onclosetag = (name) => this.closeTag(name);
@@ -95,6 +98,11 @@ export class SaxBody {
     return this.facts.result();
   }
 
+  /** Whether an element was opened inside the root (a start tag that failed opened none). */
+  get heldElement(): boolean {
+    return this.rootHeldElement;
+  }
+
   /** Elements open now (0: still in the prolog, before the root). */
   get depth(): number {
     return this.names.length;
@@ -113,6 +121,7 @@ export class SaxBody {
       this.opened[n - 1] = true;
       this.facts.open();
     }
+    if (n === 1) this.rootHeldElement = true;
     this.names.push(name);
     this.opened.push(false);
     this.openAt.push((this.parser as sax.SAXParser).startTagPosition - 1);

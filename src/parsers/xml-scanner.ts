@@ -108,7 +108,12 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
     if (depth === 1) {
       const t = firstNonBlank(buf, pos, p);
       // An ASCII character is text for sax too (a non-ASCII space might not be: sax decides).
-      if (t < p) return (buf[t] as number) < 0x80 ? reject(1) : -1;
+      if (t < p) {
+        if ((buf[t] as number) >= 0x80) return -1;
+        reject(1);
+        rejectedRoot.textOnly = OPENED[0] === 0;
+        return REJECTED;
+      }
     }
     if (amp >= 0 && !validEntities(buf, amp, p)) return -1;
     textStart = pos;
@@ -125,8 +130,11 @@ export const REJECTED = -2;
 
 /** After REJECTED: the start positions of the open elements nested in the root. */
 export const rejectedOpen: number[] = [];
+/** After REJECTED: whether the root held text before any element (then it is not a body). */
+export const rejectedRoot = { textOnly: false };
 
 function reject(depth: number): number {
+  rejectedRoot.textOnly = false;
   for (let d = 1; d < depth; d++) rejectedOpen.push((NAME_START[d] as number) - 1);
   return REJECTED;
 }

@@ -77,7 +77,7 @@ export function total(
 }
 
 export const RESPONSES = METRICS.responses.name;
-const RECORDS = METRICS.records.name;
+export const RECORDS = METRICS.records.name;
 const BYTES_READ = METRICS.bytesRead.name;
 const FILES_WATCHED = METRICS.filesWatched.name;
 const ROTATIONS = METRICS.fileRotations.name;

@@ -445,3 +445,29 @@ describe("checkConfig", () => {
     );
   });
 });
+
+describe("paths given on the command line replace the file's sources, which are still checked", () => {
+  const bad =
+    "sources:\n  - name: app\n    paths: [/a/*.log]\n    dedupWindowIds: -1\n  - name: app\n    paths: [/b/*.log]\n";
+
+  it("every problem of the file's sources, with its path, next to the others", () => {
+    const file = tempFile("bad-sources.yaml", `listen: "9787"\n${bad}`);
+    const problems = problemsOf({ file, overrides: { paths: ["-"] } });
+    expect(problems.map((p) => p.split(":")[0])).toEqual([
+      "listen",
+      "sources.0.dedupWindowIds",
+      "sources.1.name",
+    ]);
+  });
+
+  it("a file with good sources loads, its sources replaced by the paths", () => {
+    const file = tempFile("good-sources.yaml", "sources:\n  - name: app\n    paths: [/a/*.log]\n");
+    const config = loadConfig({ env: {}, file, overrides: { paths: ["-"] } });
+    expect(config.sources.map((s) => [s.name, s.paths])).toEqual([["cli", ["-"]]]);
+  });
+
+  it("a file without sources is fine with paths", () => {
+    const file = tempFile("no-sources.yaml", "labelCaps:\n  code: 50\n");
+    expect(loadConfig({ env: {}, file, overrides: { paths: ["-"] } }).sources).toHaveLength(1);
+  });
+});
