@@ -30,7 +30,7 @@ import { catalogEntrySchema } from "../extract/catalog-schema.js";
 import { DEFAULT_DEDUP_WINDOW_IDS } from "../extract/dedup.js";
 import { labelNameProblem } from "../metrics/static-labels.js";
 import { PRESET_NAMES } from "../parsers/sdk-text/presets.js";
-import { patternProblems } from "../parsers/sdk-text/rules.js";
+import { DEFAULT_TEXT_SETTINGS, patternProblems } from "../parsers/sdk-text/rules.js";
 import { PATH_LABELS } from "../sources/kubernetes-path.js";
 import { describeValue } from "./problems.js";
 
@@ -136,8 +136,8 @@ const sdkStringsSchema = z.strictObject({
         }
       });
     })
-    .default(true),
-  patterns: z.array(userPatternSchema).default([]),
+    .default(DEFAULT_TEXT_SETTINGS.presets),
+  patterns: z.array(userPatternSchema).default(() => [...DEFAULT_TEXT_SETTINGS.patterns]),
 });
 
 const sourceSchema = z.strictObject({

@@ -15,8 +15,8 @@ export interface TextSettings {
   readonly patterns: readonly string[];
 }
 
-/** Every preset, no user pattern: the default of a source. */
-export const DEFAULT_TEXT_SETTINGS: TextSettings = { presets: true, patterns: [] };
+/** Every preset, no user pattern: the default of a source (the config schema's defaults too). */
+export const DEFAULT_TEXT_SETTINGS = { presets: true, patterns: [] } as const satisfies TextSettings;
 
 export function textRules(settings: TextSettings): TextRules {
   const { presets, patterns } = settings;
