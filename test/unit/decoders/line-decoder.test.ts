@@ -8,6 +8,7 @@ import { RuntimeTimes } from "../../../src/decoders/runtime-time.js";
 import { Extractor } from "../../../src/extract/extractor.js";
 import { RecordPipeline } from "../../../src/pipeline.js";
 import { criRecords, dockerRecords, everyBytes, T0 } from "../../helpers/container-records.js";
+import { recordingExtractor } from "../../helpers/recording-extractor.js";
 
 const KIB = 1024;
 
@@ -27,15 +28,8 @@ function fields(events: readonly ApiResponse[]) {
 
 /** Every frame and event of one input. */
 function frames(input: Buffer, format: LogFormat = "auto"): { frames: Frame[]; events: ApiResponse[] } {
-  const real = new Extractor(shippedCatalog());
-  const seen: Frame[] = [];
+  const { extractor, frames: seen } = recordingExtractor();
   const events: ApiResponse[] = [];
-  const extractor = {
-    extract(f: Frame, source: string, readTime: number, lineTimeMs?: number) {
-      seen.push(f);
-      return real.extract(f, source, readTime, lineTimeMs);
-    },
-  } as unknown as Extractor;
   const p = new RecordPipeline({
     source: "t",
     extractor,

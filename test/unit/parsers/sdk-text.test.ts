@@ -4,14 +4,14 @@
  * patterns, presets turned off and SDK strings inside decoded JSON strings.
  */
 import { describe, expect, it } from "vitest";
-import { analyzeBuffer, shippedCatalog } from "../../../src/analyze/in-memory.js";
+import { analyzeBuffer } from "../../../src/analyze/in-memory.js";
 import type { Frame } from "../../../src/core/records.js";
-import { Extractor } from "../../../src/extract/extractor.js";
 import { PRESET_NAMES } from "../../../src/parsers/sdk-text/presets.js";
 import { createTextRecognizer } from "../../../src/parsers/sdk-text/recognizer.js";
 import { textRules } from "../../../src/parsers/sdk-text/rules.js";
 import { RecordPipeline } from "../../../src/pipeline.js";
 import { leastCpuMs } from "../../helpers/cpu-time.js";
+import { recordingExtractor } from "../../helpers/recording-extractor.js";
 
 interface Expect {
   requestId: string;
@@ -466,14 +466,7 @@ describe("user patterns and presets per source", () => {
  * (frames, not events: the text before a string, its prefix, is not on the events).
  */
 function framesInString(text: string, lineNo: number): Frame[] {
-  const real = new Extractor(shippedCatalog());
-  const seen: Frame[] = [];
-  const extractor = {
-    extract(f: Frame, source: string, readTime: number, lineTimeMs?: number) {
-      seen.push(f);
-      return real.extract(f, source, readTime, lineTimeMs);
-    },
-  } as unknown as Extractor;
+  const { extractor, frames: seen } = recordingExtractor();
   const p = new RecordPipeline({
     source: "t",
     extractor,
