@@ -104,8 +104,18 @@ class SdkTextParser implements TextRecognizer, BodyParser {
   /** The last `nextNeedle` answer: the first literal at or after `needleFrom` (-1: none; needleFrom -1: none asked). */
   private needleFrom = -1;
   private needleAt = -1;
+  /**
+   * Per preset, the same for its own literal in `text`: the first at or after `presetFrom[i]` is
+   * at `presetAt[i]` (-1: none; `presetFrom[i]` -1: not asked on this line). A line of thousands of
+   * strings then searches each literal once, not once per window.
+   */
+  private readonly presetFrom: Int32Array;
+  private readonly presetAt: Int32Array;
 
-  constructor(private readonly c: Compiled) {}
+  constructor(private readonly c: Compiled) {
+    this.presetFrom = new Int32Array(c.rules.presets.length).fill(-1);
+    this.presetAt = new Int32Array(c.rules.presets.length);
+  }
 
   get parser(): BodyParser {
     return this;
@@ -129,7 +139,11 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       // past its literal (or past `limit`), so that a line of many strings or candidates costs
       // linear time; a window without one gives way to the next, which overlaps it by WINDOW_OVERLAP.
       const windowEnd = Math.min(end, (needle < 0 ? limit : needle) + MAX_STRING_TAIL);
-      const hit = this.firstHit(line.slice(windowStart - base, windowEnd - base), limit - windowStart);
+      const hit = this.firstHit(
+        line.slice(windowStart - base, windowEnd - base),
+        limit - windowStart,
+        windowStart - base,
+      );
       if (hit !== null) {
         this.found = { buf, at: windowStart + hit.start, hit };
         return windowStart + hit.start;
@@ -150,6 +164,7 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       this.textFrom = pos;
       this.text = buf.latin1Slice(pos, end);
       this.needleFrom = -1;
+      this.presetFrom.fill(-1);
     }
     return this.text;
   }
@@ -272,8 +287,27 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     return last;
   }
 
-  /** The earliest string that starts before `limit` and is one (a one-line string needs its request id). */
-  private firstHit(text: string, limit: number): Hit | null {
+  /**
+   * Whether preset `i`'s literal `needle` lies whole in `text[from, to)` of the current line, from
+   * the kept answer when it still holds.
+   */
+  private lineHas(i: number, needle: string, from: number, to: number): boolean {
+    let at = this.presetAt[i] as number;
+    const asked = this.presetFrom[i] as number;
+    if (asked < 0 || from < asked || (at >= 0 && at < from)) {
+      at = this.text.indexOf(needle, from);
+      this.presetFrom[i] = from;
+      this.presetAt[i] = at;
+    }
+    return at >= 0 && at + needle.length <= to;
+  }
+
+  /**
+   * The earliest string that starts before `limit` and is one (a one-line string needs its request
+   * id). `lineAt`: where `text` starts in the current line's text (its literals are looked up there),
+   * or -1 for a text of its own.
+   */
+  private firstHit(text: string, limit: number, lineAt = -1): Hit | null {
     let best: Hit | null = null;
     for (const re of this.c.rules.patterns) {
       const m = re.exec(text);
@@ -283,8 +317,12 @@ class SdkTextParser implements TextRecognizer, BodyParser {
           best = { start: m.index, end: m.index + m[0].length, fields, block: null };
       }
     }
-    for (const p of this.c.rules.presets) {
-      if (!text.includes(p.needle)) continue;
+    const presets = this.c.rules.presets;
+    for (let i = 0; i < presets.length; i++) {
+      const p = presets[i] as Preset;
+      const has =
+        lineAt < 0 ? text.includes(p.needle) : this.lineHas(i, p.needle, lineAt, lineAt + text.length);
+      if (!has) continue;
       const m = p.kind === "line" ? p.regex.exec(text) : this.lastStart(p, text, limit);
       if (m === null || m.index >= limit || (best !== null && m.index >= best.start)) continue;
       const fields = definedGroups(m.groups ?? {});
