@@ -161,7 +161,7 @@ export class BodyFramer implements LineHandler {
       if (quotesFrom < limit) {
         const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);
         if (q >= 0) {
-          const after = this.strings.quoted(buf, start, q, end, this.out.frames);
+          const after = this.strings.quoted(buf, start, q, end, this.out);
           if (after > 0) {
             flags |= RESPONSE;
             pos = after;
@@ -195,7 +195,7 @@ export class BodyFramer implements LineHandler {
         // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
         const afterBytes =
           parser === this.json && this.examinesStrings
-            ? this.strings.pythonBytes(buf, start, p, end, this.out.frames)
+            ? this.strings.pythonBytes(buf, start, p, end, this.out)
             : -1;
         if (afterBytes > 0) {
           flags |= RESPONSE;

@@ -13,11 +13,11 @@ export class FrameSink {
    * checkpoint leaves to be read again (else a restart would count them twice).
    */
   private deferred: Frame[] = [];
-  /** Where the last body began (buffer, line number, line start, body start): see `body`. */
+  /** Where the last response-holding body or string began (buffer, line number, line start, position): see `prefixBefore`. */
   private lastBuf: Buffer | null = null;
   private lastLineNo = -1;
   private lastLineStartPos = -1;
-  private lastBodyPos = -1;
+  private lastPos = -1;
 
   /** A body opens on `lineNo`: the frames found before it on that line wait for it. */
   defer(lineNo: number): void {
@@ -35,9 +35,7 @@ export class FrameSink {
 
   /**
    * A body parsed completely from `bodyPos` (its line starts at `lineStartPos` of `buf`): its
-   * response and those in its strings; returns the flag for its lines. Its prefix is the text
-   * before it since the line's start, or since the start of the body before it on the same line: a
-   * line of thousands of bodies costs its own length, not thousands of prefixes of 8 KiB.
+   * response and those in its strings; returns the flag for its lines.
    */
   body(
     parser: BodyParser,
@@ -50,18 +48,37 @@ export class FrameSink {
   ): number {
     const inner = parser.strings?.() ?? NO_FRAMES;
     if (parsed === null && inner.length === 0) return BODY;
-    const sameLine =
-      buf === this.lastBuf &&
-      lineStart === this.lastLineNo &&
-      lineStartPos === this.lastLineStartPos &&
-      bodyPos > this.lastBodyPos;
-    const prefix = prefixText(buf, sameLine ? this.lastBodyPos : lineStartPos, bodyPos);
-    this.lastBuf = buf;
-    this.lastLineNo = lineStart;
-    this.lastLineStartPos = lineStartPos;
-    this.lastBodyPos = bodyPos;
+    const prefix = this.prefixBefore(buf, lineStart, lineStartPos, bodyPos);
     if (parsed !== null) this.frames.push({ parsed, lineStart, lineEnd, prefix });
     for (const f of inner) this.frames.push(f);
     return RESPONSE;
+  }
+
+  /**
+   * The responses found in a string decoded from `at` of line `lineNo` (which starts at
+   * `lineStartPos` of `buf`): the line's text before the string goes in front of their own prefix.
+   */
+  decoded(found: readonly Frame[], buf: Buffer, lineNo: number, lineStartPos: number, at: number): void {
+    const outer = this.prefixBefore(buf, lineNo, lineStartPos, at);
+    for (const f of found) this.frames.push({ ...f, prefix: outer + f.prefix });
+  }
+
+  /**
+   * The text before `pos` on its line, since the line's start or since the start of the body or
+   * string before it on the same line (a status line and an `Action=` belong to the first body after
+   * them): a line of thousands of bodies costs its own length, not thousands of prefixes of 8 KiB.
+   */
+  private prefixBefore(buf: Buffer, lineNo: number, lineStartPos: number, pos: number): string {
+    const sameLine =
+      buf === this.lastBuf &&
+      lineNo === this.lastLineNo &&
+      lineStartPos === this.lastLineStartPos &&
+      pos > this.lastPos;
+    const prefix = prefixText(buf, sameLine ? this.lastPos : lineStartPos, pos);
+    this.lastBuf = buf;
+    this.lastLineNo = lineNo;
+    this.lastLineStartPos = lineStartPos;
+    this.lastPos = pos;
+    return prefix;
   }
 }

@@ -2,7 +2,7 @@ import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
 import { ESCAPED, LT, NAME, scanMarkedString, stringMarks } from "../parsers/json-strings.js";
 import { pythonBytes } from "../parsers/python-bytes.js";
-import { prefixText } from "./prefix-text.js";
+import type { FrameSink } from "./frame-sink.js";
 
 /** How deep strings inside strings are examined: docs/design.md §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
@@ -28,11 +28,6 @@ export class StringBodies implements StringExaminer {
   /** The physical line the strings being examined are on. */
   lineNo = 0;
   private framer: TextFramer | null = null;
-  /** The last quoted string that held a response (buffer, line start, quote): see `quoted`. */
-  private lastBuf: Buffer | null = null;
-  private lastLineNo = -1;
-  private lastStart = -1;
-  private lastQuote = -1;
 
   constructor(
     private readonly makeFramer: () => TextFramer,
@@ -47,27 +42,16 @@ export class StringBodies implements StringExaminer {
 
   /**
    * A quoted string in free text at `q`: when it may hold a response, its decoded text is examined
-   * and its responses go to `out`, with the line's text before the quote (since the last such
-   * string on the line, as FrameSink does for bodies) in their prefix. Returns
+   * and its responses go to `out` (with the line's text before the quote in their prefix). Returns
    * the position after it when it held one, else minus the position to look for quotes from.
    */
-  quoted(buf: Buffer, start: number, q: number, end: number, out: Frame[]): number {
+  quoted(buf: Buffer, start: number, q: number, end: number, out: FrameSink): number {
     const close = scanMarkedString(buf, q + 1, q + 1, end);
     if (close < 0) return -end;
     if (!this.mayHold(buf, q + 1, close, stringMarks.bits)) return -(close + 1);
     const found = this.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
     if (found.length === 0) return -(close + 1);
-    const sameLine =
-      buf === this.lastBuf &&
-      this.lineNo === this.lastLineNo &&
-      start === this.lastStart &&
-      q > this.lastQuote;
-    const outer = prefixText(buf, sameLine ? this.lastQuote : start, q);
-    this.lastBuf = buf;
-    this.lastLineNo = this.lineNo;
-    this.lastStart = start;
-    this.lastQuote = q;
-    for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
+    out.decoded(found, buf, this.lineNo, start, q);
     return close + 1;
   }
 
@@ -76,14 +60,13 @@ export class StringBodies implements StringExaminer {
    * "What counts as a response", `Response-body: b'{…}'` with `\xNN`, `\'`, `\\` escapes) is
    * decoded and examined. Returns the position after the literal when it held a response, else -1.
    */
-  pythonBytes(buf: Buffer, start: number, p: number, end: number, out: Frame[]): number {
+  pythonBytes(buf: Buffer, start: number, p: number, end: number, out: FrameSink): number {
     if (p - start < 2 || buf[p - 1] !== 0x27 || buf[p - 2] !== 0x62) return -1;
     const literal = pythonBytes(buf, p, end);
     if (literal === null) return -1;
     const found = this.examine(literal.text);
     if (found.length === 0) return -1;
-    const outer = prefixText(buf, start, p - 2);
-    for (const f of found) out.push({ ...f, prefix: outer + f.prefix });
+    out.decoded(found, buf, this.lineNo, start, p - 2);
     return literal.after;
   }
 
