@@ -169,7 +169,7 @@ export class BodyFramer implements LineHandler {
           quotesFrom = Math.abs(after);
           continue;
         }
-        quotesFrom = end;
+        quotesFrom = limit;
       }
       let parser: BodyParser;
       const t = text === null ? -1 : text.find(buf, pos, limit, end);

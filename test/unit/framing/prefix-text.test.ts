@@ -20,6 +20,14 @@ describe("text before the second body of a line", () => {
     expect(second).toMatchObject({ requestId: "B", action: "unknown", status: 400 });
   });
 
+  it("holds for a quoted string's responses after a body too", () => {
+    const inner = JSON.stringify(JSON.stringify({ RequestId: "B", Code: "InvalidParameter" }));
+    const line = `HTTP/1.1 429 {"RequestId":"A","Code":"Throttling"} then ${inner}\n`;
+    const [first, second] = analyzeBuffer(b(line)).events;
+    expect(first).toMatchObject({ requestId: "A", status: 429 });
+    expect(second).toMatchObject({ requestId: "B", status: 400 });
+  });
+
   it("keeps what stands between the two bodies", () => {
     const line = `{"RequestId":"A"} next: Action=RunInstances HTTP/1.1 503 {"RequestId":"B","Code":"ServiceUnavailable"}\n`;
     const events = analyzeBuffer(b(line)).events;
