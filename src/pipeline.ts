@@ -181,12 +181,14 @@ export class RecordPipeline {
     const { extractor, source, onBatch, now = Date.now } = this.options;
     const readTime = frames.length === 0 ? 0 : now();
     const decoder = this.decoder;
-    lendStringStatus(frames);
+    // SDK strings are rare: a batch without one skips both passes that pair them with bodies.
+    const withStrings = frames.some((f) => f.parsed.format === "text");
+    if (withStrings) lendStringStatus(frames);
     let responses: readonly ApiResponse[] = frames.map((f: Frame) =>
       extractor.extract(f, source, readTime, decoder?.timeOf(f.lineStart), decoder?.streamOf(f.lineStart)),
     );
     if (this.dedup !== null && responses.length > 0) {
-      const d = dedupBatch(responses, this.dedup);
+      const d = dedupBatch(responses, this.dedup, withStrings);
       responses = d.kept;
       counts.duplicate += d.duplicates;
     }

@@ -16,14 +16,16 @@ export function isPlaceholderId(id: string): boolean {
  * The responses of one batch that count (input order kept) and how many were duplicates: a response
  * whose request id is in the window is a duplicate. Within the batch, an SDK string followed (within
  * the window) by a body of the same request leaves the count to the body: its fields win.
+ * `withStrings` false: the caller knows the batch holds no SDK string (nothing to pair).
  */
 export function dedupBatch(
   responses: readonly ApiResponse[],
   window: RequestIdWindow,
+  withStrings = true,
 ): { kept: readonly ApiResponse[]; duplicates: number } {
   /** Null until the first duplicate: a batch without one keeps `responses` itself (no copy). */
   let kept: ApiResponse[] | null = null;
-  const later = laterBodies(responses);
+  const later = withStrings ? laterBodies(responses) : null;
   /** Ids whose SDK string left the count to a later body of the batch. */
   const deferred = later === null ? null : new Set<string>();
   let k = 0;

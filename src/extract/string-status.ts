@@ -4,8 +4,8 @@ import { isPlaceholderId } from "./dedup.js";
 /**
  * README "One request, counted once": a body keeps precedence for the fields it has; a status it
  * lacks (none on the body, its wrapper or its line) comes from an SDK string of the same request in
- * the same batch (statusSource `line`). Replaces such frames in place; a batch without an SDK string
- * that states a status is left alone after one pass over its formats.
+ * the same batch (statusSource `line`). Replaces such frames in place; the pipeline calls it only
+ * for a batch that holds an SDK string.
  */
 export function lendStringStatus(frames: Frame[]): void {
   let statuses: Map<string, number> | null = null;
