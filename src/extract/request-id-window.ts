@@ -34,10 +34,6 @@ export class RequestIdWindow {
   private readonly table: Int32Array;
   /** Places - 1. */
   private readonly mask: number;
-  /** The last id hashed, its hash and whether it fits a slot: `add` after `has` of the same id hashes it once. */
-  private lastId: string | null = null;
-  private lastHash = 0;
-  private lastFits = false;
   /** Ids added so far. */
   added = 0;
 
@@ -59,7 +55,7 @@ export class RequestIdWindow {
     this.seen(id);
   }
 
-  /** Adds `id` and tells whether it was in the window before (`has` then `add`, probing once when it was not). */
+  /** Adds `id` and tells whether it was in the window before (one probe when it was not). */
   seen(id: string): boolean {
     const h = this.hash(id);
     let at = this.place(id, h);
@@ -81,18 +77,26 @@ export class RequestIdWindow {
     return was;
   }
 
-  /** Writes `id` (just hashed) into ring slot `slot`. */
+  /** Writes `id` into ring slot `slot`: its characters in place, or the string when it does not fit. */
   private store(slot: number, id: string): void {
     if (this.lengths[slot] === LONG) this.long.delete(slot);
-    if (!this.lastFits) {
-      this.lengths[slot] = LONG;
-      this.long.set(slot, id);
-      return;
+    const n = id.length;
+    if (n <= SLOT_CHARS) {
+      const chars = this.chars;
+      const base = slot * SLOT_CHARS;
+      let high = 0;
+      for (let k = 0; k < n; k++) {
+        const c = id.charCodeAt(k);
+        high |= c;
+        chars[base + k] = c;
+      }
+      if (high <= 0xff) {
+        this.lengths[slot] = n;
+        return;
+      }
     }
-    const chars = this.chars;
-    const base = slot * SLOT_CHARS;
-    for (let k = 0; k < id.length; k++) chars[base + k] = id.charCodeAt(k);
-    this.lengths[slot] = id.length;
+    this.lengths[slot] = LONG;
+    this.long.set(slot, id);
   }
 
   /** Whether ring slot `slot` holds `id`. */
@@ -145,29 +149,18 @@ export class RequestIdWindow {
     table[2 * i] = EMPTY;
   }
 
-  /** Two characters per step (murmur-like mixing, seeded); notes whether the id fits a slot. */
+  /** Two characters per step (murmur-like mixing, seeded). */
   private hash(id: string): number {
-    if (id === this.lastId) return this.lastHash;
     const n = id.length;
     let h = SEED ^ n;
-    let high = 0;
     let i = 0;
     for (; i + 1 < n; i += 2) {
-      const c = id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16);
-      high |= c;
-      h = Math.imul(h ^ c, 0x5bd1e995);
+      h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), 0x5bd1e995);
       h ^= h >>> 15;
     }
-    if (i < n) {
-      const c = id.charCodeAt(i);
-      high |= c;
-      h = Math.imul(h ^ c, 0x5bd1e995);
-    }
+    if (i < n) h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     h ^= h >>> 16;
-    this.lastId = id;
-    this.lastHash = h;
-    this.lastFits = (high & 0xff00ff00) === 0 && n <= SLOT_CHARS;
     return h;
   }
 }
