@@ -5,6 +5,8 @@
  * compared and the fraction and zone read, without a string (README "Container logs").
  */
 const SECOND_BYTES = 19;
+/** `.5` is 500 ms, `.05` 50 ms. */
+const SHORT_FRACTION_SCALE = [0, 100, 10];
 
 export class RuntimeTimes {
   private readonly second = Buffer.alloc(SECOND_BYTES);
@@ -14,6 +16,8 @@ export class RuntimeTimes {
   parse(buf: Buffer, start: number, end: number): number {
     if (end - start < SECOND_BYTES + 1 || buf[start + 10] !== 0x54 /* T */) return Number.NaN;
     if (Number.isNaN(this.secondMs) || !this.sameSecond(buf, start)) {
+      // Digits and separators only (Date.parse is lenient): a timestamp is never more than itself.
+      if (!isSecondShape(buf, start)) return Number.NaN;
       const ms = Date.parse(`${buf.latin1Slice(start, start + SECOND_BYTES)}Z`);
       if (Number.isNaN(ms)) return ms;
       buf.copy(this.second, 0, start, start + SECOND_BYTES);
@@ -22,13 +26,15 @@ export class RuntimeTimes {
     let i = start + SECOND_BYTES;
     let frac = 0;
     if (buf[i] === 0x2e /* . */) {
-      i++;
-      let scale = 100;
-      for (let c = buf[i] as number; c >= 0x30 && c <= 0x39 && i < end; c = buf[++i] as number) {
-        frac += (c - 0x30) * scale;
-        scale /= 10;
+      // Milliseconds are the first three digits; the others only have to be digits.
+      let digits = 0;
+      for (i++; i < end; i++) {
+        const d = (buf[i] as number) - 0x30;
+        if (d < 0 || d > 9) break;
+        if (digits < 3) frac = frac * 10 + d;
+        digits++;
       }
-      frac = Math.floor(frac);
+      if (digits < 3) frac *= SHORT_FRACTION_SCALE[digits] as number;
     }
     const zone = buf[i];
     if (zone === 0x5a /* Z */ && i === end - 1) return this.secondMs + frac;
@@ -52,6 +58,18 @@ export class RuntimeTimes {
     for (let k = SECOND_BYTES - 1; k >= 0; k--) if (buf[start + k] !== second[k]) return false;
     return true;
   }
+}
+
+/** `DDDD-DD-DDTDD:DD:DD`, the separator of each position (0: a digit). */
+const SECOND_SHAPE = Buffer.from("0000-00-00T00:00:00");
+
+function isSecondShape(buf: Buffer, start: number): boolean {
+  for (let k = 0; k < SECOND_BYTES; k++) {
+    const b = buf[start + k] as number;
+    const want = SECOND_SHAPE[k] as number;
+    if (want === 0x30 ? b < 0x30 || b > 0x39 : b !== want) return false;
+  }
+  return true;
 }
 
 function digits2(buf: Buffer, at: number): number {
