@@ -16,8 +16,6 @@ export class RuntimeTimes {
   parse(buf: Buffer, start: number, end: number): number {
     if (end - start < SECOND_BYTES + 1 || buf[start + 10] !== 0x54 /* T */) return Number.NaN;
     if (Number.isNaN(this.secondMs) || !this.sameSecond(buf, start)) {
-      // Digits and separators only (Date.parse is lenient): a timestamp is never more than itself.
-      if (!isSecondShape(buf, start)) return Number.NaN;
       const ms = Date.parse(`${buf.latin1Slice(start, start + SECOND_BYTES)}Z`);
       if (Number.isNaN(ms)) return ms;
       buf.copy(this.second, 0, start, start + SECOND_BYTES);
@@ -58,18 +56,6 @@ export class RuntimeTimes {
     for (let k = SECOND_BYTES - 1; k >= 0; k--) if (buf[start + k] !== second[k]) return false;
     return true;
   }
-}
-
-/** `DDDD-DD-DDTDD:DD:DD`, the separator of each position (0: a digit). */
-const SECOND_SHAPE = Buffer.from("0000-00-00T00:00:00");
-
-function isSecondShape(buf: Buffer, start: number): boolean {
-  for (let k = 0; k < SECOND_BYTES; k++) {
-    const b = buf[start + k] as number;
-    const want = SECOND_SHAPE[k] as number;
-    if (want === 0x30 ? b < 0x30 || b > 0x39 : b !== want) return false;
-  }
-  return true;
 }
 
 function digits2(buf: Buffer, at: number): number {
