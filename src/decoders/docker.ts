@@ -86,17 +86,20 @@ export class DockerParser implements RecordParser {
       let b = buf[i++] as number;
       if (b === 0x5c) {
         b = buf[i++] as number;
-        if (b === 0x6e) b = 0x0a;
-        else if (b === 0x74) b = 0x09;
-        else if (b === 0x72) b = 0x0d;
-        else if (b === 0x75) {
-          o = this.unicode(buf, i, end, o);
-          if (o < 0) return false;
-          i += this.escapeBytes;
-          continue;
-        } else if (b === 0x62) b = 0x08;
-        else if (b === 0x66) b = 0x0c;
-        else if (b !== 0x22 && b !== 0x5c && b !== 0x2f) return false;
+        // `\"` nearly always (a JSON body's quotes): the escaped byte itself.
+        if (b !== 0x22 && b !== 0x5c) {
+          if (b === 0x6e) b = 0x0a;
+          else if (b === 0x74) b = 0x09;
+          else if (b === 0x72) b = 0x0d;
+          else if (b === 0x75) {
+            o = this.unicode(buf, i, end, o);
+            if (o < 0) return false;
+            i += this.escapeBytes;
+            continue;
+          } else if (b === 0x62) b = 0x08;
+          else if (b === 0x66) b = 0x0c;
+          else if (b !== 0x2f) return false;
+        }
       } else if (b === 0x22) break;
       s[o++] = b;
     }
