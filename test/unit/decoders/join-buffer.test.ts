@@ -98,6 +98,31 @@ describe("join buffer", () => {
     expect(summary).toMatchObject({ lines: 5, malformedLines: 0, bytes: input.length });
   });
 
+  it("a split line whose records meet at a chunk boundary, or are cut by one, is joined the same", () => {
+    const [a, b] = bodies(2, 900);
+    const input = Buffer.concat([criRecords(a as string, [400]), criRecords(b as string, [300, 600])]);
+    const raw = analyzeBuffer(Buffer.from(`${a}\n${b}\n`));
+    const firstEnd = input.indexOf(0x0a) + 1;
+    // After the first record's newline, inside the second record's prefix, inside its content, and
+    // in the second line's middle record.
+    for (const cut of [firstEnd, firstEnd + 10, firstEnd + 200, input.length - 500]) {
+      const got = analyzeChunks([input.subarray(0, cut), input.subarray(cut)]);
+      expect(fields(got.events), String(cut)).toEqual(fields(raw.events));
+      expect(got.summary.bytes).toBe(input.length);
+    }
+  });
+
+  it("json-file records split right before and after an escaped quote", () => {
+    const line = JSON.stringify({ RequestId: "ESC-1", Code: "Throttling", Message: 'say "hi" \\ bye' });
+    const quotes = [...line].flatMap((c, i) => (c === '"' ? [i, i + 1] : []));
+    const raw = analyzeBuffer(Buffer.from(`${line}\n`));
+    for (const cut of quotes) {
+      const got = analyzeBuffer(dockerRecords(line, [cut]));
+      expect(fields(got.events), String(cut)).toEqual(fields(raw.events));
+      expect(got.summary.malformedLines).toBe(0);
+    }
+  });
+
   it("json-file records split the same way give the same events", () => {
     const lines = bodies(300, 1500);
     const input = Buffer.concat(lines.map((l, i) => dockerRecords(l, i % 2 === 0 ? [400] : [300, 900])));
