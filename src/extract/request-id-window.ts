@@ -79,21 +79,16 @@ export class RequestIdWindow {
     if (n <= SLOT_CHARS) {
       const words = this.words;
       h = SEED ^ n;
-      let high = 0;
+      wide = false;
       let j = slot * SLOT_WORDS;
       for (let k = 0; k < n; k += 4, j++) {
-        const a = id.charCodeAt(k);
-        const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
-        const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
-        const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
-        high |= a | b | c | d;
-        const w = a | (b << 8) | (c << 16) | (d << 24);
+        const w = word(id, k, n);
         if (words[j] !== w) same = false;
         words[j] = w;
         h = Math.imul(h ^ w, M);
         h ^= h >>> 15;
       }
-      if (high <= 0xff) {
+      if (!wide) {
         h = finish(h);
         if (leaving === LONG) this.long.delete(slot);
         this.lengths[slot] = n;
@@ -140,15 +135,10 @@ export class RequestIdWindow {
     if (len !== id.length) return false;
     const words = this.words;
     let j = slot * SLOT_WORDS;
-    for (let k = 0; k < len; k += 4, j++) {
-      const a = id.charCodeAt(k);
-      const b = k + 1 < len ? id.charCodeAt(k + 1) : 0;
-      const c = k + 2 < len ? id.charCodeAt(k + 2) : 0;
-      const d = k + 3 < len ? id.charCodeAt(k + 3) : 0;
-      // A slot of characters holds only ids without one above U+00FF (their words would overlap).
-      if ((a | b | c | d) > 0xff || words[j] !== (a | (b << 8) | (c << 16) | (d << 24))) return false;
-    }
-    return true;
+    wide = false;
+    for (let k = 0; k < len; k += 4, j++) if (words[j] !== word(id, k, len)) return false;
+    // A slot of characters holds only ids without one above U+00FF (their words would overlap).
+    return !wide;
   }
 
   /** The table place of `id` (hash `h`), or -1. */
@@ -197,18 +187,26 @@ export class RequestIdWindow {
   private hash(id: string): number {
     const n = id.length;
     let h = SEED ^ n;
-    let high = 0;
+    wide = false;
     for (let k = 0; k < n; k += 4) {
-      const a = id.charCodeAt(k);
-      const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
-      const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
-      const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
-      high |= a | b | c | d;
-      h = Math.imul(h ^ (a | (b << 8) | (c << 16) | (d << 24)), M);
+      h = Math.imul(h ^ word(id, k, n), M);
       h ^= h >>> 15;
     }
-    return high <= 0xff ? finish(h) : wideHash(id);
+    return wide ? wideHash(id) : finish(h);
   }
+}
+
+/** Set by `word` when a character above U+00FF was among those it packed (callers reset it). */
+let wide = false;
+
+/** Characters `k` to `k + 3` of `id` (zero past its length `n`), one byte each, the first lowest. */
+function word(id: string, k: number, n: number): number {
+  const a = id.charCodeAt(k);
+  const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
+  const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
+  const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
+  if ((a | b | c | d) > 0xff) wide = true;
+  return a | (b << 8) | (c << 16) | (d << 24);
 }
 
 /** The hash of an id with a character above U+00FF: two characters per step. */
