@@ -53,6 +53,8 @@ export class JsonScanner implements BodyParser {
    */
   private opened: Int32Array = new Int32Array(128);
   private lineIndex = 0;
+  /** By field class: the name string its key had last (nameOf). */
+  private readonly lastNames: (string | undefined)[] = [];
   /** The open containers (after the first) when the body failed: a view of `opened`, no copy. */
   private failedOpen: Int32Array = this.opened.subarray(0, 0);
   /** Bytes skipped in a string value without a look: all but `<` and `q` when strings are examined. */
@@ -133,7 +135,7 @@ export class JsonScanner implements BodyParser {
             if (cls !== FieldClass.None) {
               this.pendingClass = cls;
               // Logger members are only counted (FactsBuilder): no name string for them.
-              this.pendingName = cls === FieldClass.Envelope ? "" : buf.latin1Slice(start, q);
+              this.pendingName = cls === FieldClass.Envelope ? "" : this.nameOf(cls, buf, start, q);
             }
           }
           pos = q + 1;
@@ -288,6 +290,22 @@ export class JsonScanner implements BodyParser {
   private fieldValue(value: string | number | null): void {
     this.facts.field(this.pendingClass, this.pendingName, value);
     this.pendingClass = FieldClass.None;
+  }
+
+  /**
+   * The name string of a field's key: the one made last time for its class when the bytes spell it
+   * again (bodies spell each field one way: `RequestId`, `Code`), else a new one.
+   */
+  private nameOf(cls: FieldClass, buf: Buffer, start: number, end: number): string {
+    const last = this.lastNames[cls];
+    if (last !== undefined && last.length === end - start) {
+      let i = 0;
+      while (i < last.length && last.charCodeAt(i) === buf[start + i]) i++;
+      if (i === last.length) return last;
+    }
+    const name = buf.latin1Slice(start, end);
+    this.lastNames[cls] = name;
+    return name;
   }
 
   /** A key with escapes (rare): decoded by JSON.parse, then classified as a string. */
