@@ -4,15 +4,15 @@ import { FieldClass } from "./field-names.js";
 /** A member value as the parsers report it: strings and numbers as they are, anything else as null. */
 export type FieldValue = string | number | null;
 
-/**
- * One open object (JSON) or element (XML). Fields are kept in first-occurrence order of their names
- * (so per class too); a repeated name replaces its value (JSON.parse semantics: the last value wins).
- * Containers are reused (FactsBuilder keeps one per depth), so the arrays only grow: a body's fields
- * allocate nothing but their values.
- */
 /** Depths whose containers are kept for the next body: real bodies nest far less. */
 const POOLED_DEPTHS = 64;
 
+/**
+ * One open object (JSON) or element (XML). Fields are kept in first-occurrence order of their names
+ * (so per class too); a repeated name replaces its value (JSON.parse semantics: the last value wins).
+ * Containers are reused (FactsBuilder keeps one per depth, up to POOLED_DEPTHS), so the arrays only
+ * grow: a body's fields allocate nothing but their values.
+ */
 class Container {
   private readonly classes: FieldClass[] = [];
   private readonly names: string[] = [];
