@@ -2,6 +2,7 @@ import { emptyCounts, type Frame, type LineCounts, type Parsed } from "../core/r
 import { firstNonBlank } from "../parsers/blanks.js";
 import {
   type BodyParser,
+  failedAt,
   failurePos,
   isFailed,
   MORE,
@@ -43,6 +44,8 @@ export class BodyFramer implements LineHandler {
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
   private readonly examinesStrings: boolean;
+  /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
+  private lastLineNo = -1;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
@@ -75,9 +78,14 @@ export class BodyFramer implements LineHandler {
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
 
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
+  /**
+   * `last`: the caller knows no line follows (the decoded text of a string): a body still open at
+   * the line's end ends there at once, as `finish` would end it, without holding the line.
+   */
+  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last = false): void {
     const offset = this.seen;
     this.seen += size;
+    if (last) this.lastLineNo = lineNo;
     this.process(buf, start, end, lineNo, offset, 0, start, null);
     this.drain();
   }
@@ -91,6 +99,8 @@ export class BodyFramer implements LineHandler {
       else this.closeOpen(this.open.parser.result(), outcome);
       this.drain();
     }
+    this.lastLineNo = -1;
+    this.out.endInput();
   }
 
   /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
@@ -182,8 +192,13 @@ export class BodyFramer implements LineHandler {
         pos = p + 1;
         continue;
       } else parser = buf[p] === 0x7b ? this.json : this.xml;
-      const after = parser.begin(buf, p, end);
-      if (after === MORE) {
+      let after = parser.begin(buf, p, end);
+      const endsHere = after === MORE && lineNo === this.lastLineNo;
+      if (endsHere) {
+        // No line follows: the body is finished now (still open: failed, as `finish` has it).
+        after = parser.finish();
+        if (after === MORE) after = failedAt(end);
+      } else if (after === MORE) {
         // A body opens here: the line is held, and so are the frames found before it on the line.
         this.held.reset(end - start);
         this.out.defer(lineNo);
@@ -194,7 +209,7 @@ export class BodyFramer implements LineHandler {
       if (isFailed(after)) {
         // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
         const afterBytes =
-          parser === this.json && this.examinesStrings
+          parser === this.json && this.examinesStrings && !endsHere
             ? this.strings.pythonBytes(buf, start, p, end, this.out)
             : -1;
         if (afterBytes > 0) {
