@@ -8,6 +8,8 @@ const EMPTY = -1;
 const SLOT_CHARS = 48;
 /** `lengths` of a slot whose id is kept as a string in `long`. */
 const LONG = -1;
+/** No id leaves the slot (the window is not full yet). */
+const NONE = -2;
 
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
@@ -55,18 +57,71 @@ export class RequestIdWindow {
     this.seen(id);
   }
 
-  /** Adds `id` and tells whether it was in the window before (one probe when it was not). */
+  /**
+   * Adds `id` and tells whether it was in the window before. One pass over its characters hashes
+   * them, writes them into the ring slot they take and compares them with those of the id leaving
+   * that slot (still in the window until this one is added); then one probe.
+   */
   seen(id: string): boolean {
-    const h = this.hash(id);
-    let at = this.place(id, h);
-    const was = at >= 0;
     const slot = this.added % this.size;
-    // The slot's id leaves the window unless it was added again since (its place names a later slot).
-    if (this.added >= this.size && this.leave(slot) && was) at = this.place(id, h);
-    this.store(slot, id);
+    let leaving = NONE;
+    if (this.added >= this.size) {
+      // The slot's id leaves the table unless it was added again since (its place names a later slot).
+      this.leave(slot);
+      leaving = this.lengths[slot] as number;
+    }
+    const n = id.length;
+    let h = SEED ^ n;
+    let same = leaving === n;
+    if (n <= SLOT_CHARS) {
+      const chars = this.chars;
+      const base = slot * SLOT_CHARS;
+      let high = 0;
+      let k = 0;
+      for (; k + 1 < n; k += 2) {
+        const a = id.charCodeAt(k);
+        const b = id.charCodeAt(k + 1);
+        high |= a | b;
+        if (chars[base + k] !== a || chars[base + k + 1] !== b) same = false;
+        chars[base + k] = a;
+        chars[base + k + 1] = b;
+        h = Math.imul(h ^ (a | (b << 16)), 0x5bd1e995);
+        h ^= h >>> 15;
+      }
+      if (k < n) {
+        const a = id.charCodeAt(k);
+        high |= a;
+        if (chars[base + k] !== a) same = false;
+        chars[base + k] = a;
+        h = Math.imul(h ^ a, 0x5bd1e995);
+      }
+      h = finish(h);
+      if (high <= 0xff) {
+        if (leaving === LONG) this.long.delete(slot);
+        this.lengths[slot] = n;
+      } else same = this.keepLong(slot, id, leaving);
+    } else {
+      h = this.hash(id);
+      same = this.keepLong(slot, id, leaving);
+    }
     this.ringHash[slot] = h;
+    return this.enter(slot, id, h) || same;
+  }
+
+  /** Keeps `id` as a string in ring slot `slot` (rare); true when it is the id leaving that slot. */
+  private keepLong(slot: number, id: string, leaving: number): boolean {
+    const same = leaving === LONG && this.long.get(slot) === id;
+    this.lengths[slot] = LONG;
+    this.long.set(slot, id);
+    return same;
+  }
+
+  /** Points `id`'s table place at ring slot `slot`, adding the place if it has none; true if it had one. */
+  private enter(slot: number, id: string, h: number): boolean {
     const table = this.table;
-    if (at < 0) {
+    let at = this.place(id, h);
+    const had = at >= 0;
+    if (!had) {
       const mask = this.mask;
       at = h & mask;
       while (table[2 * at] !== EMPTY) at = (at + 1) & mask;
@@ -74,29 +129,7 @@ export class RequestIdWindow {
     }
     table[2 * at] = slot;
     this.added++;
-    return was;
-  }
-
-  /** Writes `id` into ring slot `slot`: its characters in place, or the string when it does not fit. */
-  private store(slot: number, id: string): void {
-    if (this.lengths[slot] === LONG) this.long.delete(slot);
-    const n = id.length;
-    if (n <= SLOT_CHARS) {
-      const chars = this.chars;
-      const base = slot * SLOT_CHARS;
-      let high = 0;
-      for (let k = 0; k < n; k++) {
-        const c = id.charCodeAt(k);
-        high |= c;
-        chars[base + k] = c;
-      }
-      if (high <= 0xff) {
-        this.lengths[slot] = n;
-        return;
-      }
-    }
-    this.lengths[slot] = LONG;
-    this.long.set(slot, id);
+    return had;
   }
 
   /** Whether ring slot `slot` holds `id`. */
@@ -149,7 +182,7 @@ export class RequestIdWindow {
     table[2 * i] = EMPTY;
   }
 
-  /** Two characters per step (murmur-like mixing, seeded). */
+  /** Two characters per step (murmur-like mixing, seeded); `seen` mixes the same way as it stores. */
   private hash(id: string): number {
     const n = id.length;
     let h = SEED ^ n;
@@ -159,8 +192,11 @@ export class RequestIdWindow {
       h ^= h >>> 15;
     }
     if (i < n) h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h;
+    return finish(h);
   }
+}
+
+function finish(h: number): number {
+  const m = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return m ^ (m >>> 16);
 }
