@@ -1,6 +1,7 @@
 import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
 import {
+  decodedText,
   decodeJsonString,
   ESCAPED,
   LT,
@@ -80,7 +81,7 @@ export class StringBodies implements StringExaminer {
     const text = this.bufferFor(end - p);
     const literal = pythonBytes(buf, p, end, text);
     if (literal === null) return -1;
-    const found = this.examineText(text, 0, literal.length);
+    const found = this.examineText(text, 0, literal.length, true);
     if (found.length === 0) return -1;
     out.decoded(found, buf, this.lineNo, start, p - 2);
     return literal.after;
@@ -88,9 +89,11 @@ export class StringBodies implements StringExaminer {
 
   /** The responses in the string whose content is `buf[start, end)` (`marks`: what it holds). */
   examine(buf: Buffer, start: number, end: number, marks: number): readonly Frame[] {
-    if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end);
+    // Without escapes, the text is one line (raw JSON string bytes hold no newline).
+    if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false);
     const text = this.bufferFor(end - start);
-    return this.examineText(text, 0, decodeJsonString(buf, start, end, text));
+    const length = decodeJsonString(buf, start, end, text);
+    return this.examineText(text, 0, length, decodedText.newline);
   }
 
   /** A buffer of at least `bytes` for decoded text, valid until the next call. */
@@ -100,13 +103,16 @@ export class StringBodies implements StringExaminer {
     return this.scratch;
   }
 
-  /** Decoded text `buf[start, end)`, its lines examined by the framer one level deeper. */
-  private examineText(buf: Buffer, start: number, end: number): readonly Frame[] {
+  /**
+   * Decoded text `buf[start, end)`, its lines examined by the framer one level deeper (`lines`:
+   * it may hold more than one).
+   */
+  private examineText(buf: Buffer, start: number, end: number, lines: boolean): readonly Frame[] {
     this.framer ??= this.makeFramer();
     const framer = this.framer;
     let lineNo = 1;
     for (let s = start; s <= end; ) {
-      let nl = s;
+      let nl = lines ? s : end;
       while (nl < end && buf[nl] !== 0x0a) nl++;
       const e = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
       framer.line(buf, s, e, lineNo++, nl - s + 1, nl === end);

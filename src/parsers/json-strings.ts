@@ -115,13 +115,14 @@ function requestIdNameAt(buf: Buffer, start: number, q: number, end: number): bo
 /**
  * Decodes the content `buf[start, end)` of a valid JSON string (scanned by `scanMarkedString`) as
  * UTF-8 bytes into `out` (at least `end - start` long: no escape decodes to more bytes than it
- * takes) and returns how many it wrote: for valid UTF-8, the bytes `Buffer.from(JSON.parse(…))`
+ * takes) and returns how many it wrote (`decodedText.newline`: whether one was a newline): for valid UTF-8, the bytes `Buffer.from(JSON.parse(…))`
  * would hold (a lone surrogate as U+FFFD), without the two copies of the text that took. Bytes
  * that are not escapes are copied as they are.
  */
 export function decodeJsonString(buf: Buffer, start: number, end: number, out: Buffer): number {
   let n = 0;
   let i = start;
+  let newline = false;
   while (i < end) {
     const b = buf[i] as number;
     if (b !== 0x5c) {
@@ -132,6 +133,7 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
     const e = buf[i + 1] as number;
     if (e !== 0x75) {
       out[n++] = SIMPLE_ESCAPE[e] as number;
+      if (e === 0x6e) newline = true;
       i += 2;
       continue;
     }
@@ -144,10 +146,15 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
         i += 6;
       } else cp = 0xfffd;
     } else if (cp >= 0xdc00 && cp <= 0xdfff) cp = 0xfffd;
+    else if (cp === 0x0a) newline = true;
     n = utf8Encode(cp, out, n);
   }
+  decodedText.newline = newline;
   return n;
 }
+
+/** Whether the text `decodeJsonString` decoded last holds a newline (a JSON string's raw bytes never do). */
+export const decodedText = { newline: false };
 
 /** What `\x` decodes to for the one-byte escapes (`x` one of `" \ / b f n r t`). */
 const SIMPLE_ESCAPE = new Uint8Array(256);

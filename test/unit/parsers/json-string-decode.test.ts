@@ -1,11 +1,12 @@
 /**
  * decodeJsonString (json-strings.ts): a JSON string's content decoded straight to UTF-8 bytes must
  * be the bytes `Buffer.from(JSON.parse(…))` gives, for every escape form JSON allows (one-byte
- * escapes, `\uXXXX` in either case, surrogate pairs, lone surrogates) and raw UTF-8 text.
+ * escapes, `\uXXXX` in either case, surrogate pairs, lone surrogates) and raw UTF-8 text, and say
+ * whether the text holds a newline (then it is examined line by line).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeJsonString, scanMarkedString } from "../../../src/parsers/json-strings.js";
+import { decodedText, decodeJsonString, scanMarkedString } from "../../../src/parsers/json-strings.js";
 
 /** `s` as a JSON string literal, each character escaped as `\uXXXX` when `escapeAll[i]` says so. */
 function literal(s: string, escapeAll: readonly boolean[], upper: boolean): string {
@@ -38,7 +39,9 @@ describe("decodeJsonString", () => {
         fc.boolean(),
         (s, escapeAll, upper) => {
           const raw = literal(s, escapeAll, upper);
-          expect(decoded(raw)).toEqual(Buffer.from(JSON.parse(raw) as string, "utf8"));
+          const bytes = decoded(raw);
+          expect(bytes).toEqual(Buffer.from(JSON.parse(raw) as string, "utf8"));
+          expect(decodedText.newline).toBe(bytes.includes(0x0a));
         },
       ),
       { numRuns: 2000 },
