@@ -6,8 +6,7 @@
  */
 import { CriParser, looksLikeCri } from "./cri.js";
 import { DockerParser, looksLikeDocker } from "./docker.js";
-import { isBlank, MAX_RUNTIME_RECORD_BYTES } from "./record-joiner.js";
-import { emptyRecord } from "./runtime-record.js";
+import { emptyRecord, isBlank, MAX_RUNTIME_RECORD_BYTES } from "./runtime-record.js";
 
 export type DetectedFormat = "raw" | "cri" | "docker";
 

@@ -7,7 +7,8 @@ import type { LineCounts, OutputStream } from "../core/records.js";
 import type { LineHandler } from "../framing/line-splitter.js";
 import { CriParser } from "./cri.js";
 import { DockerParser } from "./docker.js";
-import { type JoinerOptions, RecordJoiner } from "./record-joiner.js";
+import type { JoinerOptions } from "./pending-lines.js";
+import { RecordJoiner } from "./record-joiner.js";
 
 export const LOG_FORMATS = ["auto", "raw", "cri", "docker"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];

@@ -29,3 +29,19 @@ export interface RecordParser {
 export function emptyRecord(): RuntimeRecord {
   return { stream: 0, partial: false, buf: Buffer.alloc(0), start: 0, end: 0, timeMs: 0 };
 }
+
+/**
+ * A runtime writes at most 16 KiB of a line per record, plus its prefix; json-file escapes it,
+ * `<`, `>` and `&` as 6-byte `\u003c` among others (so up to 96 KiB): records are held whole up
+ * to this before the splitter would stream them (and the joiner count them as oversized).
+ */
+export const MAX_RUNTIME_RECORD_BYTES = 128 * 1024;
+
+/** Only blanks (space, tab, `\r`). */
+export function isBlank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
+  return true;
+}

@@ -5,6 +5,8 @@
  * compared and the fraction and zone read, without a string (README "Container logs").
  */
 const SECOND_BYTES = 19;
+/** `.5` is 500 ms, `.05` 50 ms. */
+const SHORT_FRACTION_SCALE = [0, 100, 10];
 
 export class RuntimeTimes {
   private readonly second = Buffer.alloc(SECOND_BYTES);
@@ -22,13 +24,15 @@ export class RuntimeTimes {
     let i = start + SECOND_BYTES;
     let frac = 0;
     if (buf[i] === 0x2e /* . */) {
-      i++;
-      let scale = 100;
-      for (let c = buf[i] as number; c >= 0x30 && c <= 0x39 && i < end; c = buf[++i] as number) {
-        frac += (c - 0x30) * scale;
-        scale /= 10;
+      // Milliseconds are the first three digits; the others only have to be digits.
+      let digits = 0;
+      for (i++; i < end; i++) {
+        const d = (buf[i] as number) - 0x30;
+        if (d < 0 || d > 9) break;
+        if (digits < 3) frac = frac * 10 + d;
+        digits++;
       }
-      frac = Math.floor(frac);
+      if (digits < 3) frac *= SHORT_FRACTION_SCALE[digits] as number;
     }
     const zone = buf[i];
     if (zone === 0x5a /* Z */ && i === end - 1) return this.secondMs + frac;

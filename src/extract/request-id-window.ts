@@ -2,10 +2,13 @@
 const SEED = (Math.random() * 0x1_0000_0000) | 0;
 const EMPTY = -1;
 /**
- * Characters of an id kept in place (one byte each) in its ring slot: UUID request ids (36) and
- * OSS ids (24) fit. A longer id, or one with a character above U+00FF, is kept as a string.
+ * Characters of an id kept in place (one byte each, four to a word) in its ring slot: UUID request
+ * ids (36) and OSS ids (24) fit. A longer id, or one with a character above U+00FF, is kept as a
+ * string.
  */
 const SLOT_CHARS = 48;
+const SLOT_WORDS = SLOT_CHARS / 4;
+const M = 0x5bd1e995;
 /** `lengths` of a slot whose id is kept as a string in `long`. */
 const LONG = -1;
 /** No id leaves the slot (the window is not full yet). */
@@ -21,8 +24,8 @@ const NONE = -2;
  * (peak RSS +30 MiB on plain NDJSON; test/bench/README.md, "Issue 12 shapes: cost on plain input").
  */
 export class RequestIdWindow {
-  /** SLOT_CHARS bytes per ring slot: the characters of its id. */
-  private readonly chars: Uint8Array;
+  /** SLOT_WORDS words per ring slot: the characters of its id, four to a word, zero-padded. */
+  private readonly words: Int32Array;
   /** The length of each ring slot's id, or LONG. */
   private readonly lengths: Int32Array;
   /** The ids of the LONG slots, by slot (rare). */
@@ -40,7 +43,7 @@ export class RequestIdWindow {
   added = 0;
 
   constructor(readonly size: number) {
-    this.chars = new Uint8Array(size * SLOT_CHARS);
+    this.words = new Int32Array(size * SLOT_WORDS);
     this.lengths = new Int32Array(size);
     this.ringHash = new Int32Array(size);
     let places = 16;
@@ -58,9 +61,9 @@ export class RequestIdWindow {
   }
 
   /**
-   * Adds `id` and tells whether it was in the window before. One pass over its characters hashes
-   * them, writes them into the ring slot they take and compares them with those of the id leaving
-   * that slot (still in the window until this one is added); then one probe.
+   * Adds `id` and tells whether it was in the window before. One pass over its characters, four at
+   * a time, hashes them, writes them into the ring slot they take and compares them with those of
+   * the id leaving that slot (still in the window until this one is added); then one probe.
    */
   seen(id: string): boolean {
     const slot = this.added % this.size;
@@ -71,35 +74,28 @@ export class RequestIdWindow {
       leaving = this.lengths[slot] as number;
     }
     const n = id.length;
-    let h = SEED ^ n;
+    let h: number;
     let same = leaving === n;
     if (n <= SLOT_CHARS) {
-      const chars = this.chars;
-      const base = slot * SLOT_CHARS;
-      let high = 0;
-      let k = 0;
-      for (; k + 1 < n; k += 2) {
-        const a = id.charCodeAt(k);
-        const b = id.charCodeAt(k + 1);
-        high |= a | b;
-        if (chars[base + k] !== a || chars[base + k + 1] !== b) same = false;
-        chars[base + k] = a;
-        chars[base + k + 1] = b;
-        h = Math.imul(h ^ (a | (b << 16)), 0x5bd1e995);
+      const words = this.words;
+      h = SEED ^ n;
+      wide = false;
+      let j = slot * SLOT_WORDS;
+      for (let k = 0; k < n; k += 4, j++) {
+        const w = word(id, k, n);
+        if (words[j] !== w) same = false;
+        words[j] = w;
+        h = Math.imul(h ^ w, M);
         h ^= h >>> 15;
       }
-      if (k < n) {
-        const a = id.charCodeAt(k);
-        high |= a;
-        if (chars[base + k] !== a) same = false;
-        chars[base + k] = a;
-        h = Math.imul(h ^ a, 0x5bd1e995);
-      }
-      h = finish(h);
-      if (high <= 0xff) {
+      if (!wide) {
+        h = finish(h);
         if (leaving === LONG) this.long.delete(slot);
         this.lengths[slot] = n;
-      } else same = this.keepLong(slot, id, leaving);
+      } else {
+        h = wideHash(id);
+        same = this.keepLong(slot, id, leaving);
+      }
     } else {
       h = this.hash(id);
       same = this.keepLong(slot, id, leaving);
@@ -137,10 +133,12 @@ export class RequestIdWindow {
     const len = this.lengths[slot] as number;
     if (len === LONG) return this.long.get(slot) === id;
     if (len !== id.length) return false;
-    const chars = this.chars;
-    const base = slot * SLOT_CHARS;
-    for (let k = 0; k < len; k++) if (chars[base + k] !== id.charCodeAt(k)) return false;
-    return true;
+    const words = this.words;
+    let j = slot * SLOT_WORDS;
+    wide = false;
+    for (let k = 0; k < len; k += 4, j++) if (words[j] !== word(id, k, len)) return false;
+    // A slot of characters holds only ids without one above U+00FF (their words would overlap).
+    return !wide;
   }
 
   /** The table place of `id` (hash `h`), or -1. */
@@ -182,18 +180,46 @@ export class RequestIdWindow {
     table[2 * i] = EMPTY;
   }
 
-  /** Two characters per step (murmur-like mixing, seeded); `seen` mixes the same way as it stores. */
+  /**
+   * Four characters per step as `seen` takes them (murmur-like mixing, seeded); an id with a
+   * character above U+00FF, two per step (wideHash: four would not fit a word).
+   */
   private hash(id: string): number {
     const n = id.length;
     let h = SEED ^ n;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), 0x5bd1e995);
+    wide = false;
+    for (let k = 0; k < n; k += 4) {
+      h = Math.imul(h ^ word(id, k, n), M);
       h ^= h >>> 15;
     }
-    if (i < n) h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
-    return finish(h);
+    return wide ? wideHash(id) : finish(h);
   }
+}
+
+/** Set by `word` when a character above U+00FF was among those it packed (callers reset it). */
+let wide = false;
+
+/** Characters `k` to `k + 3` of `id` (zero past its length `n`), one byte each, the first lowest. */
+function word(id: string, k: number, n: number): number {
+  const a = id.charCodeAt(k);
+  const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
+  const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
+  const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
+  if ((a | b | c | d) > 0xff) wide = true;
+  return a | (b << 8) | (c << 16) | (d << 24);
+}
+
+/** The hash of an id with a character above U+00FF: two characters per step. */
+function wideHash(id: string): number {
+  const n = id.length;
+  let h = SEED ^ n ^ 0x55555555;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), M);
+    h ^= h >>> 15;
+  }
+  if (i < n) h = Math.imul(h ^ id.charCodeAt(i), M);
+  return finish(h);
 }
 
 function finish(h: number): number {
