@@ -99,7 +99,8 @@ export class StringBodies implements StringExaminer {
   /** A buffer of at least `bytes` for decoded text, valid until the next call. */
   private bufferFor(bytes: number): Buffer {
     if (bytes > SCRATCH_BYTES) return Buffer.allocUnsafe(bytes);
-    if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+    // Grown as strings need (a pipeline per followed file: most never decode a long one).
+    if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(Math.min(SCRATCH_BYTES, 2 * bytes));
     return this.scratch;
   }
 
