@@ -46,7 +46,7 @@ export function knownFailures(
   const bits = out.bits;
   for (let i = 0; i < pairs.length; i += 2) {
     const line = pairs[i] as number;
-    if (line !== 0 && (held === null || line >= held.length)) continue;
+    if (line < 0 || (line !== 0 && (held === null || line >= held.length))) continue;
     const at = (pairs[i + 1] as number) + (line === 0 ? shift : 0) - out.base;
     if (at >= 0 && at < bits.length) bits[at] = 1;
   }

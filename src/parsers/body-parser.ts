@@ -53,10 +53,11 @@ export interface BodyParser {
   /**
    * After a failure: where bodies nested in the failed one began that were still open when it failed,
    * as [lineIndex, pos] pairs (lineIndex 0: the begin line, pos in that buffer; n: the n-th non-blank
-   * line fed, pos in that buffer). A candidate there fails the same way, so the framer skips it:
-   * re-scans after failed candidates stay linear (docs/design.md §3, bounded work).
+   * line fed, pos in that buffer; -1: a pair to pass over). A candidate there fails the same way, so
+   * the framer skips it: re-scans after failed candidates stay linear (docs/design.md §3, bounded
+   * work). Valid until the parser begins again.
    */
-  openStarts?(): readonly number[];
+  openStarts?(): ArrayLike<number>;
   /**
    * After a failure: the candidate was not taken for a body at all (README "What counts as a
    * response": angle brackets in everyday text), so its lines are not `malformed`.

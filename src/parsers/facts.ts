@@ -10,6 +10,9 @@ export type FieldValue = string | number | null;
  * Containers are reused (FactsBuilder keeps one per depth), so the arrays only grow: a body's fields
  * allocate nothing but their values.
  */
+/** Depths whose containers are kept for the next body: real bodies nest far less. */
+const POOLED_DEPTHS = 64;
+
 class Container {
   private readonly classes: FieldClass[] = [];
   private readonly names: string[] = [];
@@ -210,10 +213,14 @@ export class FactsBuilder {
     let top = this.stack[at];
     if (top === null || at < 0) return;
     if (top === undefined) {
+      // A container or a literal value is no field's value (pick skips it) and overrides nothing in
+      // an object without fields yet: only a logger member counts whatever its value.
+      if (value === null && cls !== FieldClass.Envelope && cls !== FieldClass.Time) return;
       top = this.pool[at];
       if (top === undefined) {
         top = new Container();
-        this.pool[at] = top;
+        // Bounded memory: a line of objects nested thousands deep keeps no container per depth.
+        if (at < POOLED_DEPTHS) this.pool[at] = top;
       }
       top.reset(at);
       this.stack[at] = top;

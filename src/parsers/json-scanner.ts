@@ -47,12 +47,16 @@ export class JsonScanner implements BodyParser {
   private depth = 0;
   private pendingClass = FieldClass.None;
   private pendingName = "";
-  /** Where each open container began: its position and the index of its line (0: the begin line). */
-  private readonly starts: number[] = [];
-  private readonly startLines: number[] = [];
+  /**
+   * Two numbers per open container: the index of the line it began on (0: the begin line; -1 for
+   * an array, which is no candidate) and its position. Grown by doubling.
+   */
+  private opened: Int32Array = new Int32Array(128);
   private lineIndex = 0;
-  /** The open objects (after the first) when the body failed, as [lineIndex, pos] pairs. */
-  private failedOpen: number[] = [];
+  /** By field class: the name string its key had last (nameOf). */
+  private readonly lastNames: (string | undefined)[] = [];
+  /** The open containers (after the first) when the body failed: a view of `opened`, no copy. */
+  private failedOpen: Int32Array = this.opened.subarray(0, 0);
   /** Bytes skipped in a string value without a look: all but `<` and `q` when strings are examined. */
   private readonly valueBytes: Uint8Array;
 
@@ -70,8 +74,6 @@ export class JsonScanner implements BodyParser {
     this.facts.reset();
     this.facts.open();
     this.kinds[0] = OBJECT;
-    this.starts[0] = pos;
-    this.startLines[0] = 0;
     this.lineIndex = 0;
     this.depth = 1;
     this.pendingClass = FieldClass.None;
@@ -87,7 +89,7 @@ export class JsonScanner implements BodyParser {
     return this.facts.innerResults();
   }
 
-  openStarts(): readonly number[] {
+  openStarts(): ArrayLike<number> {
     return this.failedOpen;
   }
 
@@ -104,7 +106,7 @@ export class JsonScanner implements BodyParser {
   /** Scans `buf[pos, end)`, one line (without its terminator) or the rest of one. */
   private scan(buf: Buffer, pos: number, end: number): Outcome {
     this.lastEnd = end;
-    const starts = this.starts;
+    let opened: Int32Array = this.opened;
     const kinds = this.kinds;
     const facts = this.facts;
     const examiner = this.examiner;
@@ -133,7 +135,7 @@ export class JsonScanner implements BodyParser {
             if (cls !== FieldClass.None) {
               this.pendingClass = cls;
               // Logger members are only counted (FactsBuilder): no name string for them.
-              this.pendingName = cls === FieldClass.Envelope ? "" : buf.latin1Slice(start, q);
+              this.pendingName = cls === FieldClass.Envelope ? "" : this.nameOf(cls, buf, start, q);
             }
           }
           pos = q + 1;
@@ -179,8 +181,9 @@ export class JsonScanner implements BodyParser {
           state = AFTER_VALUE;
         } else if (c === 0x7b) {
           if (cls !== FieldClass.None) this.fieldValue(null);
-          starts[depth] = pos;
-          this.startLines[depth] = this.lineIndex;
+          if (2 * depth + 2 > opened.length) opened = this.grow();
+          opened[2 * depth] = this.lineIndex;
+          opened[2 * depth + 1] = pos;
           kinds[depth++] = OBJECT;
           facts.open();
           pos++;
@@ -188,6 +191,8 @@ export class JsonScanner implements BodyParser {
           continue;
         } else if (c === 0x5b) {
           if (cls !== FieldClass.None) this.fieldValue(null);
+          if (2 * depth + 2 > opened.length) opened = this.grow();
+          opened[2 * depth] = -1;
           kinds[depth++] = ARRAY;
           facts.openArray();
           pos++;
@@ -257,13 +262,17 @@ export class JsonScanner implements BodyParser {
 
   private fail(pos: number, depth: number): Outcome {
     this.open = false;
-    const failed: number[] = [];
-    const kinds = this.kinds;
-    for (let d = 1; d < depth; d++) {
-      if (kinds[d] === OBJECT) failed.push(this.startLines[d] as number, this.starts[d] as number);
-    }
-    this.failedOpen = failed;
+    // Read by the framer right after the failure, before the next begin overwrites it.
+    this.failedOpen = this.opened.subarray(2, 2 * Math.max(depth, 1));
     return failedAt(pos);
+  }
+
+  /** Twice the room for open containers (a body nested deeper than ever before). */
+  private grow(): Int32Array {
+    const grown = new Int32Array(2 * this.opened.length);
+    grown.set(this.opened);
+    this.opened = grown;
+    return grown;
   }
 
   /** A string value with a request-id name: decoded and examined when it may hold a response. */
@@ -277,6 +286,22 @@ export class JsonScanner implements BodyParser {
   private fieldValue(value: string | number | null): void {
     this.facts.field(this.pendingClass, this.pendingName, value);
     this.pendingClass = FieldClass.None;
+  }
+
+  /**
+   * The name string of a field's key: the one made last time for its class when the bytes spell it
+   * again (bodies spell each field one way: `RequestId`, `Code`), else a new one.
+   */
+  private nameOf(cls: FieldClass, buf: Buffer, start: number, end: number): string {
+    const last = this.lastNames[cls];
+    if (last !== undefined && last.length === end - start) {
+      let i = 0;
+      while (i < last.length && last.charCodeAt(i) === buf[start + i]) i++;
+      if (i === last.length) return last;
+    }
+    const name = buf.latin1Slice(start, end);
+    this.lastNames[cls] = name;
+    return name;
   }
 
   /** A key with escapes (rare): decoded by JSON.parse, then classified as a string. */

@@ -62,7 +62,7 @@ export class XmlBody implements BodyParser {
     return failedAt(this.lastEnd);
   }
 
-  openStarts(): readonly number[] {
+  openStarts(): ArrayLike<number> {
     return this.failedOpen;
   }
 

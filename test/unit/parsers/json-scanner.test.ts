@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { JsonScanner } from "../../../src/parsers/json-scanner.js";
 import { parseJsonText } from "../../../src/parsers/json-tree.js";
 import { scanJsonText } from "../../helpers/scan-text.js";
 
@@ -200,8 +201,26 @@ describe("JsonScanner against JSON.parse", () => {
       "{}",
       '{"RequestId":"r"',
       '{"RequestId":"r"}\u00a0',
+      // A container or literal value is no field's value, and overrides an earlier one (last wins).
+      '{"RequestId":null}',
+      '{"RequestId":true,"Code":"x"}',
+      '{"RequestId":"a","RequestId":null}',
+      '{"a":{"RequestId":{"RequestId":{"RequestId":"in"}}}}',
+      '{"level":{},"time":1,"RequestId":"x","HostId":"h"}',
+      '{"level":null,"msg":"m","err":{"RequestId":"n","Code":"E"}}',
     ];
     for (const text of cases) expect(scanJsonText(text), text).toEqual(fullParse(text));
+  });
+
+  it("keeps no field container per depth for a body nested 20,000 deep with a field at each", () => {
+    const scanner = new JsonScanner();
+    const text = `${'{"RequestId":"x","a":'.repeat(20_000)}{}${"}".repeat(20_000)}`;
+    const buf = Buffer.from(text);
+    expect(scanner.begin(buf, 0, buf.length)).toBe(buf.length);
+    expect(scanner.result()?.requestId).toBe("x");
+    // Bounded memory: only the shallow depths' containers are kept for the next body.
+    const pool = (scanner.facts as unknown as { pool: unknown[] }).pool;
+    expect(pool.length).toBeLessThanOrEqual(64);
   });
 
   it("handles 10,000 levels of nesting without recursion", () => {
