@@ -44,7 +44,12 @@ export function timeFromText(text: string): number | null {
 function isoLike(t: string, end: number): number | null | undefined {
   for (let i = 0; i + 19 <= t.length && i < end; i++) {
     const c = t.charCodeAt(i + 4);
-    if ((c !== 0x2d && c !== 0x2f) || t.charCodeAt(i + 7) !== c || !digits(t, i, 4)) continue;
+    if (c !== 0x2d && c !== 0x2f) {
+      // A date starts with four digits: when t[i+4] is not one, none starts at i+1 … i+4 either.
+      if (!isDigit(c)) i += 4;
+      continue;
+    }
+    if (t.charCodeAt(i + 7) !== c || !digits(t, i, 4)) continue;
     if (i > 0 && isDigit(t.charCodeAt(i - 1))) continue;
     const sep = t.charCodeAt(i + 10);
     if ((sep !== 0x54 && sep !== 0x20) || t.charCodeAt(i + 13) !== 0x3a || t.charCodeAt(i + 16) !== 0x3a)

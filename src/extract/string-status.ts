@@ -8,6 +8,8 @@ import { isPlaceholderId } from "./dedup.js";
  * for a batch that holds an SDK string.
  */
 export function lendStringStatus(frames: Frame[]): void {
+  // A batch of strings alone (a line of thousands of them) has no body to lend to: no map of them.
+  if (!frames.some(lacksStatus)) return;
   let statuses: Map<string, number> | null = null;
   for (const f of frames) {
     const p = f.parsed;
@@ -19,10 +21,15 @@ export function lendStringStatus(frames: Frame[]): void {
   if (statuses === null) return;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i] as Frame;
+    if (!lacksStatus(f)) continue;
     const p = f.parsed;
-    if (p.format === "text" || p.bodyStatus !== null || p.wrapperStatus !== null || p.lineStatus !== null)
-      continue;
     const lineStatus = statuses.get(p.requestId);
     if (lineStatus !== undefined) frames[i] = { ...f, parsed: { ...p, lineStatus } };
   }
+}
+
+/** A body (not a string) with no status of its own, its wrapper's or its line's. */
+function lacksStatus(f: Frame): boolean {
+  const p = f.parsed;
+  return p.format !== "text" && p.bodyStatus === null && p.wrapperStatus === null && p.lineStatus === null;
 }

@@ -8,32 +8,27 @@ import {
   type Outcome,
   type TextRecognizer,
 } from "../parsers/body-parser.js";
-import { JsonScanner } from "../parsers/json-scanner.js";
-import { XmlBody } from "../parsers/xml-body.js";
-import { findCandidate, quoteIn } from "./candidates.js";
 import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
-import { countLine, FAILED, RESPONSE } from "./line-outcomes.js";
+import { LineExaminer } from "./line-examiner.js";
+import { countLine } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
-import { knownFailures, type ReplayLine, type Skips } from "./replay.js";
+import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
-import { MAX_STRING_DEPTH, StringBodies } from "./string-bodies.js";
 
 /**
- * Lines → frames. Finds candidate bodies on each line, has a body parser (src/parsers/body-parser.ts)
- * parse them, follows a body over following lines when it does not end on its own, and when a body
- * fails goes on from the next candidate after the failed one's start — re-examining the lines the
- * failed body had taken (docs/design.md §3). Counts every non-blank line once. Frames and counts accumulate
- * in `frames` and `counts` until the caller takes them (once per batch).
+ * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
+ * following lines when it does not end on its own (held lines, settling), and when such a body
+ * fails goes on from the next candidate after its start — re-examining the lines the failed body
+ * had taken (docs/design.md §3). Counts every non-blank line once. Frames and counts accumulate in
+ * `frames` and `counts` until the caller takes them (once per batch).
  */
 export class BodyFramer implements LineHandler {
   private readonly out = new FrameSink();
   counts: LineCounts;
-  private readonly json: JsonScanner;
-  private readonly xml = new XmlBody();
-  private readonly strings: StringBodies;
+  private readonly examiner: LineExaminer;
   private open: OpenBody | null = null;
   private readonly held = new HeldLines();
   /** Bytes of all lines received so far. */
@@ -42,22 +37,23 @@ export class BodyFramer implements LineHandler {
   private replay: ReplayLine[] = [];
   private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
-  private readonly examinesStrings: boolean;
+  /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
+  private lastLineNo = -1;
 
   /** `depth`: how many strings this framer's text is inside (0: the input itself). */
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
-    private readonly text: TextRecognizer | null = null,
+    text: TextRecognizer | null = null,
     depth = 0,
   ) {
     this.counts = counts;
-    this.strings = new StringBodies(
-      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
+    this.examiner = new LineExaminer(
+      this.out,
       text,
+      depth,
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
     );
-    this.examinesStrings = depth < MAX_STRING_DEPTH;
-    this.json = new JsonScanner(this.examinesStrings ? this.strings : null);
   }
 
   /** The frames found since the caller last took them (once per batch). */
@@ -75,9 +71,14 @@ export class BodyFramer implements LineHandler {
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
 
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
+  /**
+   * `last`: the caller knows no line follows (the decoded text of a string): a body still open at
+   * the line's end ends there at once, as `finish` would end it, without holding the line.
+   */
+  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last = false): void {
     const offset = this.seen;
     this.seen += size;
+    if (last) this.lastLineNo = lineNo;
     this.process(buf, start, end, lineNo, offset, 0, start, null);
     this.drain();
   }
@@ -91,6 +92,8 @@ export class BodyFramer implements LineHandler {
       else this.closeOpen(this.open.parser.result(), outcome);
       this.drain();
     }
+    this.lastLineNo = -1;
+    this.out.endInput();
   }
 
   /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
@@ -121,7 +124,7 @@ export class BodyFramer implements LineHandler {
       if (open !== null) this.settleAfterLine(open.parser.feed(buf, start, start), -1);
       return;
     }
-    this.strings.lineNo = lineNo;
+    this.examiner.strings.lineNo = lineNo;
     if (open !== null) {
       this.continueOpen(open, buf, start, end, lineNo, offset, flags, first - start);
       return;
@@ -129,10 +132,7 @@ export class BodyFramer implements LineHandler {
     this.examine(buf, start, end, lineNo, offset, flags, from, skip);
   }
 
-  /**
-   * Looks for bodies (and SDK strings, and quoted strings holding either) on a line from `from`; the
-   * line is final unless a body stays open.
-   */
+  /** Examines a line from `from` (line-examiner.ts); the line is final unless a body stays open. */
   private examine(
     buf: Buffer,
     start: number,
@@ -143,74 +143,18 @@ export class BodyFramer implements LineHandler {
     from: number,
     skip: Skips | null,
   ): void {
-    let pos = from;
-    let quotesFrom = from;
-    const text = this.text;
-    text?.newLine();
-    // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
-    // quoted strings before one candidate is searched once, not once per string.
-    let candidateFrom = -1;
-    let candidate = -1;
-    for (;;) {
-      if (candidateFrom < 0 || pos < candidateFrom || (candidate >= 0 && candidate < pos)) {
-        candidate = findCandidate(buf, pos, end);
-        candidateFrom = pos;
-      }
-      let p = candidate;
-      const limit = p < 0 ? end : p;
-      if (quotesFrom < limit) {
-        const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);
-        if (q >= 0) {
-          const after = this.strings.quoted(buf, start, q, end, this.out);
-          if (after > 0) {
-            flags |= RESPONSE;
-            pos = after;
-          }
-          quotesFrom = Math.abs(after);
-          continue;
-        }
-        quotesFrom = limit;
-      }
-      let parser: BodyParser;
-      const t = text === null ? -1 : text.find(buf, pos, limit, end);
-      if (t >= 0) {
-        p = t;
-        parser = (text as TextRecognizer).parser;
-      } else if (p < 0) break;
-      else if (skip !== null && skip.bits[p - skip.base] === 1) {
-        flags |= FAILED;
-        pos = p + 1;
-        continue;
-      } else parser = buf[p] === 0x7b ? this.json : this.xml;
-      const after = parser.begin(buf, p, end);
-      if (after === MORE) {
-        // A body opens here: the line is held, and so are the frames found before it on the line.
-        this.held.reset(end - start);
-        this.out.defer(lineNo);
-        const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-        this.open = { parser, start: line.start + (p - start), shift: line.start - start };
-        return;
-      }
-      if (isFailed(after)) {
-        // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
-        const afterBytes =
-          parser === this.json && this.examinesStrings
-            ? this.strings.pythonBytes(buf, start, p, end, this.out)
-            : -1;
-        if (afterBytes > 0) {
-          flags |= RESPONSE;
-          pos = afterBytes;
-          continue;
-        }
-        if (parser.format !== "text" && parser.notABody?.() !== true) flags |= FAILED;
-        skip = knownFailures(parser, skip, 0, null, start, end);
-        pos = p + 1;
-        continue;
-      }
-      flags |= this.out.body(parser, buf, start, p, lineNo, lineNo);
-      pos = after;
+    const examiner = this.examiner;
+    flags = examiner.examine(buf, start, end, lineNo, flags, from, skip, lineNo === this.lastLineNo);
+    const parser = examiner.opened;
+    if (parser === null) {
+      countLine(this.counts, flags);
+      return;
     }
-    countLine(this.counts, flags);
+    // A body opens here: the line is held, and so are the frames found before it on the line.
+    this.held.reset(end - start);
+    this.out.defer(lineNo);
+    const line = this.held.hold(buf, start, end, lineNo, offset, flags);
+    this.open = { parser, start: line.start + (examiner.openedAt - start), shift: line.start - start };
   }
 
   /** One more non-blank line for the open body; `first` is its first non-blank byte (relative). */
@@ -241,9 +185,8 @@ export class BodyFramer implements LineHandler {
 
   /** A line that is a complete response of its own settles an open XML root or text block (settle-probe.ts). */
   private settledBy(parser: BodyParser, buf: Buffer, start: number, end: number): boolean {
-    return (
-      parser !== this.json && (parser !== this.xml || this.xml.inRoot) && this.probe.settles(buf, start, end)
-    );
+    const { json, xml } = this.examiner;
+    return parser !== json && (parser !== xml || xml.inRoot) && this.probe.settles(buf, start, end);
   }
 
   /**

@@ -63,6 +63,11 @@ export class FrameSink {
     for (const f of found) this.frames.push({ ...f, prefix: outer + f.prefix });
   }
 
+  /** The input ended: a next input's first line is not the line of the last body (its buffer may be reused). */
+  endInput(): void {
+    this.lastBuf = null;
+  }
+
   /**
    * The text before `pos` on its line, since the line's start or since the start of the body or
    * string before it on the same line (a status line and an `Action=` belong to the first body after

@@ -1,16 +1,28 @@
 import type { Frame } from "../core/records.js";
 import type { StringExaminer, TextRecognizer } from "../parsers/body-parser.js";
-import { ESCAPED, LT, NAME, scanMarkedString, stringMarks } from "../parsers/json-strings.js";
+import {
+  decodedText,
+  decodeJsonString,
+  ESCAPED,
+  LT,
+  NAME,
+  scanMarkedString,
+  stringMarks,
+} from "../parsers/json-strings.js";
 import { pythonBytes } from "../parsers/python-bytes.js";
 import type { FrameSink } from "./frame-sink.js";
 
 /** How deep strings inside strings are examined: docs/design.md §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
 
+/** Decoded strings up to this size reuse one buffer; a longer one gets its own (not kept). */
+const SCRATCH_BYTES = 64 * 1024;
+
 /** The part of the framer that examines decoded text: a framer of its own, one level deeper. */
 export interface TextFramer {
   frames: Frame[];
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void;
+  /** `last`: no line follows (a body still open at its end ends with it). */
+  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last: boolean): void;
   finish(): void;
 }
 
@@ -23,11 +35,14 @@ export interface TextFramer {
  *
  * Cost: what a string's bytes hold is seen while the string is scanned (json-strings.ts), so a
  * plain NDJSON or XML line costs nothing more; only strings that name a request id are looked at.
+ * A string without escapes is examined where it stands; an escaped one is decoded into a buffer
+ * reused from string to string (one per depth), not copied to a JS string and back.
  */
 export class StringBodies implements StringExaminer {
   /** The physical line the strings being examined are on. */
   lineNo = 0;
   private framer: TextFramer | null = null;
+  private scratch: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly makeFramer: () => TextFramer,
@@ -48,8 +63,9 @@ export class StringBodies implements StringExaminer {
   quoted(buf: Buffer, start: number, q: number, end: number, out: FrameSink): number {
     const close = scanMarkedString(buf, q + 1, q + 1, end);
     if (close < 0) return -end;
-    if (!this.mayHold(buf, q + 1, close, stringMarks.bits)) return -(close + 1);
-    const found = this.examine(JSON.parse(buf.toString("utf8", q, close + 1)) as string);
+    const marks = stringMarks.bits;
+    if (!this.mayHold(buf, q + 1, close, marks)) return -(close + 1);
+    const found = this.examine(buf, q + 1, close, marks);
     if (found.length === 0) return -(close + 1);
     out.decoded(found, buf, this.lineNo, start, q);
     return close + 1;
@@ -62,24 +78,45 @@ export class StringBodies implements StringExaminer {
    */
   pythonBytes(buf: Buffer, start: number, p: number, end: number, out: FrameSink): number {
     if (p - start < 2 || buf[p - 1] !== 0x27 || buf[p - 2] !== 0x62) return -1;
-    const literal = pythonBytes(buf, p, end);
+    const text = this.bufferFor(end - p);
+    const literal = pythonBytes(buf, p, end, text);
     if (literal === null) return -1;
-    const found = this.examine(literal.text);
+    const found = this.examineText(text, 0, literal.length, true);
     if (found.length === 0) return -1;
     out.decoded(found, buf, this.lineNo, start, p - 2);
     return literal.after;
   }
 
-  examine(text: string): readonly Frame[] {
+  /** The responses in the string whose content is `buf[start, end)` (`marks`: what it holds). */
+  examine(buf: Buffer, start: number, end: number, marks: number): readonly Frame[] {
+    // Without escapes, the text is one line (raw JSON string bytes hold no newline).
+    if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false);
+    const text = this.bufferFor(end - start);
+    const length = decodeJsonString(buf, start, end, text);
+    return this.examineText(text, 0, length, decodedText.newline);
+  }
+
+  /** A buffer of at least `bytes` for decoded text, valid until the next call. */
+  private bufferFor(bytes: number): Buffer {
+    if (bytes > SCRATCH_BYTES) return Buffer.allocUnsafe(bytes);
+    // Grown as strings need (a pipeline per followed file: most never decode a long one).
+    if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(Math.min(SCRATCH_BYTES, 2 * bytes));
+    return this.scratch;
+  }
+
+  /**
+   * Decoded text `buf[start, end)`, its lines examined by the framer one level deeper (`lines`:
+   * it may hold more than one).
+   */
+  private examineText(buf: Buffer, start: number, end: number, lines: boolean): readonly Frame[] {
     this.framer ??= this.makeFramer();
     const framer = this.framer;
-    const buf = Buffer.from(text, "utf8");
     let lineNo = 1;
-    for (let s = 0; s <= buf.length; ) {
-      let nl = buf.indexOf(0x0a, s);
-      if (nl < 0) nl = buf.length;
+    for (let s = start; s <= end; ) {
+      let nl = lines ? s : end;
+      while (nl < end && buf[nl] !== 0x0a) nl++;
       const e = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      framer.line(buf, s, e, lineNo++, nl - s + 1);
+      framer.line(buf, s, e, lineNo++, nl - s + 1, nl === end);
       s = nl + 1;
     }
     framer.finish();

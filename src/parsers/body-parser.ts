@@ -75,8 +75,11 @@ export interface StringExaminer {
    * body or an SDK string; `marks`: what else they hold (json-strings.ts: ESCAPED, LT).
    */
   mayHold(buf: Buffer, start: number, end: number, marks: number): boolean;
-  /** The responses in the decoded text (lineStart/lineEnd: the physical line of the string). */
-  examine(text: string): readonly Frame[];
+  /**
+   * The responses in the decoded text of the string whose raw content is `buf[start, end)` (`marks`
+   * as for `mayHold`; lineStart/lineEnd: the physical line of the string).
+   */
+  examine(buf: Buffer, start: number, end: number, marks: number): readonly Frame[];
 }
 
 /**

@@ -279,11 +279,7 @@ export class JsonScanner implements BodyParser {
   private stringValue(buf: Buffer, start: number, close: number, marks: number): void {
     const examiner = this.examiner as StringExaminer;
     if (!examiner.mayHold(buf, start, close, marks)) return;
-    const text =
-      marks & ESCAPED
-        ? (JSON.parse(buf.toString("utf8", start - 1, close + 1)) as string)
-        : buf.utf8Slice(start, close);
-    const frames = examiner.examine(text);
+    const frames = examiner.examine(buf, start, close, marks);
     if (frames.length > 0) this.facts.inner(frames);
   }
 

@@ -111,3 +111,85 @@ function requestIdNameAt(buf: Buffer, start: number, q: number, end: number): bo
   if (c === 0x20 || c === 0x5f || c === 0x2d) i++;
   return i + 2 <= end && ((buf[i] as number) | 0x20) === 0x69 && ((buf[i + 1] as number) | 0x20) === 0x64;
 }
+
+/**
+ * Decodes the content `buf[start, end)` of a valid JSON string (scanned by `scanMarkedString`) as
+ * UTF-8 bytes into `out` (at least `end - start` long: no escape decodes to more bytes than it
+ * takes) and returns how many it wrote (`decodedText.newline`: whether one was a newline): for valid UTF-8, the bytes `Buffer.from(JSON.parse(…))`
+ * would hold (a lone surrogate as U+FFFD), without the two copies of the text that took. Bytes
+ * that are not escapes are copied as they are.
+ */
+export function decodeJsonString(buf: Buffer, start: number, end: number, out: Buffer): number {
+  let n = 0;
+  let i = start;
+  let newline = false;
+  while (i < end) {
+    const b = buf[i] as number;
+    if (b !== 0x5c) {
+      out[n++] = b;
+      i++;
+      continue;
+    }
+    const e = buf[i + 1] as number;
+    if (e !== 0x75) {
+      out[n++] = SIMPLE_ESCAPE[e] as number;
+      if (e === 0x6e) newline = true;
+      i += 2;
+      continue;
+    }
+    let cp = hex4(buf, i + 2);
+    i += 6;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      const low = i + 6 <= end && buf[i] === 0x5c && buf[i + 1] === 0x75 ? hex4(buf, i + 2) : -1;
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        i += 6;
+      } else cp = 0xfffd;
+    } else if (cp >= 0xdc00 && cp <= 0xdfff) cp = 0xfffd;
+    else if (cp === 0x0a) newline = true;
+    n = utf8Encode(cp, out, n);
+  }
+  decodedText.newline = newline;
+  return n;
+}
+
+/** Whether the text `decodeJsonString` decoded last holds a newline (a JSON string's raw bytes never do). */
+export const decodedText = { newline: false };
+
+/** What `\x` decodes to for the one-byte escapes (`x` one of `" \ / b f n r t`). */
+const SIMPLE_ESCAPE = new Uint8Array(256);
+SIMPLE_ESCAPE[0x22] = 0x22;
+SIMPLE_ESCAPE[0x5c] = 0x5c;
+SIMPLE_ESCAPE[0x2f] = 0x2f;
+SIMPLE_ESCAPE[0x62] = 0x08;
+SIMPLE_ESCAPE[0x66] = 0x0c;
+SIMPLE_ESCAPE[0x6e] = 0x0a;
+SIMPLE_ESCAPE[0x72] = 0x0d;
+SIMPLE_ESCAPE[0x74] = 0x09;
+
+function hex4(buf: Buffer, at: number): number {
+  let v = 0;
+  for (let k = at; k < at + 4; k++) {
+    const c = buf[k] as number;
+    v = v * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+  }
+  return v;
+}
+
+function utf8Encode(cp: number, out: Buffer, n: number): number {
+  if (cp < 0x80) out[n++] = cp;
+  else if (cp < 0x800) {
+    out[n++] = 0xc0 | (cp >> 6);
+    out[n++] = 0x80 | (cp & 0x3f);
+  } else if (cp < 0x10000) {
+    out[n++] = 0xe0 | (cp >> 12);
+    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[n++] = 0x80 | (cp & 0x3f);
+  } else {
+    out[n++] = 0xf0 | (cp >> 18);
+    out[n++] = 0x80 | ((cp >> 12) & 0x3f);
+    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[n++] = 0x80 | (cp & 0x3f);
+  }
+  return n;
+}

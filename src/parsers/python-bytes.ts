@@ -3,15 +3,20 @@
  * "What counts as a response"): the repr escapes `\\`, `\'`, `\t`, `\n`, `\r` and every other byte
  * that is not printable ASCII as `\xNN`. `pos` is the first byte after the opening `b'`.
  *
- * Returns the literal's bytes decoded as UTF-8 and the position after its closing `'`, or null when
- * it does not close on the line. One pass over the literal.
+ * Writes the literal's bytes to `out` (at least `end - pos` long) and returns how many (`length`)
+ * and the position after its closing `'`, or null when it does not close on the line. One pass
+ * over the literal.
  */
-export function pythonBytes(buf: Buffer, pos: number, end: number): { text: string; after: number } | null {
-  const out = Buffer.allocUnsafe(end - pos);
+export function pythonBytes(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  out: Buffer,
+): { length: number; after: number } | null {
   let n = 0;
   for (let i = pos; i < end; i++) {
     const b = buf[i] as number;
-    if (b === 0x27) return { text: out.utf8Slice(0, n), after: i + 1 };
+    if (b === 0x27) return { length: n, after: i + 1 };
     if (b !== 0x5c || i + 1 >= end) {
       out[n++] = b;
       continue;

@@ -11,8 +11,10 @@
  * started, or as soon as it answered) and scrapes /metrics every ~100 ms, whose
  * `nodejs_eventloop_lag_max_seconds` is the process's own worst event-loop delay since the previous
  * scrape. Per case and mode it prints the worst /healthz latency, the worst lag the process saw and how
- * long the line took to be processed (write → probe counted), the worst of `--rounds` rounds. A
- * /healthz latency includes the request's own ~1 ms; `lag max` is the figure to hold to 100 ms.
+ * long the line took to be processed (write → probe counted), the worst of `--rounds` rounds. The
+ * worst /healthz latency is the figure to hold to 100 ms (it includes the request's own ~1 ms);
+ * `lag max` is shown as the process reports it, but prom-client samples the loop too coarsely to
+ * see one long turn (it reads 0 here).
  */
 import { spawn } from "node:child_process";
 import { appendFileSync, writeFileSync } from "node:fs";
@@ -226,9 +228,9 @@ async function main() {
   console.log("|---|---|---:|---:|---:|");
   for (const r of rows)
     console.log(`| ${r.mode} | ${r.name} | ${f(r.worstHealthz)} | ${f(r.worstLag)} | ${f(r.processedMs)} |`);
-  const worst = Math.max(...rows.map((r) => r.worstLag));
+  const worst = Math.max(...rows.map((r) => r.worstHealthz));
   console.log(
-    `\nworst event-loop lag: ${f(worst)} ms (goal ≤ 100 ms, quiet machine); load ${loadavg()
+    `\nworst /healthz: ${f(worst)} ms (goal ≤ 100 ms, quiet machine); load ${loadavg()
       .map((x) => x.toFixed(2))
       .join(" ")}`,
   );

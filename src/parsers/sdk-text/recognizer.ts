@@ -70,6 +70,8 @@ interface Hit {
   readonly fields: TextFields;
   /** The block it starts, or null for a one-line string. */
   readonly block: BlockPreset | null;
+  /** A one-line string's facts (made once, when it was found); null for a block. */
+  readonly parsed: Parsed | null;
 }
 
 interface OpenBlock {
@@ -196,7 +198,7 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     if (hit === null) return failedAt(pos);
     const start = pos - hit.start;
     if (hit.block === null) {
-      this.parsed = textParsed(hit.fields);
+      this.parsed = hit.parsed;
       return this.parsed === null ? failedAt(pos) : start + hit.end;
     }
     // A block's start line holds at most a few fields after its start: a longer rest is no block
@@ -313,8 +315,9 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       const m = re.exec(text);
       if (m !== null && m.index < limit && (best === null || m.index < best.start)) {
         const fields = definedGroups(m.groups ?? {});
-        if (textParsed(fields) !== null)
-          best = { start: m.index, end: m.index + m[0].length, fields, block: null };
+        const parsed = textParsed(fields);
+        if (parsed !== null)
+          best = { start: m.index, end: m.index + m[0].length, fields, block: null, parsed };
       }
     }
     const presets = this.c.rules.presets;
@@ -326,11 +329,19 @@ class SdkTextParser implements TextRecognizer, BodyParser {
       const m = p.kind === "line" ? p.regex.exec(text) : this.lastStart(p, text, limit);
       if (m === null || m.index >= limit || (best !== null && m.index >= best.start)) continue;
       const fields = definedGroups(m.groups ?? {});
+      let parsed: Parsed | null = null;
       if (p.kind === "line") {
         p.complete?.(fields);
-        if (textParsed(fields) === null) continue;
+        parsed = textParsed(fields);
+        if (parsed === null) continue;
       }
-      best = { start: m.index, end: m.index + m[0].length, fields, block: p.kind === "block" ? p : null };
+      best = {
+        start: m.index,
+        end: m.index + m[0].length,
+        fields,
+        block: p.kind === "block" ? p : null,
+        parsed,
+      };
     }
     return best;
   }

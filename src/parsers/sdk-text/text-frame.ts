@@ -10,8 +10,10 @@ const NO_ID = new Set(["", "None", "none", "null", "nil", "<nil>", "undefined"])
  * counts when it is an integer 100–599 (README "SDK error strings").
  */
 export function textParsed(f: TextFields): Parsed | null {
-  const requestId = f.requestId === undefined ? undefined : utf8(f.requestId).replace(/\.$/, "");
-  if (requestId === undefined || NO_ID.has(requestId)) return null;
+  if (f.requestId === undefined) return null;
+  let requestId = utf8(f.requestId);
+  if (requestId.endsWith(".")) requestId = requestId.slice(0, -1);
+  if (NO_ID.has(requestId)) return null;
   const code = f.code === undefined ? "" : utf8(f.code);
   return {
     format: "text",
@@ -33,8 +35,14 @@ function utf8(latin1: string): string {
   return /[\x80-\xff]/.test(t) ? Buffer.from(t, "latin1").toString("utf8") : t;
 }
 
+/** An integer 100–599 (three digits, read by hand: one per string). */
 function httpStatus(s: string | undefined): number | null {
   if (s === undefined) return null;
-  const t = s.trim();
-  return /^[1-5]\d\d$/.test(t) ? Number(t) : null;
+  const t = s.length === 3 ? s : s.trim();
+  if (t.length !== 3) return null;
+  const a = t.charCodeAt(0) - 0x30;
+  const b = t.charCodeAt(1) - 0x30;
+  const c = t.charCodeAt(2) - 0x30;
+  if (a < 1 || a > 5 || b < 0 || b > 9 || c < 0 || c > 9) return null;
+  return a * 100 + b * 10 + c;
 }

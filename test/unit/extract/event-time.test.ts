@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HEAD_CHARS, timeFromField, timeFromText } from "../../../src/extract/event-time.js";
 
@@ -89,5 +90,38 @@ describe("timeFromField: a structured log's time member", () => {
     ["NaN", Number.NaN],
   ])("%s → null", (_what, value) => {
     expect(timeFromField(value)).toBeNull();
+  });
+});
+
+describe("timeFromText: where the search for an ISO-like timestamp starts", () => {
+  // Texts made of the pieces of timestamps, so that near misses (a digit short, a wrong separator)
+  // stand right before real ones: the first one whose shape fits is the one read (valid or not).
+  const piece = fc.constantFrom(
+    "2024",
+    "-",
+    "/",
+    "05",
+    "01",
+    "1",
+    " ",
+    "T",
+    "10",
+    ":",
+    "00",
+    "x",
+    "Z",
+    "+08",
+  );
+  const shape = /(?<!\d)\d{4}([-/])\d{2}\1\d{2}[T ]\d{2}:\d{2}:\d{2}/;
+  it("reads the first timestamp shape within the head, as it would at the start of the text", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join("");
+        const m = shape.exec(text);
+        const expected = m === null || m.index >= HEAD_CHARS ? null : timeFromText(text.slice(m.index));
+        expect(timeFromText(text)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -83,4 +83,37 @@ describe("bodies inside strings", () => {
       "P1",
     ]);
   });
+
+  it("each string's text before its body is its own, string after string (decoded text shares one buffer)", () => {
+    // The second string's status stands before the position where the first string's body began.
+    const first = JSON.stringify({
+      level: 50,
+      msg: `call failed HTTP/1.1 503 ${JSON.stringify({ RequestId: "S1" })}`,
+    });
+    const second = JSON.stringify({
+      level: 50,
+      msg: `HTTP/1.1 404 then a longer text ${JSON.stringify({ RequestId: "S2" })}`,
+    });
+    const quoted = (id: string, status: number) =>
+      `free text ${JSON.stringify(`HTTP/1.1 ${status} and some more words ${JSON.stringify({ RequestId: id })}`)}`;
+    const got = events([first, second, quoted("S3", 429), quoted("S4", 403)].join("\n"));
+    expect(got.map((e) => [e.requestId, e.status, e.statusSource])).toEqual([
+      ["S1", 503, "line"],
+      ["S2", 404, "line"],
+      ["S3", 429, "line"],
+      ["S4", 403, "line"],
+    ]);
+  });
+
+  it("a body still open at the end of a string is truncated there: what follows it in the string is examined", () => {
+    const inner = `{"a":{"RequestId":"T1"} ${JSON.stringify({ RequestId: "T2", Code: "Throttling.User" })} {"open":`;
+    const got = events(JSON.stringify({ level: 50, msg: inner }));
+    expect(got.map((e) => [e.requestId, e.code])).toEqual([
+      ["T1", ""],
+      ["T2", "Throttling.User"],
+    ]);
+    expect(
+      analyzeBuffer(Buffer.from(`${JSON.stringify({ level: 50, msg: inner })}\n`)).summary.malformedLines,
+    ).toBe(0);
+  });
 });

@@ -1,0 +1,130 @@
+import { type BodyParser, failedAt, isFailed, MORE, type TextRecognizer } from "../parsers/body-parser.js";
+import { JsonScanner } from "../parsers/json-scanner.js";
+import { XmlBody } from "../parsers/xml-body.js";
+import { findCandidate, quoteIn } from "./candidates.js";
+import type { FrameSink } from "./frame-sink.js";
+import { FAILED, RESPONSE } from "./line-outcomes.js";
+import { knownFailures, type Skips } from "./replay.js";
+import { MAX_STRING_DEPTH, StringBodies, type TextFramer } from "./string-bodies.js";
+
+/**
+ * One line's bodies (docs/design.md §3): finds the candidates on a line — bodies, SDK strings, quoted
+ * strings holding either — has the body parsers parse them, and after a failed one goes on from
+ * the candidate after its start. The framer (body-framer.ts) gives it lines and follows a body
+ * that goes on past its line.
+ */
+export class LineExaminer {
+  readonly json: JsonScanner;
+  readonly xml = new XmlBody();
+  /** The strings of the line being examined: set `lineNo` before each line (theirs is its own). */
+  readonly strings: StringBodies;
+  /** After `examine`: the parser of a body that opened at `openedAt` and goes on past the line; else null. */
+  opened: BodyParser | null = null;
+  openedAt = -1;
+  private readonly examinesStrings: boolean;
+
+  /**
+   * `depth`: how many strings this text is inside (0: the input itself); `deeper` makes the framer
+   * that examines the text of a string one level deeper.
+   */
+  constructor(
+    private readonly out: FrameSink,
+    private readonly text: TextRecognizer | null,
+    depth: number,
+    deeper: () => TextFramer,
+  ) {
+    this.strings = new StringBodies(deeper, text);
+    this.examinesStrings = depth < MAX_STRING_DEPTH;
+    this.json = new JsonScanner(this.examinesStrings ? this.strings : null);
+  }
+
+  /**
+   * Examines line `lineNo` (`buf[start, end)`) from `from` with the line's `flags` so far; returns
+   * them with what was found. `last`: no line follows (a body open at the line's end ends there).
+   * When a body opens and goes on past the line, `opened` says which and where, and the line is
+   * not final; else it is (the caller counts it).
+   */
+  examine(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    flags: number,
+    from: number,
+    skip: Skips | null,
+    last: boolean,
+  ): number {
+    this.opened = null;
+    let pos = from;
+    let quotesFrom = from;
+    const text = this.text;
+    text?.newLine();
+    // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
+    // quoted strings before one candidate is searched once, not once per string.
+    let candidateFrom = -1;
+    let candidate = -1;
+    for (;;) {
+      if (candidateFrom < 0 || pos < candidateFrom || (candidate >= 0 && candidate < pos)) {
+        candidate = findCandidate(buf, pos, end);
+        candidateFrom = pos;
+      }
+      let p = candidate;
+      const limit = p < 0 ? end : p;
+      if (quotesFrom < limit) {
+        const q = quoteIn(buf, Math.max(pos, quotesFrom), limit);
+        if (q >= 0) {
+          const after = this.strings.quoted(buf, start, q, end, this.out);
+          if (after > 0) {
+            flags |= RESPONSE;
+            pos = after;
+          }
+          quotesFrom = Math.abs(after);
+          continue;
+        }
+        quotesFrom = limit;
+      }
+      let parser: BodyParser;
+      const t = text === null ? -1 : text.find(buf, pos, limit, end);
+      if (t >= 0) {
+        p = t;
+        parser = (text as TextRecognizer).parser;
+      } else if (p < 0) break;
+      else if (skip !== null && skip.bits[p - skip.base] === 1) {
+        flags |= FAILED;
+        pos = p + 1;
+        continue;
+      } else parser = buf[p] === 0x7b ? this.json : this.xml;
+      let after = parser.begin(buf, p, end);
+      if (after === MORE && !last) {
+        this.opened = parser;
+        this.openedAt = p;
+        return flags;
+      }
+      const endsHere = after === MORE;
+      if (endsHere) {
+        // No line follows: the body is finished now (still open: failed, as `finish` has it).
+        after = parser.finish();
+        if (after === MORE) after = failedAt(end);
+      }
+      if (isFailed(after)) {
+        // `Response-body: b'{…}'` with escapes fails as JSON: the bytes literal is decoded (rare).
+        const afterBytes =
+          parser === this.json && this.examinesStrings && !endsHere
+            ? this.strings.pythonBytes(buf, start, p, end, this.out)
+            : -1;
+        if (afterBytes > 0) {
+          flags |= RESPONSE;
+          pos = afterBytes;
+          continue;
+        }
+        if (parser.format !== "text" && parser.notABody?.() !== true) flags |= FAILED;
+        skip = knownFailures(parser, skip, 0, null, start, end);
+        pos = p + 1;
+        continue;
+      }
+      flags |= this.out.body(parser, buf, start, p, lineNo, lineNo);
+      pos = after;
+    }
+    return flags;
+  }
+}
