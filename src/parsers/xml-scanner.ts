@@ -69,7 +69,7 @@ export function scanXmlLine(buf: Buffer, pos: number, end: number, facts: FactsB
       const nameStart = pos + 1;
       const nameEnd = scanName(buf, nameStart, end);
       if (nameEnd < 0) return -1;
-      const local = lastColon < 0 ? nameStart : lastColon + 1;
+      const local = firstColon < 0 ? nameStart : firstColon + 1;
       const tagEnd = scanAttributes(buf, nameEnd, end);
       if (tagEnd < 0) return -1;
       if (depth > 0 && OPENED[depth - 1] === 0) {
@@ -160,17 +160,21 @@ function startsWith(buf: Buffer, pos: number, end: number, word: Buffer): boolea
   return true;
 }
 
-/** Position of the last `:` in the name scanName read last (-1: none): the local name follows it. */
-let lastColon = -1;
+/**
+ * Position of the first `:` in the name scanName read last (-1: none): the local name follows it,
+ * as xml-names.ts `localName` (what sax's names give) has it, a `:` first in the name included.
+ */
+let firstColon = -1;
 
 /** An ASCII XML name; -1 when the name is empty or has other characters (sax decides those). */
 function scanName(buf: Buffer, pos: number, end: number): number {
-  lastColon = -1;
+  firstColon = -1;
   if (pos >= end || NAME_START_BYTE[buf[pos] as number] !== 1) return -1;
+  if (buf[pos] === 0x3a) firstColon = pos;
   for (pos++; pos < end; pos++) {
     const b = buf[pos] as number;
     if (NAME_BYTE[b] !== 1) break;
-    if (b === 0x3a) lastColon = pos;
+    if (b === 0x3a && firstColon < 0) firstColon = pos;
   }
   return pos;
 }

@@ -31,6 +31,10 @@ const NAMES = [
   "Code",
   "Message",
   "oss:Code",
+  // A name may start with `:`, and a name with two colons is not namespace-well-formed: the local
+  // name follows the first colon, as sax's names give it.
+  ":RequestId",
+  "a:b:Code",
   "Regions",
   "Region",
   "RegionId",
@@ -106,6 +110,18 @@ describe("scanXmlLine against sax", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it("takes the local name after the first colon, a colon first in the name included", () => {
+    for (const line of [
+      '<R><:RequestId a="1"/></R>',
+      "<R><:RequestId>x</:RequestId></R>",
+      "<R><RequestId>r</RequestId><a:b:Code>C</a:b:Code><b:Code>D</b:Code></R>",
+    ]) {
+      const f = fast(line);
+      expect(f, line).not.toBe("declined");
+      expect(f, line).toEqual(sax(line));
+    }
   });
 
   it("takes the common shapes itself instead of declining", () => {
