@@ -12,6 +12,7 @@
  * again), so a line split into records that follow each other is already joined there, and the
  * lines of a chunk can be handed on together (later-lines.ts).
  */
+import { writeUtf8 } from "../core/utf8.js";
 import type { RecordParser, RuntimeRecord } from "./runtime-record.js";
 import { RuntimeTimes } from "./runtime-time.js";
 
@@ -139,7 +140,7 @@ export class DockerParser implements RecordParser {
         this.escapeBytes = 10;
       }
     }
-    return utf8(this.scratch, o, cp);
+    return writeUtf8(cp, this.scratch, o);
   }
 
   /** Any other JSON object with a string `log` and `time`. */
@@ -214,26 +215,6 @@ function hex4(buf: Buffer, at: number, end: number): number {
     v = v * 16 + d;
   }
   return v;
-}
-
-/** Writes code point `cp` as UTF-8 at `o` (a lone surrogate as U+FFFD, as JSON.parse + write would). */
-function utf8(s: Buffer, o: number, cp: number): number {
-  if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;
-  if (cp < 0x80) s[o++] = cp;
-  else if (cp < 0x800) {
-    s[o++] = 0xc0 | (cp >> 6);
-    s[o++] = 0x80 | (cp & 0x3f);
-  } else if (cp < 0x10000) {
-    s[o++] = 0xe0 | (cp >> 12);
-    s[o++] = 0x80 | ((cp >> 6) & 0x3f);
-    s[o++] = 0x80 | (cp & 0x3f);
-  } else {
-    s[o++] = 0xf0 | (cp >> 18);
-    s[o++] = 0x80 | ((cp >> 12) & 0x3f);
-    s[o++] = 0x80 | ((cp >> 6) & 0x3f);
-    s[o++] = 0x80 | (cp & 0x3f);
-  }
-  return o;
 }
 
 /** A json-file record, as `auto` recognises one on a file's first non-blank line. */

@@ -5,6 +5,7 @@
  * `<`, a request-id name. A string with none of these is skipped by one table lookup per byte,
  * and no second search over the line decides which strings are worth decoding.
  */
+import { writeUtf8 } from "../core/utf8.js";
 
 /** The string has a `\` escape (it must be decoded; escaped JSON lives in such strings). */
 export const ESCAPED = 1;
@@ -147,7 +148,7 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
       } else cp = 0xfffd;
     } else if (cp >= 0xdc00 && cp <= 0xdfff) cp = 0xfffd;
     else if (cp === 0x0a) newline = true;
-    n = utf8Encode(cp, out, n);
+    n = writeUtf8(cp, out, n);
   }
   decodedText.newline = newline;
   return n;
@@ -174,22 +175,4 @@ function hex4(buf: Buffer, at: number): number {
     v = v * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
   }
   return v;
-}
-
-function utf8Encode(cp: number, out: Buffer, n: number): number {
-  if (cp < 0x80) out[n++] = cp;
-  else if (cp < 0x800) {
-    out[n++] = 0xc0 | (cp >> 6);
-    out[n++] = 0x80 | (cp & 0x3f);
-  } else if (cp < 0x10000) {
-    out[n++] = 0xe0 | (cp >> 12);
-    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
-    out[n++] = 0x80 | (cp & 0x3f);
-  } else {
-    out[n++] = 0xf0 | (cp >> 18);
-    out[n++] = 0x80 | ((cp >> 12) & 0x3f);
-    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
-    out[n++] = 0x80 | (cp & 0x3f);
-  }
-  return n;
 }
