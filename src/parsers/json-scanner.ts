@@ -51,12 +51,15 @@ export class JsonScanner implements BodyParser {
    * Two numbers per open container: the index of the line it began on (0: the begin line; -1 for
    * an array, which is no candidate) and its position. Grown by doubling.
    */
-  private opened: Int32Array = new Int32Array(128);
+  private opened: Float64Array = new Float64Array(128);
   private lineIndex = 0;
   /** By field class: the name string its key had last (nameOf). */
   private readonly lastNames: (string | undefined)[] = [];
-  /** The open containers (after the first) when the body failed: a view of `opened`, no copy. */
-  private failedOpen: Int32Array = this.opened.subarray(0, 0);
+  /**
+   * The open containers (after the first) when the body failed: a view of `opened`, no copy.
+   * Doubles, not int32: a held line may pass 2 GiB.
+   */
+  private failedOpen: Float64Array = this.opened.subarray(0, 0);
   /** Bytes skipped in a string value without a look: all but `<` and `q` when strings are examined. */
   private readonly valueBytes: Uint8Array;
 
@@ -106,7 +109,7 @@ export class JsonScanner implements BodyParser {
   /** Scans `buf[pos, end)`, one line (without its terminator) or the rest of one. */
   private scan(buf: Buffer, pos: number, end: number): Outcome {
     this.lastEnd = end;
-    let opened: Int32Array = this.opened;
+    let opened: Float64Array = this.opened;
     const kinds = this.kinds;
     const facts = this.facts;
     const examiner = this.examiner;
@@ -268,8 +271,8 @@ export class JsonScanner implements BodyParser {
   }
 
   /** Twice the room for open containers (a body nested deeper than ever before). */
-  private grow(): Int32Array {
-    const grown = new Int32Array(2 * this.opened.length);
+  private grow(): Float64Array {
+    const grown = new Float64Array(2 * this.opened.length);
     grown.set(this.opened);
     this.opened = grown;
     return grown;
