@@ -122,6 +122,13 @@ export class FactsBuilder {
   private stack: (Container | null | undefined)[] = [];
   /** One container per depth, reused: siblings are never open at once. */
   private readonly pool: Container[] = [];
+  /**
+   * By depth: the first field of an object without a container yet whose value is no value (an
+   * object, array or literal: pick never takes it), kept as class and name instead of a container;
+   * a second field gives the object its container, this one first (its name keeps its place).
+   */
+  private readonly nullClass: FieldClass[] = [];
+  private readonly nullName: string[] = [];
   private best: Parsed | null = null;
   private bestDepth = Number.POSITIVE_INFINITY;
   /** Stack height when the best candidate closed: containers below it are its ancestors. */
@@ -195,6 +202,7 @@ export class FactsBuilder {
   // none, and allocating one per object showed in the profile (GC). `undefined` = an object without
   // fields yet, `null` = an array.
   open(): void {
+    this.nullClass[this.stack.length] = FieldClass.None;
     this.stack.push(undefined);
   }
 
@@ -213,9 +221,18 @@ export class FactsBuilder {
     let top = this.stack[at];
     if (top === null || at < 0) return;
     if (top === undefined) {
-      // A container or a literal value is no field's value (pick skips it) and overrides nothing in
-      // an object without fields yet: only a logger member counts whatever its value.
-      if (value === null && cls !== FieldClass.Envelope && cls !== FieldClass.Time) return;
+      const pending = this.nullClass[at] as FieldClass;
+      // Logger members count whatever their value: they always take a container.
+      if (
+        value === null &&
+        pending === FieldClass.None &&
+        cls !== FieldClass.Envelope &&
+        cls !== FieldClass.Time
+      ) {
+        this.nullClass[at] = cls;
+        this.nullName[at] = name;
+        return;
+      }
       top = this.pool[at];
       if (top === undefined) {
         top = new Container();
@@ -224,6 +241,7 @@ export class FactsBuilder {
       }
       top.reset(at);
       this.stack[at] = top;
+      if (pending !== FieldClass.None) top.set(pending, this.nullName[at] as string, null);
     }
     top.set(cls, name, value);
   }

@@ -208,6 +208,8 @@ describe("JsonScanner against JSON.parse", () => {
       '{"a":{"RequestId":{"RequestId":{"RequestId":"in"}}}}',
       '{"level":{},"time":1,"RequestId":"x","HostId":"h"}',
       '{"level":null,"msg":"m","err":{"RequestId":"n","Code":"E"}}',
+      // A name's first occurrence keeps its place, whatever its first value: "" (requestId) wins.
+      '{"a":{"requestId":false,"RequestId":0,"requestId":""}}',
     ];
     for (const text of cases) expect(scanJsonText(text), text).toEqual(fullParse(text));
   });
