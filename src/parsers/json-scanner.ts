@@ -176,8 +176,11 @@ export class JsonScanner implements BodyParser {
             if (q < 0) return this.fail(-q - 1, depth);
           }
           if (cls !== FieldClass.None) {
-            if (marks & ESCAPED) this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
-            else this.fieldValue(cls === FieldClass.Envelope ? null : buf.utf8Slice(start, q));
+            // A logger member's value is not kept (FactsBuilder counts it): an escaped `msg` holding a
+            // body is not decoded for it.
+            if (cls === FieldClass.Envelope) this.fieldValue(null);
+            else if (marks & ESCAPED) this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
+            else this.fieldValue(buf.utf8Slice(start, q));
           }
           if (marks & NAME) this.stringValue(buf, start, q, marks);
           pos = q + 1;
