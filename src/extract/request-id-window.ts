@@ -151,15 +151,15 @@ export class RequestIdWindow {
     }
   }
 
-  /** Removes the place that names ring slot `slot`, if one does; true when it did. */
-  private leave(slot: number): boolean {
+  /** Removes the place that names ring slot `slot`, if one does. */
+  private leave(slot: number): void {
     const { table, mask } = this;
     for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
       const s = table[2 * i] as number;
-      if (s === EMPTY) return false;
+      if (s === EMPTY) return;
       if (s === slot) {
         this.removeAt(i);
-        return true;
+        return;
       }
     }
   }
