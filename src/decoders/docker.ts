@@ -12,7 +12,7 @@
  * again), so a line split into records that follow each other is already joined there, and the
  * lines of a chunk can be handed on together (later-lines.ts).
  */
-import { writeUtf8 } from "../core/utf8.js";
+import { hex4, writeUtf8 } from "../core/escapes.js";
 import type { RecordParser, RuntimeRecord } from "./runtime-record.js";
 import { RuntimeTimes } from "./runtime-time.js";
 
@@ -195,26 +195,6 @@ function startsWith(words: DataView, buf: Buffer, at: number, end: number, h: He
   if (words.getUint32(at, true) !== h.w0 || words.getUint32(at + 4, true) !== h.w1) return false;
   for (let k = 8; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
   return true;
-}
-
-/** The value of 4 hex digits at `at`, or -1. */
-function hex4(buf: Buffer, at: number, end: number): number {
-  if (at + 4 > end) return -1;
-  let v = 0;
-  for (let k = 0; k < 4; k++) {
-    const c = buf[at + k] as number;
-    const d =
-      c >= 0x30 && c <= 0x39
-        ? c - 0x30
-        : c >= 0x61 && c <= 0x66
-          ? c - 0x57
-          : c >= 0x41 && c <= 0x46
-            ? c - 0x37
-            : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
 }
 
 /** A json-file record, as `auto` recognises one on a file's first non-blank line. */

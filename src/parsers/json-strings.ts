@@ -5,7 +5,7 @@
  * `<`, a request-id name. A string with none of these is skipped by one table lookup per byte,
  * and no second search over the line decides which strings are worth decoding.
  */
-import { writeUtf8 } from "../core/utf8.js";
+import { hex4, hexDigit, writeUtf8 } from "../core/escapes.js";
 
 /** The string has a `\` escape (it must be decoded; escaped JSON lives in such strings). */
 export const ESCAPED = 1;
@@ -79,7 +79,7 @@ function escapeEnd(buf: Buffer, pos: number, end: number): number {
   const e = buf[pos + 1] as number;
   if (e === 0x75) {
     for (let i = pos + 2; i < pos + 6; i++) {
-      if (i >= end || !isHex(buf[i] as number)) return -(Math.min(i, end) + 1);
+      if (i >= end || hexDigit(buf[i] as number) < 0) return -(Math.min(i, end) + 1);
     }
     return pos + 6;
   }
@@ -95,10 +95,6 @@ function escapeEnd(buf: Buffer, pos: number, end: number): number {
   )
     return pos + 2;
   return -(pos + 2);
-}
-
-function isHex(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
 }
 
 /** Whether the `q` at `q` is that of a request-id name inside `buf[start, end)`. */
@@ -138,10 +134,10 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
       i += 2;
       continue;
     }
-    let cp = hex4(buf, i + 2);
+    let cp = hex4(buf, i + 2, end);
     i += 6;
     if (cp >= 0xd800 && cp <= 0xdbff) {
-      const low = i + 6 <= end && buf[i] === 0x5c && buf[i + 1] === 0x75 ? hex4(buf, i + 2) : -1;
+      const low = i + 6 <= end && buf[i] === 0x5c && buf[i + 1] === 0x75 ? hex4(buf, i + 2, end) : -1;
       if (low >= 0xdc00 && low <= 0xdfff) {
         cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
         i += 6;
@@ -167,12 +163,3 @@ SIMPLE_ESCAPE[0x66] = 0x0c;
 SIMPLE_ESCAPE[0x6e] = 0x0a;
 SIMPLE_ESCAPE[0x72] = 0x0d;
 SIMPLE_ESCAPE[0x74] = 0x09;
-
-function hex4(buf: Buffer, at: number): number {
-  let v = 0;
-  for (let k = at; k < at + 4; k++) {
-    const c = buf[k] as number;
-    v = v * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
-  }
-  return v;
-}

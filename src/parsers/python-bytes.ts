@@ -7,6 +7,8 @@
  * and the position after its closing `'`, or null when it does not close on the line. One pass
  * over the literal.
  */
+import { hexDigit } from "../core/escapes.js";
+
 export function pythonBytes(
   buf: Buffer,
   pos: number,
@@ -43,10 +45,4 @@ function hexByte(h: number, l: number): number {
   const a = hexDigit(h);
   const b = hexDigit(l);
   return a < 0 || b < 0 ? -1 : a * 16 + b;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const l = c | 0x20;
-  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
 }

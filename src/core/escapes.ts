@@ -1,4 +1,28 @@
 /**
+ * What the decoders of escaped text share (the JSON string decoder, the docker `log` decoder, the
+ * Python bytes literal): hex digits and UTF-8 writing.
+ */
+
+/** The value of the hex digit `c` (a byte), or -1. */
+export function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
+}
+
+/** The value of the 4 hex digits at `at` (before `end`), or -1. */
+export function hex4(buf: Buffer, at: number, end: number): number {
+  if (at + 4 > end) return -1;
+  let v = 0;
+  for (let k = at; k < at + 4; k++) {
+    const d = hexDigit(buf[k] as number);
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/**
  * Writes code point `cp` as UTF-8 into `out` at `n` and returns where it ends. A lone surrogate is
  * written as U+FFFD, as `Buffer.from(JSON.parse(…))` would (the JSON string decoder and the docker
  * `log` decoder, which must both give those bytes).
