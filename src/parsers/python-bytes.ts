@@ -1,3 +1,5 @@
+import { hexDigit } from "../core/escapes.js";
+
 /**
  * A Python 3 bytes literal `b'…'` as aliyunsdkcore logs a body (`Response-body: b'{…}'`, README
  * "What counts as a response"): the repr escapes `\\`, `\'`, `\t`, `\n`, `\r` and every other byte
@@ -7,8 +9,6 @@
  * and the position after its closing `'`, or null when it does not close on the line. One pass
  * over the literal.
  */
-import { hexDigit } from "../core/escapes.js";
-
 export function pythonBytes(
   buf: Buffer,
   pos: number,
