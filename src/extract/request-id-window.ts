@@ -1,6 +1,5 @@
 /** Per process, so that the ids of an input cannot be chosen to collide (bounded work per id). */
 const SEED = (Math.random() * 0x1_0000_0000) | 0;
-const EMPTY = -1;
 /**
  * Characters of an id kept in place (one byte each, four to a word) in its ring slot: UUID request
  * ids (36) and OSS ids (24) fit. A longer id, or one with a character above U+00FF, is kept as a
@@ -11,17 +10,25 @@ const SLOT_WORDS = SLOT_CHARS / 4;
 const M = 0x5bd1e995;
 /** `lengths` of a slot whose id is kept as a string in `long`. */
 const LONG = -1;
-/** No id leaves the slot (the window is not full yet). */
-const NONE = -2;
+/** The number of an empty table entry (a real one is the index at which its id was added, ≥ 0). */
+const EMPTY = -1;
+/** Int32 numbers per table place: a hash and an index for each of the two generations. */
+const PLACE = 4;
+/** Ids in the first generation (at most: `size`). */
+const FIRST_GENERATION = 64;
 
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
- * ring of the ids, and a table (open addressing, linear probing) of the ring slot where each
- * distinct id was last added beside the id's hash. Numbers in typed arrays, not a Map of strings:
- * a lookup reads a few neighbouring places and compares an id's characters only when the hashes
- * match. The ring holds the ids' characters, not the strings: a string kept for 10,000 responses
- * outlives the young generation, and a steady flow of such survivors made V8 grow it to its maximum
- * (peak RSS +30 MiB on plain NDJSON; test/bench/README.md, "Issue 12 shapes: cost on plain input").
+ * ring of the ids' characters, and a hash table of where each id was last added, in two
+ * generations of (at most) `size` additions each. An id's entry holds its hash and the index at which it was
+ * added (its ring slot is that index modulo `size`); the id is in the window while that index is
+ * one of the last `size`. Ids added in the current generation are entered in its half of the
+ * table; when a generation is full, the older half is emptied and takes the new ones, so no entry
+ * is ever removed one by one. Both halves of a place share one cache line: a lookup reads one line
+ * (and a neighbour's when it probes on) and compares characters only when a hash matches.
+ * Numbers in typed arrays, not a Map of strings: a string kept for 10,000 responses outlives the
+ * young generation, and a steady flow of such survivors made V8 grow it to its maximum (peak RSS
+ * +30 MiB on plain NDJSON; test/bench/README.md, "Issue 12 shapes: cost on plain input").
  */
 export class RequestIdWindow {
   /** SLOT_WORDS words per ring slot: the characters of its id, four to a word, zero-padded. */
@@ -30,196 +37,179 @@ export class RequestIdWindow {
   private readonly lengths: Int32Array;
   /** The ids of the LONG slots, by slot (rare). */
   private readonly long = new Map<number, string>();
-  /** The hash of each ring slot's id. */
-  private readonly ringHash: Int32Array;
-  /**
-   * Two numbers per place: a ring slot (EMPTY: none) and its id's hash; at least twice as many
-   * places as the window holds ids.
-   */
+  /** PLACE numbers per place: hash and index of the entry of generation 0, then of generation 1. */
   private readonly table: Int32Array;
   /** Places - 1. */
   private readonly mask: number;
+  /** The current generation's offset in a place: 0 or 2 (the first is 2). */
+  private current = 2;
+  /**
+   * The index at which the next generation begins. The first is short (a window holds every id of
+   * a generation that began `size` ids ago or later): its end runs the change of generation and
+   * the probes of an older one while V8 still collects type feedback, before it optimises `seen`
+   * (code first reached after that costs a deoptimisation and a second compilation).
+   */
+  private nextGeneration: number;
+  /** The words of the id being looked up (`pack`). */
+  private readonly packed = new Int32Array(SLOT_WORDS);
+  /** Whether the id `pack` saw last is kept as words (not a LONG one). */
+  private narrow = false;
   /** Ids added so far. */
   added = 0;
 
   constructor(readonly size: number) {
     this.words = new Int32Array(size * SLOT_WORDS);
     this.lengths = new Int32Array(size);
-    this.ringHash = new Int32Array(size);
+    this.nextGeneration = Math.min(size, FIRST_GENERATION);
+    // A generation enters at most `size` ids: at least 1.25 places per id keeps probes short.
     let places = 16;
-    while (places < 2 * size) places *= 2;
-    this.table = new Int32Array(2 * places).fill(EMPTY);
+    while (places < size + (size >> 2)) places *= 2;
+    this.table = new Int32Array(PLACE * places).fill(EMPTY);
     this.mask = places - 1;
   }
 
   has(id: string): boolean {
-    return this.place(id, this.hash(id)) >= 0;
+    const h = this.pack(id);
+    const oldest = this.added - this.size;
+    return this.find(id, h, this.current, oldest) >= 0 || this.find(id, h, this.current ^ 2, oldest) >= 0;
   }
 
   add(id: string): void {
     this.seen(id);
   }
 
-  /**
-   * Adds `id` and tells whether it was in the window before. One pass over its characters, four at
-   * a time, hashes them, writes them into the ring slot they take and compares them with those of
-   * the id leaving that slot (still in the window until this one is added); then one probe.
-   */
+  /** Adds `id` and tells whether it was in the window before: hash, one probe per generation, store. */
   seen(id: string): boolean {
-    const slot = this.added % this.size;
-    let leaving = NONE;
-    if (this.added >= this.size) {
-      // The slot's id leaves the table unless it was added again since (its place names a later slot).
-      this.leave(slot);
-      leaving = this.lengths[slot] as number;
-    }
-    const n = id.length;
-    let h: number;
-    let same = leaving === n;
-    if (n <= SLOT_CHARS) {
-      const words = this.words;
-      h = SEED ^ n;
-      wide = false;
-      let j = slot * SLOT_WORDS;
-      for (let k = 0; k < n; k += 4, j++) {
-        const w = word(id, k, n);
-        if (words[j] !== w) same = false;
-        words[j] = w;
-        h = Math.imul(h ^ w, M);
-        h ^= h >>> 15;
+    if (this.added === this.nextGeneration) this.newGeneration();
+    const h = this.pack(id);
+    const { table, mask, current } = this;
+    const index = this.added;
+    const oldest = index - this.size;
+    // The current generation: every entry in it is in the window.
+    let at = (h & mask) * PLACE + current;
+    let had = false;
+    for (;;) {
+      const s = table[at + 1] as number;
+      if (s === EMPTY) break;
+      if (table[at] === h && this.holds(s, id)) {
+        had = true;
+        break;
       }
-      if (!wide) {
-        h = finish(h);
-        if (leaving === LONG) this.long.delete(slot);
-        this.lengths[slot] = n;
-      } else {
-        h = wideHash(id);
-        same = this.keepLong(slot, id, leaving);
-      }
-    } else {
-      h = this.hash(id);
-      same = this.keepLong(slot, id, leaving);
+      at = (at + PLACE) & (table.length - 1);
     }
-    this.ringHash[slot] = h;
-    return this.enter(slot, id, h) || same;
-  }
-
-  /** Keeps `id` as a string in ring slot `slot` (rare); true when it is the id leaving that slot. */
-  private keepLong(slot: number, id: string, leaving: number): boolean {
-    const same = leaving === LONG && this.long.get(slot) === id;
-    this.lengths[slot] = LONG;
-    this.long.set(slot, id);
-    return same;
-  }
-
-  /** Points `id`'s table place at ring slot `slot`, adding the place if it has none; true if it had one. */
-  private enter(slot: number, id: string, h: number): boolean {
-    const table = this.table;
-    let at = this.place(id, h);
-    const had = at >= 0;
-    if (!had) {
-      const mask = this.mask;
-      at = h & mask;
-      while (table[2 * at] !== EMPTY) at = (at + 1) & mask;
-      table[2 * at + 1] = h;
-    }
-    table[2 * at] = slot;
-    this.added++;
+    table[at] = h;
+    table[at + 1] = index;
+    if (!had) had = this.find(id, h, current ^ 2, oldest) >= 0;
+    this.store(index % this.size, id);
+    this.added = index + 1;
     return had;
   }
 
-  /** Whether ring slot `slot` holds `id`. */
-  private holds(slot: number, id: string): boolean {
-    const len = this.lengths[slot] as number;
-    if (len === LONG) return this.long.get(slot) === id;
-    if (len !== id.length) return false;
-    const words = this.words;
-    let j = slot * SLOT_WORDS;
-    wide = false;
-    for (let k = 0; k < len; k += 4, j++) if (words[j] !== word(id, k, len)) return false;
-    // A slot of characters holds only ids without one above U+00FF (their words would overlap).
-    return !wide;
-  }
-
-  /** The table place of `id` (hash `h`), or -1. */
-  private place(id: string, h: number): number {
-    const { table, mask } = this;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = table[2 * i] as number;
+  /** The table position of `id` (hash `h`) in generation `gen` when added at `oldest` or later, or -1. */
+  private find(id: string, h: number, gen: number, oldest: number): number {
+    const table = this.table;
+    for (let at = (h & this.mask) * PLACE + gen; ; at = (at + PLACE) & (table.length - 1)) {
+      const s = table[at + 1] as number;
       if (s === EMPTY) return -1;
-      if (table[2 * i + 1] === h && this.holds(s, id)) return i;
+      if (table[at] === h && s >= oldest && this.holds(s, id)) return at;
     }
   }
 
-  /** Removes the place that names ring slot `slot`, if one does. */
-  private leave(slot: number): void {
-    const { table, mask } = this;
-    for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
-      const s = table[2 * i] as number;
-      if (s === EMPTY) return;
-      if (s === slot) {
-        this.removeAt(i);
-        return;
-      }
-    }
-  }
-
-  /** Empties place `i`, moving back the places after it that probing would no longer reach. */
-  private removeAt(i: number): void {
-    const { table, mask } = this;
-    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const s = table[2 * j] as number;
-      if (s === EMPTY) break;
-      const home = (table[2 * j + 1] as number) & mask;
-      // It stays when its home lies cyclically in (i, j].
-      if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
-      table[2 * i] = s;
-      table[2 * i + 1] = table[2 * j + 1] as number;
-      i = j;
-    }
-    table[2 * i] = EMPTY;
+  /** The older generation's entries have all left the window: it is emptied and takes the new ids. */
+  private newGeneration(): void {
+    const older = this.current ^ 2;
+    emptyGeneration(this.table, older);
+    this.current = older;
+    this.nextGeneration += this.size;
   }
 
   /**
-   * Four characters per step as `seen` takes them (murmur-like mixing, seeded); an id with a
-   * character above U+00FF, two per step (wideHash: four would not fit a word).
+   * The hash of `id`; an id of at most SLOT_CHARS characters up to U+00FF is packed into `packed`
+   * (`narrow`), four characters to a word, which the hash mixes (murmur-like, seeded). Other ids
+   * are hashed two characters a step (four would not fit a word).
    */
-  private hash(id: string): number {
+  private pack(id: string): number {
     const n = id.length;
     let h = SEED ^ n;
-    wide = false;
-    for (let k = 0; k < n; k += 4) {
-      h = Math.imul(h ^ word(id, k, n), M);
+    let chars = 0;
+    if (n <= SLOT_CHARS) {
+      const packed = this.packed;
+      let k = 0;
+      let j = 0;
+      for (; k + 4 <= n; k += 4, j++) {
+        const a = id.charCodeAt(k);
+        const b = id.charCodeAt(k + 1);
+        const c = id.charCodeAt(k + 2);
+        const d = id.charCodeAt(k + 3);
+        chars |= a | b | c | d;
+        const w = a | (b << 8) | (c << 16) | (d << 24);
+        packed[j] = w;
+        h = Math.imul(h ^ w, M);
+        h ^= h >>> 15;
+      }
+      if (k < n) {
+        let w = 0;
+        for (let s = 0; k < n; k++, s += 8) {
+          const a = id.charCodeAt(k);
+          chars |= a;
+          w |= a << s;
+        }
+        packed[j] = w;
+        h = Math.imul(h ^ w, M);
+        h ^= h >>> 15;
+      }
+      this.narrow = chars <= 0xff;
+      if (this.narrow) return finish(h);
+    }
+    this.narrow = false;
+    h = SEED ^ n ^ 0x55555555;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), M);
       h ^= h >>> 15;
     }
-    return wide ? wideHash(id) : finish(h);
+    if (i < n) h = Math.imul(h ^ id.charCodeAt(i), M);
+    return finish(h);
+  }
+
+  /** Whether the id added at `index` (in the window) is `id`, the id `pack` saw last. */
+  private holds(index: number, id: string): boolean {
+    const slot = index % this.size;
+    const len = this.lengths[slot] as number;
+    if (len === LONG) return this.long.get(slot) === id;
+    if (!this.narrow || len !== id.length) return false;
+    const { words, packed } = this;
+    const at = slot * SLOT_WORDS;
+    for (let j = 0; 4 * j < len; j++) if (words[at + j] !== packed[j]) return false;
+    return true;
+  }
+
+  /** Keeps `id`, the id `pack` saw last, in ring slot `slot`. */
+  private store(slot: number, id: string): void {
+    if (this.lengths[slot] === LONG) this.long.delete(slot);
+    if (!this.narrow) {
+      this.lengths[slot] = LONG;
+      this.long.set(slot, id);
+      return;
+    }
+    const { words, packed } = this;
+    const n = id.length;
+    this.lengths[slot] = n;
+    const at = slot * SLOT_WORDS;
+    for (let j = 0; 4 * j < n; j++) words[at + j] = packed[j] as number;
   }
 }
 
-/** Set by `word` when a character above U+00FF was among those it packed (callers reset it). */
-let wide = false;
-
-/** Characters `k` to `k + 3` of `id` (zero past its length `n`), one byte each, the first lowest. */
-function word(id: string, k: number, n: number): number {
-  const a = id.charCodeAt(k);
-  const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
-  const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
-  const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
-  if ((a | b | c | d) > 0xff) wide = true;
-  return a | (b << 8) | (c << 16) | (d << 24);
-}
-
-/** The hash of an id with a character above U+00FF: two characters per step. */
-function wideHash(id: string): number {
-  const n = id.length;
-  let h = SEED ^ n ^ 0x55555555;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), M);
-    h ^= h >>> 15;
+/**
+ * Empties the entries of generation `gen` (offset 0 or 2) in every place. A function of its own: V8
+ * compiles its loop on the stack while it runs, and code after such a loop, not yet run when it
+ * is compiled, would make that compiled loop give up at every change of generation.
+ */
+function emptyGeneration(table: Int32Array, gen: number): void {
+  for (let at = gen; at < table.length; at += PLACE) {
+    table[at] = EMPTY;
+    table[at + 1] = EMPTY;
   }
-  if (i < n) h = Math.imul(h ^ id.charCodeAt(i), M);
-  return finish(h);
 }
 
 function finish(h: number): number {
