@@ -80,98 +80,91 @@ const FOLDED: readonly (readonly [string, FieldClass, boolean])[] = [
   ["httpstatus", FieldClass.Status, true],
 ];
 
-/**
- * FNV-1a over a name's bytes, ASCII letters lower-cased and `_`/`-` skipped: the same for every
- * spelling of a field name.
- */
-function foldedHash(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    let b = buf[i] as number;
-    if (b === 0x5f || b === 0x2d) continue;
-    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-    h = Math.imul(h ^ b, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-interface HashEntry {
-  readonly folded: Uint8Array;
+interface NameEntry {
+  readonly name: Uint8Array;
   readonly cls: FieldClass;
-  readonly dashes: boolean;
-  /** Envelope names: the bytes must be exactly these (no case folding, no `_`/`-`). */
+  /** Envelope names: the bytes must be exactly these (no case folding). */
   readonly exact: boolean;
 }
 
-const BY_HASH = new Map<number, HashEntry>([
-  ...FOLDED.map(([name, cls, dashes]): [number, HashEntry] => [
-    foldedHash(Buffer.from(name), 0, name.length),
-    { folded: Buffer.from(name), cls, dashes, exact: false },
-  ]),
-  ...[...ENVELOPE_NAMES].map(([name, cls]): [number, HashEntry] => [
-    foldedHash(Buffer.from(name), 0, name.length),
-    { folded: Buffer.from(name), cls, dashes: false, exact: true },
-  ]),
-]);
-if (BY_HASH.size !== FOLDED.length + ENVELOPE_NAMES.size) throw new Error("field name hashes collide");
+/** The longest name without `_`/`-` (a name with them is longer: `request_id`). */
+const MAX_PLAIN_LENGTH = 10;
 
-function shape(len: number, first: number, last: number): number {
-  return (len << 16) | ((first | 0x20) << 8) | (last | 0x20);
+/**
+ * A name's shape: its length and the low five bits of its first and last byte (an ASCII letter's
+ * are the same in either case). Different names have different shapes (checked below).
+ */
+function shapeOf(len: number, first: number, last: number): number {
+  return (len << 10) | ((first & 31) << 5) | (last & 31);
 }
 
-const SHAPES = new Set(
-  [...FOLDED.map(([name]) => name), ...ENVELOPE_NAMES.keys()].map((name) =>
-    shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1)),
-  ),
+const ENTRIES: readonly NameEntry[] = [
+  ...FOLDED.map(([name, cls]) => ({ name: Buffer.from(name), cls, exact: false })),
+  ...[...ENVELOPE_NAMES].map(([name, cls]) => ({ name: Buffer.from(name), cls, exact: true })),
+];
+
+/** By shape: 1 + the index in ENTRIES of the name of that shape, 0 for none. */
+const BY_SHAPE = new Uint8Array((MAX_PLAIN_LENGTH + 1) << 10);
+for (const [i, { name }] of ENTRIES.entries()) {
+  const shape = shapeOf(name.length, name[0] as number, name[name.length - 1] as number);
+  if (name.length > MAX_PLAIN_LENGTH || BY_SHAPE[shape] !== 0) throw new Error("field name shapes collide");
+  BY_SHAPE[shape] = i + 1;
+}
+
+/** The names that may have `_`/`-` in them, by the (lower-case) letter they start with. */
+const DASHED = new Map(
+  FOLDED.filter(([, , dashes]) => dashes).map(([name, cls]) => [
+    name.charCodeAt(0),
+    { name: Buffer.from(name), cls },
+  ]),
 );
 
-/** Bytes a field name can start with: the first letters of the names above, any case, and `_`/`-`. */
-const FIRST_BYTE = new Uint8Array(256);
-for (const ch of "rhcemsa_-") {
-  FIRST_BYTE[ch.charCodeAt(0)] = 1;
-  FIRST_BYTE[ch.toUpperCase().charCodeAt(0)] = 1;
+/** ASCII upper-case letters lower-cased; every other byte as it is. */
+function lower(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
 }
-// Envelope names are matched exactly: only their lower-case first letters (so `PageSize`,
-// `TotalCount`, `LifecycleState` keys of success bodies are still rejected by their first byte).
-for (const name of ENVELOPE_NAMES.keys()) FIRST_BYTE[name.charCodeAt(0)] = 1;
 
 /**
  * classifyName on the bytes of a name, without building a string: most keys of a success body are
- * rejected by their first byte or their hash (classifying every key as a string was more than half
- * of the NDJSON scan). Equal to classifyName for every name; test/unit/parsers/field-names.test.ts checks it.
+ * rejected by one look at their shape (classifying every key as a string was more than half of the
+ * NDJSON scan), a name with that shape is compared byte by byte. Equal to classifyName for every
+ * name; test/unit/parsers/field-names.test.ts checks it.
  */
 export function classifyBytes(buf: Uint8Array, start: number, end: number): FieldClass {
   const len = end - start;
-  if (len > MAX_FIELD_NAME_LENGTH || FIRST_BYTE[buf[start] as number] !== 1) return FieldClass.None;
-  // Without `_`/`-`, a field name has the length, first and last letter of one of the names.
-  if (!SHAPES.has(shape(len, buf[start] as number, buf[end - 1] as number))) {
-    let dashes = false;
-    for (let i = start; i < end; i++) {
-      const b = buf[i];
-      if (b === 0x5f || b === 0x2d) {
-        dashes = true;
-        break;
-      }
-    }
-    if (!dashes) return FieldClass.None;
+  if (len <= 0 || len > MAX_FIELD_NAME_LENGTH) return FieldClass.None;
+  if (len <= MAX_PLAIN_LENGTH) {
+    const at = BY_SHAPE[shapeOf(len, buf[start] as number, buf[end - 1] as number)] as number;
+    if (at !== 0 && sameName(ENTRIES[at - 1] as NameEntry, buf, start, len))
+      return (ENTRIES[at - 1] as NameEntry).cls;
   }
-  const entry = BY_HASH.get(foldedHash(buf, start, end));
-  if (entry === undefined) return FieldClass.None;
-  const folded = entry.folded;
+  // `request_id`, `Status-Code`: nine letters at least and a `_` or `-`.
+  return len > 9 ? dashedClass(buf, start, end) : FieldClass.None;
+}
+
+function sameName(entry: NameEntry, buf: Uint8Array, start: number, len: number): boolean {
+  const name = entry.name;
+  if (name.length !== len) return false;
   if (entry.exact) {
-    if (len !== folded.length) return FieldClass.None;
-    for (let i = 0; i < len; i++) if (buf[start + i] !== folded[i]) return FieldClass.None;
-    return entry.cls;
+    for (let i = 0; i < len; i++) if (buf[start + i] !== name[i]) return false;
+  } else {
+    for (let i = 0; i < len; i++) if (lower(buf[start + i] as number) !== name[i]) return false;
   }
+  return true;
+}
+
+/** The class of a name that spells `requestid`, `statuscode` or `httpstatus` with `_`/`-` left out. */
+function dashedClass(buf: Uint8Array, start: number, end: number): FieldClass {
+  let i = start;
+  while (i < end && (buf[i] === 0x5f || buf[i] === 0x2d)) i++;
+  const entry = i < end ? DASHED.get(lower(buf[i] as number)) : undefined;
+  if (entry === undefined) return FieldClass.None;
+  const name = entry.name;
   let j = 0;
-  for (let i = start; i < end; i++) {
-    let b = buf[i] as number;
-    if (b === 0x5f || b === 0x2d) {
-      if (!entry.dashes) return FieldClass.None;
-      continue;
-    }
-    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-    if (folded[j++] !== b) return FieldClass.None;
+  for (; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === 0x5f || b === 0x2d) continue;
+    if (j >= name.length || lower(b) !== name[j++]) return FieldClass.None;
   }
-  return j === folded.length ? entry.cls : FieldClass.None;
+  return j === name.length ? entry.cls : FieldClass.None;
 }

@@ -13,6 +13,17 @@ const FIELD_NAMES = [
   "api",
   "statusCode",
   "HttpStatus",
+  // Logger members: matched exactly, so their other spellings must come out as no field.
+  "level",
+  "severity",
+  "msg",
+  "pid",
+  "hostname",
+  "logger",
+  "time",
+  "ts",
+  "timestamp",
+  "@timestamp",
 ];
 
 /** A field name with random case, `_`/`-` inserted anywhere, maybe a letter changed or added. */
