@@ -111,13 +111,22 @@ for (const [i, { name }] of ENTRIES.entries()) {
   BY_SHAPE[shape] = i + 1;
 }
 
-/** The names that may have `_`/`-` in them, by the (lower-case) letter they start with. */
-const DASHED = new Map(
-  FOLDED.filter(([, , dashes]) => dashes).map(([name, cls]) => [
-    name.charCodeAt(0),
-    { name: Buffer.from(name), cls },
-  ]),
-);
+/** The names that may have `_`/`-` in them. */
+const DASHED: readonly NameEntry[] = FOLDED.filter(([, , dashes]) => dashes).map(([name, cls]) => ({
+  name: Buffer.from(name),
+  cls,
+  exact: false,
+}));
+
+/** By byte: 1 + the index in DASHED of the name starting with that letter (either case); `_`/`-`: DASH. */
+const DASHED_START = new Uint8Array(256);
+const DASH = 255;
+for (const [i, { name }] of DASHED.entries()) {
+  DASHED_START[name[0] as number] = i + 1;
+  DASHED_START[(name[0] as number) & ~0x20] = i + 1;
+}
+DASHED_START[0x5f] = DASH;
+DASHED_START[0x2d] = DASH;
 
 /** ASCII upper-case letters lower-cased; every other byte as it is. */
 function lower(b: number): number {
@@ -139,7 +148,7 @@ export function classifyBytes(buf: Uint8Array, start: number, end: number): Fiel
       return (ENTRIES[at - 1] as NameEntry).cls;
   }
   // `request_id`, `Status-Code`: nine letters at least and a `_` or `-`.
-  return len > 9 ? dashedClass(buf, start, end) : FieldClass.None;
+  return len > 9 && DASHED_START[buf[start] as number] !== 0 ? dashedClass(buf, start, end) : FieldClass.None;
 }
 
 function sameName(entry: NameEntry, buf: Uint8Array, start: number, len: number): boolean {
@@ -156,9 +165,10 @@ function sameName(entry: NameEntry, buf: Uint8Array, start: number, len: number)
 /** The class of a name that spells `requestid`, `statuscode` or `httpstatus` with `_`/`-` left out. */
 function dashedClass(buf: Uint8Array, start: number, end: number): FieldClass {
   let i = start;
-  while (i < end && (buf[i] === 0x5f || buf[i] === 0x2d)) i++;
-  const entry = i < end ? DASHED.get(lower(buf[i] as number)) : undefined;
-  if (entry === undefined) return FieldClass.None;
+  while (i < end && DASHED_START[buf[i] as number] === DASH) i++;
+  const at = i < end ? (DASHED_START[buf[i] as number] as number) : 0;
+  if (at === 0 || at === DASH) return FieldClass.None;
+  const entry = DASHED[at - 1] as NameEntry;
   const name = entry.name;
   let j = 0;
   for (; i < end; i++) {
