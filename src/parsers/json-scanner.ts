@@ -164,6 +164,11 @@ export class JsonScanner implements BodyParser {
           const start = pos + 1;
           let q = start;
           while (valueBytes[buf[q] as number] === 1) q++;
+          // A `q` not right after an `e` is no request-id name's (`[Rr]eq…`): ids and words hold many.
+          while (buf[q] === 0x71 && buf[q - 1] !== 0x65 && q < end) {
+            q++;
+            while (valueBytes[buf[q] as number] === 1) q++;
+          }
           let marks = 0;
           if (buf[q] !== 0x22 || q >= end) {
             if (examiner === null) {
