@@ -125,44 +125,35 @@ export class RequestIdWindow {
 
   /**
    * The hash of `id`; an id of at most SLOT_CHARS characters up to U+00FF is packed into `packed`
-   * (`narrow`), four characters to a word, which the hash mixes (murmur-like, seeded). Other ids
-   * are hashed two characters a step (four would not fit a word).
+   * (`narrow`), four characters to a word, which the hash mixes (murmur-like, seeded).
    */
   private pack(id: string): number {
     const n = id.length;
+    if (n > SLOT_CHARS) return this.wide(id);
+    const packed = this.packed;
     let h = SEED ^ n;
     let chars = 0;
-    if (n <= SLOT_CHARS) {
-      const packed = this.packed;
-      let k = 0;
-      let j = 0;
-      for (; k + 4 <= n; k += 4, j++) {
-        const a = id.charCodeAt(k);
-        const b = id.charCodeAt(k + 1);
-        const c = id.charCodeAt(k + 2);
-        const d = id.charCodeAt(k + 3);
-        chars |= a | b | c | d;
-        const w = a | (b << 8) | (c << 16) | (d << 24);
-        packed[j] = w;
-        h = Math.imul(h ^ w, M);
-        h ^= h >>> 15;
-      }
-      if (k < n) {
-        let w = 0;
-        for (let s = 0; k < n; k++, s += 8) {
-          const a = id.charCodeAt(k);
-          chars |= a;
-          w |= a << s;
-        }
-        packed[j] = w;
-        h = Math.imul(h ^ w, M);
-        h ^= h >>> 15;
-      }
-      this.narrow = chars <= 0xff;
-      if (this.narrow) return finish(h);
+    for (let k = 0, j = 0; k < n; k += 4, j++) {
+      const a = id.charCodeAt(k);
+      const b = k + 1 < n ? id.charCodeAt(k + 1) : 0;
+      const c = k + 2 < n ? id.charCodeAt(k + 2) : 0;
+      const d = k + 3 < n ? id.charCodeAt(k + 3) : 0;
+      chars |= a | b | c | d;
+      const w = a | (b << 8) | (c << 16) | (d << 24);
+      packed[j] = w;
+      h = Math.imul(h ^ w, M);
+      h ^= h >>> 15;
     }
+    if (chars > 0xff) return this.wide(id);
+    this.narrow = true;
+    return finish(h);
+  }
+
+  /** The hash of an id kept as a string (LONG): two characters a step (four would not fit a word). */
+  private wide(id: string): number {
     this.narrow = false;
-    h = SEED ^ n ^ 0x55555555;
+    const n = id.length;
+    let h = SEED ^ n ^ 0x55555555;
     let i = 0;
     for (; i + 1 < n; i += 2) {
       h = Math.imul(h ^ (id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)), M);
