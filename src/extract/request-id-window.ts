@@ -10,12 +10,17 @@ const SLOT_WORDS = SLOT_CHARS / 4;
 const M = 0x5bd1e995;
 /** `lengths` of a slot whose id is kept as a string in `long`. */
 const LONG = -1;
-/** The number of an empty table entry (a real one is the index at which its id was added, ≥ 0). */
-const EMPTY = -1;
+/** The index of a table entry never used (a real one is the index at which its id was added, ≥ 0). */
+const UNUSED = -1;
 /** Int32 numbers per table place: a hash and an index for each of the two generations. */
 const PLACE = 4;
 /** Ids in the first generation (at most: `size`). */
 const FIRST_GENERATION = 64;
+/**
+ * Indexes (int32 in the table) are kept below this: at a change of generation past it, they are
+ * all moved down by a multiple of `size` (a ring slot is an index modulo `size`).
+ */
+const INDEX_LIMIT = 2 ** 30;
 
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
@@ -23,9 +28,10 @@ const FIRST_GENERATION = 64;
  * generations of (at most) `size` additions each. An id's entry holds its hash and the index at which it was
  * added (its ring slot is that index modulo `size`); the id is in the window while that index is
  * one of the last `size`. Ids added in the current generation are entered in its half of the
- * table; when a generation is full, the older half is emptied and takes the new ones, so no entry
- * is ever removed one by one. Both halves of a place share one cache line: a lookup reads one line
- * (and a neighbour's when it probes on) and compares characters only when a hash matches.
+ * table; when a generation is full, the older half takes the new ones. An entry of a half added
+ * before that half's generation began counts as a free place (it has left the window), so no
+ * entry is ever removed or cleared. Both halves of a place share one cache line: a lookup reads
+ * one line (and a neighbour's when it probes on) and compares characters only when a hash matches.
  * Numbers in typed arrays, not a Map of strings: a string kept for 10,000 responses outlives the
  * young generation, and a steady flow of such survivors made V8 grow it to its maximum (peak RSS
  * +30 MiB on plain NDJSON; test/bench/README.md, "Issue 12 shapes: cost on plain input").
@@ -43,6 +49,11 @@ export class RequestIdWindow {
   private readonly mask: number;
   /** The current generation's offset in a place: 0 or 2 (the first is 2). */
   private current = 2;
+  /** The index of the next id (`added` less the moves of `rebase`). */
+  private index = 0;
+  /** The indexes at which the current and the previous generation began. */
+  private start = 0;
+  private previousStart = 0;
   /**
    * The index at which the next generation begins. The first is short (a window holds every id of
    * a generation that began `size` ids ago or later): its end runs the change of generation and
@@ -57,21 +68,28 @@ export class RequestIdWindow {
   /** Ids added so far. */
   added = 0;
 
-  constructor(readonly size: number) {
+  /** `indexLimit`: INDEX_LIMIT (smaller in tests). */
+  constructor(
+    readonly size: number,
+    private readonly indexLimit = INDEX_LIMIT,
+  ) {
     this.words = new Int32Array(size * SLOT_WORDS);
     this.lengths = new Int32Array(size);
     this.nextGeneration = Math.min(size, FIRST_GENERATION);
     // A generation enters at most `size` ids: at least 1.25 places per id keeps probes short.
     let places = 16;
     while (places < size + (size >> 2)) places *= 2;
-    this.table = new Int32Array(PLACE * places).fill(EMPTY);
+    this.table = new Int32Array(PLACE * places).fill(UNUSED);
     this.mask = places - 1;
   }
 
   has(id: string): boolean {
     const h = this.pack(id);
-    const oldest = this.added - this.size;
-    return this.find(id, h, this.current, oldest) >= 0 || this.find(id, h, this.current ^ 2, oldest) >= 0;
+    const oldest = this.index - this.size;
+    return (
+      this.find(id, h, this.current, this.start, oldest) >= 0 ||
+      this.find(id, h, this.current ^ 2, this.previousStart, oldest) >= 0
+    );
   }
 
   add(id: string): void {
@@ -80,17 +98,17 @@ export class RequestIdWindow {
 
   /** Adds `id` and tells whether it was in the window before: hash, one probe per generation, store. */
   seen(id: string): boolean {
-    if (this.added === this.nextGeneration) this.newGeneration();
+    let index = this.index;
+    if (index === this.nextGeneration) index = this.newGeneration(index);
     const h = this.pack(id);
-    const { table, mask, current } = this;
-    const index = this.added;
+    const { table, mask, current, start } = this;
     const oldest = index - this.size;
     // The current generation: every entry in it is in the window.
     let at = (h & mask) * PLACE + current;
     let had = false;
     for (;;) {
       const s = table[at + 1] as number;
-      if (s === EMPTY) break;
+      if (s < start) break;
       if (table[at] === h && this.holds(s, id)) {
         had = true;
         break;
@@ -99,28 +117,49 @@ export class RequestIdWindow {
     }
     table[at] = h;
     table[at + 1] = index;
-    if (!had) had = this.find(id, h, current ^ 2, oldest) >= 0;
+    if (!had) had = this.find(id, h, current ^ 2, this.previousStart, oldest) >= 0;
     this.store(index % this.size, id);
-    this.added = index + 1;
+    this.index = index + 1;
+    this.added++;
     return had;
   }
 
-  /** The table position of `id` (hash `h`) in generation `gen` when added at `oldest` or later, or -1. */
-  private find(id: string, h: number, gen: number, oldest: number): number {
+  /** The current generation becomes the previous one, its older half takes the new ids; returns `index` (moved). */
+  private newGeneration(index: number): number {
+    if (index >= this.indexLimit) index = this.rebase(index);
+    this.current ^= 2;
+    this.previousStart = this.start;
+    this.start = index;
+    this.nextGeneration = index + this.size;
+    return index;
+  }
+
+  /**
+   * Moves every index down by the multiple of `size` at or below the current generation's start
+   * (the entries before it leave the window with this change of generation: they become unused).
+   */
+  private rebase(index: number): number {
+    const by = this.start - (this.start % this.size);
+    const table = this.table;
+    for (let at = 1; at < table.length; at += 2) {
+      const s = table[at] as number;
+      table[at] = s >= this.start ? s - by : UNUSED;
+    }
+    this.start -= by;
+    return index - by;
+  }
+
+  /**
+   * The table position of `id` (hash `h`) in the half `gen` of the generation that began at index
+   * `start`, when added at `oldest` or later; -1 when there is none.
+   */
+  private find(id: string, h: number, gen: number, start: number, oldest: number): number {
     const table = this.table;
     for (let at = (h & this.mask) * PLACE + gen; ; at = (at + PLACE) & (table.length - 1)) {
       const s = table[at + 1] as number;
-      if (s === EMPTY) return -1;
+      if (s < start) return -1;
       if (table[at] === h && s >= oldest && this.holds(s, id)) return at;
     }
-  }
-
-  /** The older generation's entries have all left the window: it is emptied and takes the new ids. */
-  private newGeneration(): void {
-    const older = this.current ^ 2;
-    emptyGeneration(this.table, older);
-    this.current = older;
-    this.nextGeneration += this.size;
   }
 
   /**
@@ -188,18 +227,6 @@ export class RequestIdWindow {
     this.lengths[slot] = n;
     const at = slot * SLOT_WORDS;
     for (let j = 0; 4 * j < n; j++) words[at + j] = packed[j] as number;
-  }
-}
-
-/**
- * Empties the entries of generation `gen` (offset 0 or 2) in every place. A function of its own: V8
- * compiles its loop on the stack while it runs, and code after such a loop, not yet run when it
- * is compiled, would make that compiled loop give up at every change of generation.
- */
-function emptyGeneration(table: Int32Array, gen: number): void {
-  for (let at = gen; at < table.length; at += PLACE) {
-    table[at] = EMPTY;
-    table[at + 1] = EMPTY;
   }
 }
 
