@@ -11,12 +11,14 @@ import {
 import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
-import { countLine } from "./line-outcomes.js";
+import { countLine, PAUSED } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
 import { LongLine } from "./long-line.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
+import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
+import { type WaitingLine, WaitingLines } from "./waiting-lines.js";
 
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
@@ -39,20 +41,27 @@ export class BodyFramer implements LineHandler {
   private readonly probe = new SettleProbe();
   /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
   private lastLineNo = -1;
+  /** A line that stopped for this turn and the lines after it (turn-budget.ts); else null. */
+  private waiting: WaitingLines | null = null;
 
-  /** `depth`: how many strings this framer's text is inside (0: the input itself). */
+  /**
+   * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
+   * turn budget (null: a line is examined in one go).
+   */
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
     text: TextRecognizer | null = null,
-    depth = 0,
+    private readonly budget: TurnBudget | null = null,
+    private readonly depth = 0,
   ) {
     this.counts = counts;
     this.examiner = new LineExaminer(
       this.out,
       text,
       depth,
-      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, budget, depth + 1),
+      budget,
     );
   }
 
@@ -67,6 +76,7 @@ export class BodyFramer implements LineHandler {
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
   get pendingBytes(): number {
+    if (this.waiting !== null) return this.seen - this.waiting.offset;
     const first = this.held.lines[0];
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
@@ -75,16 +85,92 @@ export class BodyFramer implements LineHandler {
    * `last`: the caller knows no line follows (the decoded text of a string): a body still open at
    * the line's end ends there at once, as `finish` would end it, without holding the line.
    */
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last = false): void {
+  line(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    size: number,
+    last = false,
+    from?: Stop,
+  ): void {
     const offset = this.seen;
     this.seen += size;
-    if (last) this.lastLineNo = lineNo;
-    this.process(buf, start, end, lineNo, offset, 0, start, null);
+    if (this.waiting !== null) this.waiting.add(buf, start, end, lineNo, offset);
+    else {
+      if (last) this.lastLineNo = lineNo;
+      this.fresh(buf, start, end, lineNo, offset, from);
+    }
+  }
+
+  /** Where the examination of the text's line stopped (a framer of a string's text, after PAUSE). */
+  get stop(): Stop | null {
+    return this.examiner.stop;
+  }
+
+  /** A line stopped for this turn (turn-budget.ts): `resume` goes on with it in the next. */
+  get paused(): boolean {
+    return this.waiting !== null;
+  }
+
+  /**
+   * Goes on with the line that stopped and the lines that came after it, until all are done or the
+   * turn's budget is spent again.
+   */
+  resume(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    for (let l = waiting?.take(); l !== undefined; l = waiting?.take()) {
+      this.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop ?? undefined);
+      if (this.waiting !== null) {
+        this.waiting = (waiting as WaitingLines).behind(this.takeStopped());
+        return;
+      }
+    }
+  }
+
+  /** A new line, or with `from` one that goes on from there. */
+  private fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
+    if (this.budget === null) this.process(buf, start, end, lineNo, offset, 0, start, null);
+    else this.mayStop(this.budget, buf, start, end, lineNo, offset, from);
     this.drain();
+  }
+
+  /** `fresh` under a turn budget: the line may stop when nothing is open (turn-budget.ts). */
+  private mayStop(
+    budget: TurnBudget,
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    offset: number,
+    from: Stop | undefined,
+  ): void {
+    const examiner = this.examiner;
+    const pausable = this.open === null && this.replay.length === 0;
+    examiner.pausable = pausable;
+    const input = this.depth === 0;
+    if (pausable && input) {
+      budget.armed = true;
+      if (from === undefined) examiner.strings.forget();
+    }
+    try {
+      if (from === undefined) this.process(buf, start, end, lineNo, offset, 0, start, null);
+      else {
+        const stop = movedStop(from, start);
+        this.out.moved(buf, lineNo, from.lineStart, start);
+        examiner.strings.lineNo = lineNo;
+        this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip, stop.quotesFrom);
+      }
+    } finally {
+      examiner.pausable = false;
+      if (input) budget.armed = false;
+    }
   }
 
   /** End of input: an open body is truncated. */
   finish(): void {
+    this.complete();
     while (this.open !== null) {
       const outcome = this.open.parser.finish();
       // Every byte of the last line was read before the input ended.
@@ -142,9 +228,24 @@ export class BodyFramer implements LineHandler {
     flags: number,
     from: number,
     skip: Skips | null,
+    quotesFrom = from,
   ): void {
     const examiner = this.examiner;
-    flags = examiner.examine(buf, start, end, lineNo, flags, from, skip, lineNo === this.lastLineNo);
+    flags = examiner.examine(
+      buf,
+      start,
+      end,
+      lineNo,
+      flags,
+      from,
+      skip,
+      lineNo === this.lastLineNo,
+      quotesFrom,
+    );
+    if (flags & PAUSED) {
+      this.stopLine(buf, start, end, lineNo, offset);
+      return;
+    }
     const parser = examiner.opened;
     if (parser === null) {
       countLine(this.counts, flags);
@@ -227,6 +328,34 @@ export class BodyFramer implements LineHandler {
     this.resetOpen();
   }
 
+  /** The input's line stopped for this turn: copied, it waits for `resume`. */
+  private stopLine(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
+    const copy = Buffer.from(buf.subarray(start, end));
+    const stop = this.examiner.stop as Stop;
+    this.out.moved(copy, lineNo, start, 0);
+    this.examiner.strings.moved(-start);
+    this.waiting = new WaitingLines({
+      buf: copy,
+      end: end - start,
+      lineNo,
+      offset,
+      stop: movedStop(stop, 0),
+    });
+  }
+
+  /** The line that stopped (the only one waiting right after `stopLine`). */
+  private takeStopped(): WaitingLine {
+    return (this.waiting as WaitingLines).take() as WaitingLine;
+  }
+
+  /** Nothing may wait any more (a flush, the input's end, a line too long to hold): all goes on now. */
+  private complete(): void {
+    if (this.waiting === null) return;
+    const budget = this.budget as TurnBudget;
+    budget.unlimited();
+    this.resume();
+  }
+
   private resetOpen(): void {
     this.open = null;
     this.held.lines = [];
@@ -235,6 +364,7 @@ export class BodyFramer implements LineHandler {
   // Lines too long to hold (LineSplitter streams them): see long-line.ts.
 
   longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
+    this.complete();
     while (this.open !== null) {
       this.failOpen(false);
       this.drain();
