@@ -13,12 +13,12 @@ import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
 import { countLine, PAUSED } from "./line-outcomes.js";
 import type { LineHandler } from "./line-splitter.js";
+import { LineTurns, type WaitingLine } from "./line-turns.js";
 import { LongLine } from "./long-line.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
 import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
-import { type WaitingLine, WaitingLines } from "./waiting-lines.js";
 
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
@@ -41,8 +41,8 @@ export class BodyFramer implements LineHandler {
   private readonly probe = new SettleProbe();
   /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
   private lastLineNo = -1;
-  /** A line that stopped for this turn and the lines after it (turn-budget.ts); else null. */
-  private waiting: WaitingLines | null = null;
+  /** The input's framer under a turn budget: the lines that wait for the next turn; else null. */
+  private readonly turns: LineTurns | null;
 
   /**
    * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
@@ -56,6 +56,7 @@ export class BodyFramer implements LineHandler {
     private readonly depth = 0,
   ) {
     this.counts = counts;
+    this.turns = budget !== null && depth === 0 ? new LineTurns(budget) : null;
     this.examiner = new LineExaminer(
       this.out,
       text,
@@ -76,7 +77,7 @@ export class BodyFramer implements LineHandler {
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    if (this.waiting !== null) return this.seen - this.waiting.offset;
+    if (this.turns?.paused) return this.seen - this.turns.offset;
     const first = this.held.lines[0];
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
@@ -96,7 +97,7 @@ export class BodyFramer implements LineHandler {
   ): void {
     const offset = this.seen;
     this.seen += size;
-    if (this.waiting !== null) this.waiting.add(buf, start, end, lineNo, offset);
+    if (this.turns?.paused) this.turns.add(buf, start, end, lineNo, offset);
     else {
       if (last) this.lastLineNo = lineNo;
       this.fresh(buf, start, end, lineNo, offset, from);
@@ -110,67 +111,38 @@ export class BodyFramer implements LineHandler {
 
   /** A line stopped for this turn (turn-budget.ts): `resume` goes on with it in the next. */
   get paused(): boolean {
-    return this.waiting !== null;
+    return this.turns?.paused === true;
   }
 
-  /**
-   * Goes on with the line that stopped and the lines that came after it, until all are done or the
-   * turn's budget is spent again.
-   */
+  /** Goes on with the lines that wait, until all are done or the turn's budget is spent again. */
   resume(): void {
-    const waiting = this.waiting;
-    this.waiting = null;
-    for (let l = waiting?.take(); l !== undefined; l = waiting?.take()) {
-      this.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop ?? undefined);
-      if (this.waiting !== null) {
-        this.waiting = (waiting as WaitingLines).behind(this.takeStopped());
-        return;
-      }
-    }
+    this.turns?.resume(this.goOn);
   }
 
-  /** A new line, or with `from` one that goes on from there. */
+  private readonly goOn = (l: WaitingLine): void => this.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop);
+
+  /** A new line, or with `from` one that goes on from there; it may stop if nothing is open. */
   private fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
-    if (this.budget === null) this.process(buf, start, end, lineNo, offset, 0, start, null);
-    else this.mayStop(this.budget, buf, start, end, lineNo, offset, from);
-    this.drain();
-  }
-
-  /** `fresh` under a turn budget: the line may stop when nothing is open (turn-budget.ts). */
-  private mayStop(
-    budget: TurnBudget,
-    buf: Buffer,
-    start: number,
-    end: number,
-    lineNo: number,
-    offset: number,
-    from: Stop | undefined,
-  ): void {
-    const examiner = this.examiner;
-    const pausable = this.open === null && this.replay.length === 0;
-    examiner.pausable = pausable;
-    const input = this.depth === 0;
-    if (pausable && input) {
-      budget.armed = true;
-      if (from === undefined) examiner.strings.forget();
-    }
+    const mayStop = this.budget !== null && this.open === null && this.replay.length === 0;
+    if (mayStop) this.examiner.mayStop(from !== undefined);
     try {
       if (from === undefined) this.process(buf, start, end, lineNo, offset, 0, start, null);
       else {
         const stop = movedStop(from, start);
         this.out.moved(buf, lineNo, from.lineStart, start);
-        examiner.strings.lineNo = lineNo;
-        this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip, stop.quotesFrom);
+        this.examiner.strings.lineNo = lineNo;
+        this.examiner.quotesFrom = stop.quotesFrom;
+        this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
       }
     } finally {
-      examiner.pausable = false;
-      if (input) budget.armed = false;
+      if (mayStop) this.examiner.mayNotStop();
     }
+    this.drain();
   }
 
   /** End of input: an open body is truncated. */
   finish(): void {
-    this.complete();
+    this.turns?.complete(this.goOn);
     while (this.open !== null) {
       const outcome = this.open.parser.finish();
       // Every byte of the last line was read before the input ended.
@@ -228,20 +200,9 @@ export class BodyFramer implements LineHandler {
     flags: number,
     from: number,
     skip: Skips | null,
-    quotesFrom = from,
   ): void {
     const examiner = this.examiner;
-    flags = examiner.examine(
-      buf,
-      start,
-      end,
-      lineNo,
-      flags,
-      from,
-      skip,
-      lineNo === this.lastLineNo,
-      quotesFrom,
-    );
+    flags = examiner.examine(buf, start, end, lineNo, flags, from, skip, lineNo === this.lastLineNo);
     if (flags & PAUSED) {
       this.stopLine(buf, start, end, lineNo, offset);
       return;
@@ -330,30 +291,16 @@ export class BodyFramer implements LineHandler {
 
   /** The input's line stopped for this turn: copied, it waits for `resume`. */
   private stopLine(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
-    const copy = Buffer.from(buf.subarray(start, end));
-    const stop = this.examiner.stop as Stop;
-    this.out.moved(copy, lineNo, start, 0);
-    this.examiner.strings.moved(-start);
-    this.waiting = new WaitingLines({
-      buf: copy,
-      end: end - start,
+    const copy = (this.turns as LineTurns).stopped(
+      buf,
+      start,
+      end,
       lineNo,
       offset,
-      stop: movedStop(stop, 0),
-    });
-  }
-
-  /** The line that stopped (the only one waiting right after `stopLine`). */
-  private takeStopped(): WaitingLine {
-    return (this.waiting as WaitingLines).take() as WaitingLine;
-  }
-
-  /** Nothing may wait any more (a flush, the input's end, a line too long to hold): all goes on now. */
-  private complete(): void {
-    if (this.waiting === null) return;
-    const budget = this.budget as TurnBudget;
-    budget.unlimited();
-    this.resume();
+      this.examiner.stop as Stop,
+    );
+    this.out.moved(copy, lineNo, start, 0);
+    this.examiner.strings.moved(-start);
   }
 
   private resetOpen(): void {
@@ -364,7 +311,7 @@ export class BodyFramer implements LineHandler {
   // Lines too long to hold (LineSplitter streams them): see long-line.ts.
 
   longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
-    this.complete();
+    this.turns?.complete(this.goOn);
     while (this.open !== null) {
       this.failOpen(false);
       this.drain();

@@ -22,10 +22,12 @@ export class LineExaminer {
   /** After `examine`: the parser of a body that opened at `openedAt` and goes on past the line; else null. */
   opened: BodyParser | null = null;
   openedAt = -1;
-  /** Set by the framer around a line that may stop (turn-budget.ts): a new line, no body open. */
-  pausable = false;
+  /** Between `mayStop` and `mayNotStop`: the line may stop (turn-budget.ts). */
+  private pausable = false;
   /** After a stop: where the line goes on from. */
   stop: Stop | null = null;
+  /** Set before `examine` of a line that goes on from a stop: where it looks for quotes from. */
+  quotesFrom = -1;
   private readonly examinesStrings: boolean;
   /** The turn budget, for the input's framer and the one of its strings' text; else null. */
   private readonly budget: TurnBudget | null;
@@ -48,12 +50,29 @@ export class LineExaminer {
   }
 
   /**
+   * The framer has nothing open (a new line, or one that stopped and `goesOn`): under a turn
+   * budget the line may stop at a candidate. The input's examiner arms the budget for the
+   * examiners of its strings' text and forgets what they did on the line before.
+   */
+  mayStop(goesOn: boolean): void {
+    this.pausable = true;
+    if (this.depth !== 0 || this.budget === null) return;
+    this.budget.armed = true;
+    if (!goesOn) this.strings.forget();
+  }
+
+  mayNotStop(): void {
+    this.pausable = false;
+    if (this.depth === 0 && this.budget !== null) this.budget.armed = false;
+  }
+
+  /**
    * Examines line `lineNo` (`buf[start, end)`) from `from` with the line's `flags` so far; returns
    * them with what was found. `last`: no line follows (a body open at the line's end ends there).
    * When a body opens and goes on past the line, `opened` says which and where, and the line is
    * not final; else it is (the caller counts it). When the turn's budget runs out (`pausable`
    * lines only), the input's examiner returns the flags with PAUSED and `stop` says where to go on
-   * from (`quotesFrom` with it); the examiner of a string's text throws PAUSE.
+   * from; the examiner of a string's text throws PAUSE.
    */
   examine(
     buf: Buffer,
@@ -64,10 +83,11 @@ export class LineExaminer {
     from: number,
     skip: Skips | null,
     last: boolean,
-    quotesFrom = from,
   ): number {
     this.opened = null;
     let pos = from;
+    let quotesFrom = this.quotesFrom < 0 ? from : this.quotesFrom;
+    this.quotesFrom = -1;
     const text = this.text;
     text?.newLine();
     // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
