@@ -153,17 +153,17 @@ export class RecordPipeline {
   /** The promise of a push whose lines go on in the next turns: one turn's budget at a time. */
   private goOn(): Promise<void> {
     this.going ??= new Promise((resolve) => {
+      // The batch is handed on in a turn of its own, after the last line's.
       const turn = (): void => {
         if (this.framer.paused) {
           (this.budget as TurnBudget).start();
           this.framer.resume();
+          setImmediate(turn);
+          return;
         }
-        if (this.framer.paused) setImmediate(turn);
-        else {
-          this.going = null;
-          this.emit();
-          resolve();
-        }
+        this.going = null;
+        this.emit();
+        resolve();
       };
       setImmediate(turn);
     });
