@@ -6,7 +6,7 @@ import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
 import { RequestIdWindow } from "./extract/request-id-window.js";
 import { lendStringStatus } from "./extract/string-status.js";
-import { BodyFramer } from "./framing/body-framer.js";
+import { InputFramer } from "./framing/input-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
 import { TurnBudget } from "./framing/turn-budget.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";
@@ -88,7 +88,7 @@ export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdW
  * frames → responses, handed on per batch. It is the `ByteSink` a source writes into.
  */
 export class RecordPipeline {
-  private readonly framer: BodyFramer;
+  private readonly framer: InputFramer;
   /** Built once the format is known: at once, or for `auto` from the input's first line. */
   private splitter: LineSplitter | null = null;
   /** Between splitter and framer for container logs; null for raw input. */
@@ -105,7 +105,7 @@ export class RecordPipeline {
     this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
     this.budget =
       options.turnMs === undefined ? null : new TurnBudget(options.turnMs, options.turnCheckEvery);
-    this.framer = new BodyFramer(
+    this.framer = new InputFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,

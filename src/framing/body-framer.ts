@@ -12,22 +12,23 @@ import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
 import { countLine, PAUSED } from "./line-outcomes.js";
-import type { LineHandler } from "./line-splitter.js";
-import { LineTurns, type WaitingLine } from "./line-turns.js";
-import { LongLine } from "./long-line.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
 import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
+
+/** The input's framer (input-framer.ts) is told when one of its lines stops for this turn. */
+export type OnStop = (buf: Buffer, start: number, end: number, lineNo: number, offset: number) => void;
 
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
  * following lines when it does not end on its own (held lines, settling), and when such a body
  * fails goes on from the next candidate after its start — re-examining the lines the failed body
  * had taken (docs/design.md §3). Counts every non-blank line once. Frames and counts accumulate in
- * `frames` and `counts` until the caller takes them (once per batch).
+ * `frames` and `counts` until the caller takes them (once per batch). The input's own framer
+ * (input-framer.ts) adds lines too long to hold and `run`'s turns.
  */
-export class BodyFramer implements LineHandler {
+export class BodyFramer {
   private readonly out = new FrameSink();
   counts: LineCounts;
   private readonly examiner: LineExaminer;
@@ -37,12 +38,11 @@ export class BodyFramer implements LineHandler {
   private seen = 0;
   /** Lines to examine again, last one first. */
   private replay: ReplayLine[] = [];
-  private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
   /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
   private lastLineNo = -1;
-  /** The input's framer under a turn budget: the lines that wait for the next turn; else null. */
-  private readonly turns: LineTurns | null;
+  /** Set by the input's framer under a turn budget. */
+  onStop: OnStop | null = null;
 
   /**
    * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
@@ -56,7 +56,6 @@ export class BodyFramer implements LineHandler {
     private readonly depth = 0,
   ) {
     this.counts = counts;
-    this.turns = budget !== null && depth === 0 ? new LineTurns(budget) : null;
     this.examiner = new LineExaminer(
       this.out,
       text,
@@ -77,7 +76,6 @@ export class BodyFramer implements LineHandler {
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
   get pendingBytes(): number {
-    if (this.turns?.paused) return this.seen - this.turns.offset;
     const first = this.held.lines[0];
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
@@ -95,13 +93,20 @@ export class BodyFramer implements LineHandler {
     last = false,
     from?: Stop,
   ): void {
-    const offset = this.seen;
+    const offset = this.received(size);
+    if (last) this.lastLineNo = lineNo;
+    this.fresh(buf, start, end, lineNo, offset, from);
+  }
+
+  /** Bytes of all lines received so far. */
+  get bytesSeen(): number {
+    return this.seen;
+  }
+
+  /** `size` more bytes of input; returns the bytes before them (a line's offset). */
+  received(size: number): number {
     this.seen += size;
-    if (this.turns?.paused) this.turns.add(buf, start, end, lineNo, offset);
-    else {
-      if (last) this.lastLineNo = lineNo;
-      this.fresh(buf, start, end, lineNo, offset, from);
-    }
+    return this.seen - size;
   }
 
   /** Where the examination of the text's line stopped (a framer of a string's text, after PAUSE). */
@@ -109,20 +114,8 @@ export class BodyFramer implements LineHandler {
     return this.examiner.stop;
   }
 
-  /** A line stopped for this turn (turn-budget.ts): `resume` goes on with it in the next. */
-  get paused(): boolean {
-    return this.turns?.paused === true;
-  }
-
-  /** Goes on with the lines that wait, until all are done or the turn's budget is spent again. */
-  resume(): void {
-    this.turns?.resume(this.goOn);
-  }
-
-  private readonly goOn = (l: WaitingLine): void => this.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop);
-
   /** A new line, or with `from` one that goes on from there; it may stop if nothing is open. */
-  private fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
+  fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
     const mayStop = this.budget !== null && this.open === null && this.replay.length === 0;
     if (mayStop) this.examiner.mayStop(from !== undefined);
     try {
@@ -142,7 +135,6 @@ export class BodyFramer implements LineHandler {
 
   /** End of input: an open body is truncated. */
   finish(): void {
-    this.turns?.complete(this.goOn);
     while (this.open !== null) {
       const outcome = this.open.parser.finish();
       // Every byte of the last line was read before the input ended.
@@ -152,11 +144,6 @@ export class BodyFramer implements LineHandler {
     }
     this.lastLineNo = -1;
     this.out.endInput();
-  }
-
-  /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
-  settle(): void {
-    this.finish();
   }
 
   private drain(): void {
@@ -204,7 +191,7 @@ export class BodyFramer implements LineHandler {
     const examiner = this.examiner;
     flags = examiner.examine(buf, start, end, lineNo, flags, from, skip, lineNo === this.lastLineNo);
     if (flags & PAUSED) {
-      this.stopLine(buf, start, end, lineNo, offset);
+      (this.onStop as OnStop)(buf, start, end, lineNo, offset);
       return;
     }
     const parser = examiner.opened;
@@ -289,45 +276,23 @@ export class BodyFramer implements LineHandler {
     this.resetOpen();
   }
 
-  /** The input's line stopped for this turn: copied, it waits for `resume`. */
-  private stopLine(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
-    const copy = (this.turns as LineTurns).stopped(
-      buf,
-      start,
-      end,
-      lineNo,
-      offset,
-      this.examiner.stop as Stop,
-    );
-    this.out.moved(copy, lineNo, start, 0);
-    this.examiner.strings.moved(-start);
-  }
-
   private resetOpen(): void {
     this.open = null;
     this.held.lines = [];
   }
 
-  // Lines too long to hold (LineSplitter streams them): see long-line.ts.
+  /** The line that stopped is now at the start of `buf` (copied to wait): its positions move. */
+  moved(buf: Buffer, lineNo: number, start: number): void {
+    this.out.moved(buf, lineNo, start, 0);
+    this.examiner.strings.moved(-start);
+  }
 
-  longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
-    this.turns?.complete(this.goOn);
+  /** A line too long to hold begins (input-framer.ts): an open body fails before it. */
+  failOpenBodies(): void {
     while (this.open !== null) {
       this.failOpen(false);
       this.drain();
     }
-    this.long = new LongLine(lineNo);
-    this.long.data(buf, start, end);
-  }
-
-  longData(buf: Buffer, start: number, end: number): void {
-    this.long?.data(buf, start, end);
-  }
-
-  longEnd(oversized: boolean, size: number): void {
-    this.seen += size;
-    this.long?.end(oversized, this.counts, this.out.frames);
-    this.long = null;
   }
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */
