@@ -53,7 +53,7 @@ export class BodyFramer {
     private readonly maxMultilineBytes: number,
     text: TextRecognizer | null = null,
     private readonly budget: TurnBudget | null = null,
-    private readonly depth = 0,
+    depth = 0,
   ) {
     this.counts = counts;
     this.examiner = new LineExaminer(

@@ -43,7 +43,11 @@ export class LineTurns {
       stop: movedStop(stop, 0),
     };
     if (this.current < 0) this.lines.push(line);
-    else this.lines[(this.next = this.current)] = line;
+    else {
+      // The line `resume` went on with stopped again: it waits where it was.
+      this.lines[this.current] = line;
+      this.next = this.current;
+    }
     return line.buf;
   }
 
