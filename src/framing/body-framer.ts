@@ -60,7 +60,7 @@ export class BodyFramer {
       this.out,
       text,
       depth,
-      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, budget, depth + 1),
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text?.another() ?? null, budget, depth + 1),
       budget,
     );
   }
@@ -124,7 +124,7 @@ export class BodyFramer {
         const stop = movedStop(from, start);
         this.out.moved(buf, lineNo, from.lineStart, start);
         this.examiner.strings.lineNo = lineNo;
-        this.examiner.quotesFrom = stop.quotesFrom;
+        this.examiner.goingOn = stop;
         this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
       }
     } finally {
