@@ -25,13 +25,14 @@ const INDEX_LIMIT = 2 ** 30;
 /**
  * The last `size` request ids seen (duplicates included, placeholders not), in bounded memory: a
  * ring of the ids' characters, and a hash table of where each id was last added, in two
- * generations of (at most) `size` additions each. An id's entry holds its hash and the index at which it was
- * added (its ring slot is that index modulo `size`); the id is in the window while that index is
- * one of the last `size`. Ids added in the current generation are entered in its half of the
- * table; when a generation is full, the older half takes the new ones. An entry of a half added
- * before that half's generation began counts as a free place (it has left the window), so no
- * entry is ever removed or cleared. Both halves of a place share one cache line: a lookup reads
- * one line (and a neighbour's when it probes on) and compares characters only when a hash matches.
+ * generations of (at most) `size` additions each. An id's entry holds its hash and the index at
+ * which it was added (its ring slot is that index modulo `size`); the id is in the window while
+ * that index is one of the last `size`. Ids added in the current generation are entered in its
+ * half of the table; when a generation is full, the older half takes the new ones. An entry of a
+ * half added before that half's generation began counts as a free place (it has left the window),
+ * so no entry is ever removed or cleared. Both halves of a place share one cache line: a lookup
+ * reads one line (and a neighbour's when it probes on) and compares characters only when a hash
+ * matches.
  * Numbers in typed arrays, not a Map of strings: a string kept for 10,000 responses outlives the
  * young generation, and a steady flow of such survivors made V8 grow it to its maximum (peak RSS
  * +30 MiB on plain NDJSON; test/bench/README.md, "Issue 12 shapes: cost on plain input").
@@ -124,7 +125,10 @@ export class RequestIdWindow {
     return had;
   }
 
-  /** The current generation becomes the previous one, its older half takes the new ids; returns `index` (moved). */
+  /**
+   * The current generation becomes the previous one and its older half takes the new ids; returns
+   * `index` (moved down by `rebase` when it reached the limit).
+   */
   private newGeneration(index: number): number {
     if (index >= this.indexLimit) index = this.rebase(index);
     this.current ^= 2;
