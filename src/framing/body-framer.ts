@@ -53,7 +53,7 @@ export class BodyFramer {
     private readonly maxMultilineBytes: number,
     text: TextRecognizer | null = null,
     private readonly budget: TurnBudget | null = null,
-    depth = 0,
+    private readonly depth = 0,
   ) {
     this.counts = counts;
     this.examiner = new LineExaminer(
@@ -116,7 +116,12 @@ export class BodyFramer {
 
   /** A new line, or with `from` one that goes on from there; it may stop if nothing is open. */
   fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
-    const mayStop = this.budget !== null && this.open === null && this.replay.length === 0;
+    const budget = this.budget;
+    const mayStop =
+      budget !== null &&
+      this.open === null &&
+      this.replay.length === 0 &&
+      (this.depth > 0 || from !== undefined || end - start >= budget.minLineBytes);
     if (mayStop) this.examiner.mayStop(from !== undefined);
     try {
       if (from === undefined) this.process(buf, start, end, lineNo, offset, 0, start, null);
