@@ -8,12 +8,12 @@ declare global {
       constructor(bytes: Uint8Array);
     }
     class Instance {
-      constructor(module: Module);
+      constructor(module: Module, imports: Record<string, Record<string, unknown>>);
       readonly exports: Record<string, unknown>;
     }
-    interface Memory {
+    class Memory {
+      constructor(descriptor: { initial: number });
       readonly buffer: ArrayBuffer;
-      grow(pages: number): number;
     }
   }
 }
