@@ -137,19 +137,24 @@ export class LogStrings {
   /** Where the last `\u` escape ended (in the module's memory). */
   private escapeEnd = 0;
 
+  /** Without WebAssembly (`node --jitless`, or no memory for it): `buf` is a plain buffer, `unescape` declines. */
+  private plain = false;
+
   /** Room for `n` more bytes in `buf`, and for an input record of `n` bytes. */
   reserve(n: number): void {
     const inst = this.instance;
-    if (inst === null || this.used + n > this.buf.length || n > inst.inputBytes) this.renew(n);
+    if (this.used + n > this.buf.length || (inst === null ? !this.plain : n > inst.inputBytes)) this.renew(n);
   }
 
   /**
    * Unescapes the JSON string content `buf[start, …)` up to its closing quote, which must be
    * before `end`, into `this.buf` at `used` (`reserve(end - start)` first); returns the quote's
-   * index, or -1 when the string is not closed or holds an invalid escape. The output ends at `written`.
+   * index, or -1 when the string is not closed or holds an invalid escape (or without WebAssembly:
+   * the caller reads the record another way). The output ends at `written`.
    */
   unescape(buf: Buffer, start: number, end: number): number {
-    const inst = this.instance as Instance;
+    const inst = this.instance;
+    if (inst === null) return -1;
     if (buf !== this.from || start < this.windowStart || end > this.windowEnd) this.copyIn(inst, buf, start);
     const delta = inst.input - this.windowStart;
     const stop = end + delta;
@@ -183,19 +188,32 @@ export class LogStrings {
     this.windowEnd = end;
   }
 
-  /** A new instance with room for `n` bytes of strings and of input. */
+  /** Room for `n` bytes of strings and of input: a new instance (lines held keep the old one's memory). */
   private renew(n: number): void {
-    compiled ??= new WebAssembly.Module(MODULE);
     const stringsBytes = Math.max(STRINGS_BYTES, n);
-    const inputBytes = Math.max(INPUT_BYTES, n);
+    this.instance = this.plain ? null : this.instantiate(stringsBytes, Math.max(INPUT_BYTES, n));
+    this.buf = this.instance?.strings ?? Buffer.allocUnsafe(stringsBytes);
+    this.used = 0;
+    this.from = null;
+  }
+
+  private instantiate(stringsBytes: number, inputBytes: number): Instance | null {
     // Whole-vector reads and writes go up to 16 bytes past either area.
     const input = AREAS + stringsBytes + VECTOR;
     const pages = Math.ceil((input + inputBytes + VECTOR) / PAGE);
-    const memory = new WebAssembly.Memory({ initial: pages });
-    const exports = new WebAssembly.Instance(compiled, { e: { m: memory } }).exports;
+    let memory: WebAssembly.Memory;
+    let exports: Record<string, unknown>;
+    try {
+      compiled ??= new WebAssembly.Module(MODULE);
+      memory = new WebAssembly.Memory({ initial: pages });
+      exports = new WebAssembly.Instance(compiled, { e: { m: memory } }).exports;
+    } catch {
+      this.plain = true;
+      return null;
+    }
     const mem = Buffer.from(memory.buffer);
     for (const [c, b] of ONE_BYTE) mem[TABLE + c] = b;
-    this.instance = {
+    return {
       run: exports.u as (i: number, end: number, o: number) => number,
       mem,
       pos: new Int32Array(memory.buffer, OUT_POS, 1),
@@ -203,9 +221,6 @@ export class LogStrings {
       input,
       inputBytes,
     };
-    this.buf = this.instance.strings;
-    this.used = 0;
-    this.from = null;
   }
 
   /** A `\uXXXX` escape (a surrogate pair: two) at `mem[i]` after the `\u`, written at `o`; -1 if invalid. */
