@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { type Config, parseListen, type SourceConfig } from "./config/schema.js";
 import { UsageError } from "./core/errors.js";
+import { RUN_TURN_MS } from "./core/limits.js";
 import type { ApiResponse, LineCounts } from "./core/records.js";
 import { redactor } from "./core/redact.js";
 import { VERSION } from "./core/version.js";
@@ -135,6 +136,7 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
           maxRecordBytes: s.maxRecordBytes,
           maxMultilineBytes: s.maxMultilineBytes,
           format: s.format,
+          turnMs: RUN_TURN_MS,
           ...pipelineStages(stages),
         });
       },

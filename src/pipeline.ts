@@ -6,8 +6,9 @@ import { DEFAULT_DEDUP_WINDOW_IDS, dedupBatch } from "./extract/dedup.js";
 import type { Extractor } from "./extract/extractor.js";
 import { RequestIdWindow } from "./extract/request-id-window.js";
 import { lendStringStatus } from "./extract/string-status.js";
-import { BodyFramer } from "./framing/body-framer.js";
+import { InputFramer } from "./framing/input-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
+import { TurnBudget } from "./framing/turn-budget.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";
 import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./parsers/sdk-text/recognizer.js";
 import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
@@ -42,6 +43,13 @@ export interface PipelineOptions {
   readonly dedup?: RequestIdWindow | null;
   /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
   readonly format?: LogFormat;
+  /**
+   * `run`: the longest a push spends examining lines in one turn of the event loop before it goes
+   * on in the next (docs/design.md §3); `push` then returns a promise. Default: no limit (analyze).
+   */
+  readonly turnMs?: number;
+  /** Tests: candidates between two looks at the clock (default: turn-budget.ts). */
+  readonly turnCheckEvery?: number;
 }
 
 const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -80,7 +88,7 @@ export function pipelineStages(stages: { textRules: TextRules; dedup: RequestIdW
  * frames → responses, handed on per batch. It is the `ByteSink` a source writes into.
  */
 export class RecordPipeline {
-  private readonly framer: BodyFramer;
+  private readonly framer: InputFramer;
   /** Built once the format is known: at once, or for `auto` from the input's first line. */
   private splitter: LineSplitter | null = null;
   /** Between splitter and framer for container logs; null for raw input. */
@@ -89,13 +97,19 @@ export class RecordPipeline {
   private sniffer: FormatSniffer | null = null;
   private counts: LineCounts = emptyCounts();
   readonly dedup: RequestIdWindow | null;
+  private readonly budget: TurnBudget | null;
+  /** While a line waits for the next turn: what the last push returned. */
+  private going: Promise<void> | null = null;
 
   constructor(private readonly options: PipelineOptions) {
     this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
-    this.framer = new BodyFramer(
+    this.budget =
+      options.turnMs === undefined ? null : new TurnBudget(options.turnMs, options.turnCheckEvery);
+    this.framer = new InputFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,
       options.text === undefined ? createTextRecognizer(DEFAULT_TEXT_RULES) : options.text,
+      this.budget,
     );
     const format = options.format ?? DEFAULT_LOG_FORMAT;
     if (format === "auto") this.sniffer = new FormatSniffer(options.atFileStart ?? true);
@@ -120,12 +134,40 @@ export class RecordPipeline {
     return this.pendingBytes === 0;
   }
 
-  push(data: Buffer): void {
+  /**
+   * Void when every complete line is processed. Under a turn budget (`turnMs`), a promise when a
+   * line goes on in later turns: the caller pushes nothing more until it resolves (the lines wait
+   * in the framer, counted in `pendingBytes`); `flush` and `end` finish them at once.
+   */
+  push(data: Buffer): Promise<void> | undefined {
+    this.budget?.start();
     this.counts.bytes += data.length;
     const splitter = this.splitter;
     if (splitter !== null) splitter.push(data);
     else this.sniff(data, "more");
+    if (this.framer.paused) return this.goOn();
     this.emit();
+    return undefined;
+  }
+
+  /** The promise of a push whose lines go on in the next turns: one turn's budget at a time. */
+  private goOn(): Promise<void> {
+    this.going ??= new Promise((resolve) => {
+      // The batch is handed on in a turn of its own, after the last line's.
+      const turn = (): void => {
+        if (this.framer.paused) {
+          (this.budget as TurnBudget).start();
+          this.framer.resume();
+          setImmediate(turn);
+          return;
+        }
+        this.going = null;
+        this.emit();
+        resolve();
+      };
+      setImmediate(turn);
+    });
+    return this.going;
   }
 
   /**

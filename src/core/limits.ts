@@ -11,6 +11,11 @@ export const DEFAULT_MAX_MULTILINE_BYTES = 8 * 1024 * 1024;
 
 /** How long a file renamed away or deleted stays open after its last growth (README "Configuration"). */
 export const DEFAULT_ROTATE_WAIT_MS = 5000;
+/**
+ * `run`: the longest one turn of the event loop spends examining lines before the rest goes on in
+ * the next, so that one long line never blocks /healthz and /metrics (docs/design.md §3).
+ */
+export const RUN_TURN_MS = 20;
 
 /** Series per API metric; past it new label sets share one overflow series (README "Bounds on series and sizes"). */
 export const DEFAULT_MAX_SERIES = 10_000;

@@ -11,21 +11,24 @@ import {
 import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
-import { countLine } from "./line-outcomes.js";
-import type { LineHandler } from "./line-splitter.js";
-import { LongLine } from "./long-line.js";
+import { countLine, PAUSED } from "./line-outcomes.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
+import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
+
+/** The input's framer (input-framer.ts) is told when one of its lines stops for this turn. */
+export type OnStop = (buf: Buffer, start: number, end: number, lineNo: number, offset: number) => void;
 
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
  * following lines when it does not end on its own (held lines, settling), and when such a body
  * fails goes on from the next candidate after its start — re-examining the lines the failed body
  * had taken (docs/design.md §3). Counts every non-blank line once. Frames and counts accumulate in
- * `frames` and `counts` until the caller takes them (once per batch).
+ * `frames` and `counts` until the caller takes them (once per batch). The input's own framer
+ * (input-framer.ts) adds lines too long to hold and `run`'s turns.
  */
-export class BodyFramer implements LineHandler {
+export class BodyFramer {
   private readonly out = new FrameSink();
   counts: LineCounts;
   private readonly examiner: LineExaminer;
@@ -35,16 +38,21 @@ export class BodyFramer implements LineHandler {
   private seen = 0;
   /** Lines to examine again, last one first. */
   private replay: ReplayLine[] = [];
-  private long: LongLine | null = null;
   private readonly probe = new SettleProbe();
   /** The input's last line, when the caller said which (`line`'s `last`); else -1. */
   private lastLineNo = -1;
+  /** Set by the input's framer under a turn budget. */
+  onStop: OnStop | null = null;
 
-  /** `depth`: how many strings this framer's text is inside (0: the input itself). */
+  /**
+   * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
+   * turn budget (null: a line is examined in one go).
+   */
   constructor(
     counts: LineCounts,
     private readonly maxMultilineBytes: number,
     text: TextRecognizer | null = null,
+    private readonly budget: TurnBudget | null = null,
     depth = 0,
   ) {
     this.counts = counts;
@@ -52,7 +60,8 @@ export class BodyFramer implements LineHandler {
       this.out,
       text,
       depth,
-      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, depth + 1),
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, budget, depth + 1),
+      budget,
     );
   }
 
@@ -75,11 +84,52 @@ export class BodyFramer implements LineHandler {
    * `last`: the caller knows no line follows (the decoded text of a string): a body still open at
    * the line's end ends there at once, as `finish` would end it, without holding the line.
    */
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last = false): void {
-    const offset = this.seen;
-    this.seen += size;
+  line(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    size: number,
+    last = false,
+    from?: Stop,
+  ): void {
+    const offset = this.received(size);
     if (last) this.lastLineNo = lineNo;
-    this.process(buf, start, end, lineNo, offset, 0, start, null);
+    this.fresh(buf, start, end, lineNo, offset, from);
+  }
+
+  /** Bytes of all lines received so far. */
+  get bytesSeen(): number {
+    return this.seen;
+  }
+
+  /** `size` more bytes of input; returns the bytes before them (a line's offset). */
+  received(size: number): number {
+    this.seen += size;
+    return this.seen - size;
+  }
+
+  /** Where the examination of the text's line stopped (a framer of a string's text, after PAUSE). */
+  get stop(): Stop | null {
+    return this.examiner.stop;
+  }
+
+  /** A new line, or with `from` one that goes on from there; it may stop if nothing is open. */
+  fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
+    const mayStop = this.budget !== null && this.open === null && this.replay.length === 0;
+    if (mayStop) this.examiner.mayStop(from !== undefined);
+    try {
+      if (from === undefined) this.process(buf, start, end, lineNo, offset, 0, start, null);
+      else {
+        const stop = movedStop(from, start);
+        this.out.moved(buf, lineNo, from.lineStart, start);
+        this.examiner.strings.lineNo = lineNo;
+        this.examiner.quotesFrom = stop.quotesFrom;
+        this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
+      }
+    } finally {
+      if (mayStop) this.examiner.mayNotStop();
+    }
     this.drain();
   }
 
@@ -94,11 +144,6 @@ export class BodyFramer implements LineHandler {
     }
     this.lastLineNo = -1;
     this.out.endInput();
-  }
-
-  /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
-  settle(): void {
-    this.finish();
   }
 
   private drain(): void {
@@ -145,6 +190,10 @@ export class BodyFramer implements LineHandler {
   ): void {
     const examiner = this.examiner;
     flags = examiner.examine(buf, start, end, lineNo, flags, from, skip, lineNo === this.lastLineNo);
+    if (flags & PAUSED) {
+      (this.onStop as OnStop)(buf, start, end, lineNo, offset);
+      return;
+    }
     const parser = examiner.opened;
     if (parser === null) {
       countLine(this.counts, flags);
@@ -232,25 +281,18 @@ export class BodyFramer implements LineHandler {
     this.held.lines = [];
   }
 
-  // Lines too long to hold (LineSplitter streams them): see long-line.ts.
+  /** The line that stopped is now at the start of `buf` (copied to wait): its positions move. */
+  moved(buf: Buffer, lineNo: number, start: number): void {
+    this.out.moved(buf, lineNo, start, 0);
+    this.examiner.strings.moved(-start);
+  }
 
-  longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
+  /** A line too long to hold begins (input-framer.ts): an open body fails before it. */
+  failOpenBodies(): void {
     while (this.open !== null) {
       this.failOpen(false);
       this.drain();
     }
-    this.long = new LongLine(lineNo);
-    this.long.data(buf, start, end);
-  }
-
-  longData(buf: Buffer, start: number, end: number): void {
-    this.long?.data(buf, start, end);
-  }
-
-  longEnd(oversized: boolean, size: number): void {
-    this.seen += size;
-    this.long?.end(oversized, this.counts, this.out.frames);
-    this.long = null;
   }
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */

@@ -63,6 +63,18 @@ export class FrameSink {
     for (const f of found) this.frames.push({ ...f, prefix: outer + f.prefix });
   }
 
+  /**
+   * Line `lineNo`, which started at `oldStart` of its buffer, is at `start` of `buf` now (it stopped
+   * for a turn and was copied, or its text decoded again: turn-budget.ts): the prefix of its next
+   * body still starts after the last one.
+   */
+  moved(buf: Buffer, lineNo: number, oldStart: number, start: number): void {
+    if (this.lastLineNo !== lineNo || this.lastLineStartPos !== oldStart || this.lastBuf === null) return;
+    this.lastBuf = buf;
+    this.lastLineStartPos = start;
+    this.lastPos += start - oldStart;
+  }
+
   /** The input ended: a next input's first line is not the line of the last body (its buffer may be reused). */
   endInput(): void {
     this.lastBuf = null;

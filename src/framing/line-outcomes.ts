@@ -9,6 +9,8 @@ import type { LineCounts } from "../core/records.js";
 export const RESPONSE = 1; // a character of a recognised response
 export const BODY = 2; // a character of a valid body without request id
 export const FAILED = 4; // a failed candidate started here or consumed some of it
+/** Not an outcome: the line's examination stopped for this turn (turn-budget.ts) and goes on later. */
+export const PAUSED = 8;
 
 /** Counts one final non-blank line by its flags. */
 export function countLine(counts: LineCounts, flags: number): void {

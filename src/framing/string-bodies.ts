@@ -11,6 +11,7 @@ import {
 } from "../parsers/json-strings.js";
 import { pythonBytes } from "../parsers/python-bytes.js";
 import type { FrameSink } from "./frame-sink.js";
+import { PAUSE, type Stop, type TurnBudget } from "./turn-budget.js";
 
 /** How deep strings inside strings are examined: docs/design.md §3 asks for at least two levels of escaping. */
 export const MAX_STRING_DEPTH = 3;
@@ -21,9 +22,35 @@ const SCRATCH_BYTES = 64 * 1024;
 /** The part of the framer that examines decoded text: a framer of its own, one level deeper. */
 export interface TextFramer {
   frames: Frame[];
-  /** `last`: no line follows (a body still open at its end ends with it). */
-  line(buf: Buffer, start: number, end: number, lineNo: number, size: number, last: boolean): void;
+  /**
+   * `last`: no line follows (a body still open at its end ends with it). `from`: the text's line
+   * stopped there in an earlier turn (turn-budget.ts) and goes on from it.
+   */
+  line(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    size: number,
+    last: boolean,
+    from?: Stop,
+  ): void;
   finish(): void;
+  /** Where the line it was examining stopped (after it threw PAUSE). */
+  readonly stop: Stop | null;
+}
+
+/** A string's text that stopped in an earlier turn: which string, and where in it. */
+interface StoppedText {
+  /** The string's raw start, from the candidate that holds it, and its raw length. */
+  readonly key: number;
+  readonly length: number;
+  /** The line of its text that stopped, and where. */
+  readonly lineNo: number;
+  readonly stop: Stop;
+  /** Its decoded text (null: examined where it stands), and whether that may hold more than one line. */
+  readonly text: Buffer | null;
+  readonly lines: boolean;
 }
 
 /**
@@ -43,11 +70,39 @@ export class StringBodies implements StringExaminer {
   lineNo = 0;
   private framer: TextFramer | null = null;
   private scratch: Buffer = Buffer.alloc(0);
+  /**
+   * The input's strings only, while a line may stop (turn-budget.ts): the candidate being parsed
+   * (`anchor`), the responses of its strings already examined (by raw start from the candidate),
+   * and the string whose text stopped. When the line goes on, the candidate is parsed again: its
+   * strings are not examined again, and the one that stopped goes on where it was.
+   */
+  private anchorAt = -1;
+  private readonly done = new Map<number, readonly Frame[]>();
+  private stopped: StoppedText | null = null;
 
   constructor(
     private readonly makeFramer: () => TextFramer,
     private readonly text: TextRecognizer | null,
+    private readonly budget: TurnBudget | null = null,
   ) {}
+
+  /** The input's examiner is at candidate `pos` of its line (one that may stop): see `done`. */
+  anchor(pos: number): void {
+    if (pos !== this.anchorAt) this.forget();
+    this.anchorAt = pos;
+  }
+
+  /** A new line: nothing examined on it yet. */
+  forget(): void {
+    this.anchorAt = -1;
+    if (this.done.size > 0) this.done.clear();
+    this.stopped = null;
+  }
+
+  /** The line that stopped was copied to go on later: its positions move by `shift`. */
+  moved(shift: number): void {
+    if (this.anchorAt >= 0) this.anchorAt += shift;
+  }
 
   mayHold(buf: Buffer, start: number, end: number, marks: number): boolean {
     if (end - start < 12 || (marks & NAME) === 0) return false;
@@ -81,7 +136,7 @@ export class StringBodies implements StringExaminer {
     const text = this.bufferFor(end - p);
     const literal = pythonBytes(buf, p, end, text);
     if (literal === null) return -1;
-    const found = this.examineText(text, 0, literal.length, true);
+    const found = this.examineText(text, 0, literal.length, true, p, literal.after - p);
     if (found.length === 0) return -1;
     out.decoded(found, buf, this.lineNo, start, p - 2);
     return literal.after;
@@ -90,10 +145,32 @@ export class StringBodies implements StringExaminer {
   /** The responses in the string whose content is `buf[start, end)` (`marks`: what it holds). */
   examine(buf: Buffer, start: number, end: number, marks: number): readonly Frame[] {
     // Without escapes, the text is one line (raw JSON string bytes hold no newline).
-    if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false);
+    if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false, start, end - start);
+    const kept = this.keptText(start, end - start);
+    if (kept !== null)
+      return this.examineText(kept.text, 0, kept.text.length, kept.lines, start, end - start);
     const text = this.bufferFor(end - start);
     const length = decodeJsonString(buf, start, end, text);
-    return this.examineText(text, 0, length, decodedText.newline);
+    try {
+      return this.examineText(text, 0, length, decodedText.newline, start, end - start);
+    } catch (e) {
+      // It goes on in the next turn from its decoded text (copied out of the reused buffer).
+      const s = this.stopped;
+      if (e === PAUSE && s !== null)
+        this.stopped = {
+          ...s,
+          text: text === this.scratch ? Buffer.from(text.subarray(0, length)) : text.subarray(0, length),
+        };
+      throw e;
+    }
+  }
+
+  /** The decoded text of the string that stopped, when it is this one (it is not decoded again). */
+  private keptText(rawAt: number, rawLength: number): { text: Buffer; lines: boolean } | null {
+    const s = this.stopped;
+    if (s === null || s.text === null || s.key !== rawAt - this.anchorAt || s.length !== rawLength)
+      return null;
+    return { text: s.text, lines: s.lines };
   }
 
   /** A buffer of at least `bytes` for decoded text, valid until the next call. */
@@ -106,25 +183,55 @@ export class StringBodies implements StringExaminer {
 
   /**
    * Decoded text `buf[start, end)`, its lines examined by the framer one level deeper (`lines`:
-   * it may hold more than one).
+   * it may hold more than one). `rawAt`, `rawLength`: the raw string in the line, which names it
+   * when its examination stops and goes on (turn-budget.ts).
    */
-  private examineText(buf: Buffer, start: number, end: number, lines: boolean): readonly Frame[] {
+  private examineText(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lines: boolean,
+    rawAt: number,
+    rawLength: number,
+  ): readonly Frame[] {
+    const armed = this.budget?.armed === true && this.anchorAt >= 0;
+    const key = rawAt - this.anchorAt;
+    if (armed) {
+      const known = this.done.get(key);
+      if (known !== undefined) return known;
+    }
     this.framer ??= this.makeFramer();
     const framer = this.framer;
+    const stopped = this.stopped;
+    // The text that stopped goes on: its lines before the one that stopped are done (their
+    // responses wait in the framer), and that one goes on from where it stopped.
+    const resumed = armed && stopped?.key === key && stopped.length === rawLength ? stopped : null;
+    this.stopped = null;
     let lineNo = 1;
-    for (let s = start; s <= end; ) {
-      let nl = lines ? s : end;
-      while (nl < end && buf[nl] !== 0x0a) nl++;
-      const e = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      framer.line(buf, s, e, lineNo++, nl - s + 1, nl === end);
-      s = nl + 1;
+    let s = start;
+    try {
+      for (; s <= end; lineNo++) {
+        let nl = lines ? s : end;
+        while (nl < end && buf[nl] !== 0x0a) nl++;
+        if (resumed === null || lineNo >= resumed.lineNo) {
+          const e = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+          const goOn = resumed !== null && lineNo === resumed.lineNo;
+          framer.line(buf, s, e, lineNo, nl - s + 1, nl === end, goOn ? resumed.stop : undefined);
+        }
+        s = nl + 1;
+      }
+    } catch (e) {
+      if (e === PAUSE)
+        this.stopped = { key, length: rawLength, lineNo, stop: framer.stop as Stop, text: null, lines };
+      throw e;
     }
     framer.finish();
     const found = framer.frames;
-    if (found.length === 0) return NONE;
     framer.frames = [];
     const at = this.lineNo;
-    return found.map((f) => ({ ...f, lineStart: at, lineEnd: at }));
+    const frames = found.length === 0 ? NONE : found.map((f) => ({ ...f, lineStart: at, lineEnd: at }));
+    if (armed) this.done.set(key, frames);
+    return frames;
   }
 }
 

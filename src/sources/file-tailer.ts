@@ -244,7 +244,8 @@ export class FileTailer implements FileIdentity {
       bytes += bytesRead;
       next = bytes < limit ? this.read(buffers[which] as Buffer, limit - bytes) : null;
       try {
-        sink.push(current.subarray(0, bytesRead));
+        const going = sink.push(current.subarray(0, bytesRead));
+        if (going) await going;
       } catch (err) {
         this.ctx.hooks.onReadError?.(this.ctx.source, this.path, err as Error);
       }

@@ -50,7 +50,8 @@ export class StdinSource {
       for await (const chunk of this.input) {
         const data = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
         try {
-          sink.push(data);
+          const going = sink.push(data);
+          if (going) await going;
         } catch (err) {
           this.hooks.onReadError?.(this.name, this.file, err as Error);
         }

@@ -5,17 +5,20 @@
  */
 
 /**
- * Receives the bytes of one file in order; created once per file identity. Sync: when push
- * returns, every complete record is processed.
+ * Receives the bytes of one file in order; created once per file identity. When push returns
+ * nothing, every complete record is processed; when it returns a promise (a long line goes on over
+ * several turns of the event loop: docs/design.md §3), they are once it resolves, and the source
+ * pushes nothing more (nor stores a checkpoint) before that.
  */
 export interface ByteSink {
   /**
    * `data` is a view of the source's reused read buffer: it is valid only during this call. A sink
    * that keeps bytes past `push` (a partial line, a pending multi-line body) must copy them.
    * A sink must not throw; if it does, the chunk counts as consumed and the error is reported
-   * through `onReadError` (re-reading it could count its records twice).
+   * through `onReadError` (re-reading it could count its records twice). A sink that returns a
+   * promise has copied what it still needs.
    */
-  push(data: Buffer): void;
+  push(data: Buffer): Promise<void> | void;
   /** End of input for now (rotation, close, partial-line idle timeout): treat a held partial last line as complete. */
   flush(): void;
   /**
