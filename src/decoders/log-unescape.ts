@@ -2,8 +2,9 @@
  * The json-file `log` strings, unescaped 16 bytes at a time (README "Container logs"). A JSON
  * body's `\"` comes every ~10 bytes, so the cost is per escape: a WebAssembly SIMD loop takes one
  * round per escape where the four-bytes-per-word JavaScript loop took about three (the docker
- * decoder's cost fell by ~40%, test/bench/README.md). The module is a few dozen instructions,
- * written out below as bytes with their names: no binary file, no build step.
+ * decoder alone: 0.67× its time, test/bench/README.md "Container log decoders"). The module is a
+ * few dozen instructions, written out below as bytes with their names: no binary file, no build
+ * step.
  *
  * The decoded strings of a chunk are written one after the other into the module's memory (`buf`
  * is a view of it), as the decoder hands them on; the records are read from a copy of the chunk
@@ -16,12 +17,12 @@ import { hex4, writeUtf8 } from "../core/escapes.js";
 const OUT_POS = 0;
 /** The decoded byte of `\X` at TABLE + X; 0: not a one-byte escape (`\u`, or invalid). */
 const TABLE = 16;
-/** Input (the record) and output areas start here, each with 16 bytes of room for whole-vector reads and writes. */
+/** The areas (decoded strings, then input) start here, each with 16 bytes of room for whole-vector reads and writes. */
 const AREAS = 512;
 const PAGE = 64 * 1024;
 const VECTOR = 16;
 
-// WebAssembly opcodes used below (https://webassembly.github.io/spec/core/binary/).
+// The WebAssembly binary format's opcodes used below (its core specification, binary format).
 const I32 = 0x7f;
 const V128 = 0x7b;
 const [BLOCK_EMPTY, LOOP, IF, END, BR, BR_IF, RETURN] = [0x40, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x0f];
