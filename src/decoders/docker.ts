@@ -5,9 +5,8 @@
  *
  * The driver always writes the members in that order, so the record is read in one pass over its
  * bytes, unescaping `log` straight into a buffer of the parser's own (16 bytes at a time:
- * log-unescape.ts); a record of another shape
- * (`attrs`, other order) goes through JSON.parse. The one pass cut the decoder's cost by ~40% on the
- * bench's (g) corpus (test/bench/README.md).
+ * log-unescape.ts); a record of another shape (`attrs`, other order) goes through JSON.parse. The
+ * one pass cut the decoder's cost by ~40% on the bench's (g) corpus (test/bench/README.md).
  *
  * The `log`s of one chunk are written one after the other into that buffer (`release` starts it
  * again), so a line split into records that follow each other is already joined there, and the
