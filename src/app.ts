@@ -136,7 +136,7 @@ export async function startApp(initial: Config, logger: Logger, options: AppOpti
           maxRecordBytes: s.maxRecordBytes,
           maxMultilineBytes: s.maxMultilineBytes,
           format: s.format,
-          turnMs: RUN_TURN_MS,
+          turn: { ms: RUN_TURN_MS },
           ...pipelineStages(stages),
         });
       },

@@ -8,7 +8,7 @@ import { RequestIdWindow } from "./extract/request-id-window.js";
 import { lendStringStatus } from "./extract/string-status.js";
 import { InputFramer } from "./framing/input-framer.js";
 import { LineSplitter } from "./framing/line-splitter.js";
-import { TurnBudget } from "./framing/turn-budget.js";
+import { TurnBudget, type TurnOptions } from "./framing/turn-budget.js";
 import type { TextRecognizer } from "./parsers/body-parser.js";
 import { createTextRecognizer, DEFAULT_TEXT_RULES, type TextRules } from "./parsers/sdk-text/recognizer.js";
 import { type TextSettings, textRules } from "./parsers/sdk-text/rules.js";
@@ -44,12 +44,10 @@ export interface PipelineOptions {
   /** How lines are wrapped: `raw`, a container runtime's `cri` / `docker`, or `auto` (the default). */
   readonly format?: LogFormat;
   /**
-   * `run`: the longest a push spends examining lines in one turn of the event loop before it goes
-   * on in the next (docs/design.md §3); `push` then returns a promise. Default: no limit (analyze).
+   * `run`: the longest a push spends examining a long line in one turn of the event loop before it
+   * goes on in the next (docs/design.md §3); `push` then returns a promise. Default: none (analyze).
    */
-  readonly turnMs?: number;
-  /** Tests: candidates between two looks at the clock (default: turn-budget.ts). */
-  readonly turnCheckEvery?: number;
+  readonly turn?: TurnOptions;
 }
 
 const DEFAULT_STREAM_THRESHOLD_BYTES = 1024 * 1024;
@@ -103,8 +101,7 @@ export class RecordPipeline {
 
   constructor(private readonly options: PipelineOptions) {
     this.dedup = options.dedup === undefined ? new RequestIdWindow(DEFAULT_DEDUP_WINDOW_IDS) : options.dedup;
-    this.budget =
-      options.turnMs === undefined ? null : new TurnBudget(options.turnMs, options.turnCheckEvery);
+    this.budget = options.turn === undefined ? null : new TurnBudget(options.turn);
     this.framer = new InputFramer(
       this.counts,
       options.maxMultilineBytes ?? DEFAULT_MAX_MULTILINE_BYTES,

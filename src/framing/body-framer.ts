@@ -53,14 +53,14 @@ export class BodyFramer {
     private readonly maxMultilineBytes: number,
     text: TextRecognizer | null = null,
     private readonly budget: TurnBudget | null = null,
-    depth = 0,
+    private readonly depth = 0,
   ) {
     this.counts = counts;
     this.examiner = new LineExaminer(
       this.out,
       text,
       depth,
-      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text, budget, depth + 1),
+      () => new BodyFramer(emptyCounts(), maxMultilineBytes, text?.another() ?? null, budget, depth + 1),
       budget,
     );
   }
@@ -116,7 +116,12 @@ export class BodyFramer {
 
   /** A new line, or with `from` one that goes on from there; it may stop if nothing is open. */
   fresh(buf: Buffer, start: number, end: number, lineNo: number, offset: number, from?: Stop): void {
-    const mayStop = this.budget !== null && this.open === null && this.replay.length === 0;
+    const budget = this.budget;
+    const mayStop =
+      budget !== null &&
+      this.open === null &&
+      this.replay.length === 0 &&
+      (this.depth > 0 || from !== undefined || end - start >= budget.minLineBytes);
     if (mayStop) this.examiner.mayStop(from !== undefined);
     try {
       if (from === undefined) this.process(buf, start, end, lineNo, offset, 0, start, null);
@@ -124,7 +129,7 @@ export class BodyFramer {
         const stop = movedStop(from, start);
         this.out.moved(buf, lineNo, from.lineStart, start);
         this.examiner.strings.lineNo = lineNo;
-        this.examiner.quotesFrom = stop.quotesFrom;
+        this.examiner.goingOn = stop;
         this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
       }
     } finally {

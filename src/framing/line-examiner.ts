@@ -26,8 +26,11 @@ export class LineExaminer {
   private pausable = false;
   /** After a stop: where the line goes on from. */
   stop: Stop | null = null;
-  /** Set before `examine` of a line that goes on from a stop: where it looks for quotes from. */
-  quotesFrom = -1;
+  /**
+   * Set before `examine` of a line that goes on from `stop` (its arguments): where it looks for
+   * quotes from; what the recognizer kept of the line still holds (the same bytes).
+   */
+  goingOn: Stop | null = null;
   private readonly examinesStrings: boolean;
   /** The turn budget, for the input's framer and the one of its strings' text; else null. */
   private readonly budget: TurnBudget | null;
@@ -86,10 +89,11 @@ export class LineExaminer {
   ): number {
     this.opened = null;
     let pos = from;
-    let quotesFrom = this.quotesFrom < 0 ? from : this.quotesFrom;
-    this.quotesFrom = -1;
+    const goingOn = this.goingOn;
+    this.goingOn = null;
+    let quotesFrom = goingOn === null ? from : goingOn.quotesFrom;
     const text = this.text;
-    text?.newLine();
+    if (goingOn === null) text?.newLine();
     // The next candidate from `candidateFrom`, kept while `pos` has not passed it: a line of many
     // quoted strings before one candidate is searched once, not once per string.
     let candidateFrom = -1;

@@ -35,8 +35,10 @@ export class LineTurns {
 
   /** Line `lineNo` (`buf[start, end)`) stopped at `stop`: it waits, copied; returns the copy. */
   stopped(buf: Buffer, start: number, end: number, lineNo: number, offset: number, stop: Stop): Buffer {
+    // A line that stops again is in its copy already (kept: what was found on it still holds).
+    const own = this.current >= 0 && buf === this.lines[this.current]?.buf;
     const line = {
-      buf: Buffer.from(buf.subarray(start, end)),
+      buf: own ? buf : Buffer.from(buf.subarray(start, end)),
       end: end - start,
       lineNo,
       offset,

@@ -147,20 +147,30 @@ export class StringBodies implements StringExaminer {
     // Without escapes, the text is one line (raw JSON string bytes hold no newline).
     if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false, start, end - start);
     const kept = this.keptText(start, end - start);
-    if (kept !== null)
-      return this.examineText(kept.text, 0, kept.text.length, kept.lines, start, end - start);
-    const text = this.bufferFor(end - start);
-    const length = decodeJsonString(buf, start, end, text);
+    let text: Buffer;
+    let length: number;
+    let lines: boolean;
+    if (kept !== null) {
+      ({ text, lines } = kept);
+      length = text.length;
+    } else {
+      text = this.bufferFor(end - start);
+      length = decodeJsonString(buf, start, end, text);
+      lines = decodedText.newline;
+    }
     try {
-      return this.examineText(text, 0, length, decodedText.newline, start, end - start);
+      return this.examineText(text, 0, length, lines, start, end - start);
     } catch (e) {
-      // It goes on in the next turn from its decoded text (copied out of the reused buffer).
+      // It goes on in the next turn from this decoded text, the same buffer each turn (what the
+      // recognizer kept of it holds), copied out of the reused one.
       const s = this.stopped;
-      if (e === PAUSE && s !== null)
-        this.stopped = {
-          ...s,
-          text: text === this.scratch ? Buffer.from(text.subarray(0, length)) : text.subarray(0, length),
-        };
+      if (e === PAUSE && s !== null) {
+        const own =
+          kept !== null || text !== this.scratch
+            ? text.subarray(0, length)
+            : Buffer.from(text.subarray(0, length));
+        this.stopped = { ...s, text: kept !== null ? text : own, lines };
+      }
       throw e;
     }
   }

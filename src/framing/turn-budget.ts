@@ -10,6 +10,17 @@ import type { Skips } from "./replay.js";
  * Every examination does at least one candidate before it looks at the clock, so each turn gets
  * somewhere, whatever the budget.
  */
+/** A pipeline's turn budget: `ms` per turn; tests set the rest to 1 and 0 (stop wherever it may). */
+export interface TurnOptions {
+  readonly ms: number;
+  /** Candidates between two looks at the clock. */
+  readonly checkEvery?: number;
+  readonly minLineBytes?: number;
+}
+
+const DEFAULT_CHECK_EVERY = 32;
+const DEFAULT_MIN_LINE_BYTES = 64 * 1024;
+
 export class TurnBudget {
   /** `performance.now()` by which the turn should end (Infinity: no limit). */
   deadline = Number.POSITIVE_INFINITY;
@@ -17,12 +28,19 @@ export class TurnBudget {
   armed = false;
   private countdown: number;
 
-  /** `checkEvery`: candidates between two looks at the clock (tests use 1). */
-  constructor(
-    readonly turnMs: number,
-    private readonly checkEvery = 32,
-  ) {
-    this.countdown = checkEvery;
+  readonly turnMs: number;
+  /**
+   * The input's lines shorter than this do not stop: one costs little, and stopping a turn spent
+   * on many of them gains nothing (on a loaded machine a preempted process would stop them often).
+   */
+  readonly minLineBytes: number;
+  private readonly checkEvery: number;
+
+  constructor(o: TurnOptions) {
+    this.turnMs = o.ms;
+    this.minLineBytes = o.minLineBytes ?? DEFAULT_MIN_LINE_BYTES;
+    this.checkEvery = o.checkEvery ?? DEFAULT_CHECK_EVERY;
+    this.countdown = this.checkEvery;
   }
 
   /** A new turn starts now. */

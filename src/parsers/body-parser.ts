@@ -98,6 +98,11 @@ export interface TextRecognizer {
   find(buf: Buffer, pos: number, limit: number, end: number): number;
   /** The framer begins to examine a line: what `find` kept of the last one (its text) is stale. */
   newLine(): void;
+  /**
+   * A recognizer of the same rules for the framer one level deeper (the text of strings): what it
+   * keeps of its line and its open block are its own.
+   */
+  another(): TextRecognizer;
   /** Parses the string that starts where `find` said (`begin`), over following lines for blocks. */
   readonly parser: BodyParser;
 }

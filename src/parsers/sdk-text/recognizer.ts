@@ -127,6 +127,10 @@ class SdkTextParser implements TextRecognizer, BodyParser {
     this.textBuf = null;
   }
 
+  another(): TextRecognizer {
+    return new SdkTextParser(this.c);
+  }
+
   find(buf: Buffer, pos: number, limit: number, end: number = limit): number {
     if (limit <= pos) return -1;
     const c = this.c;

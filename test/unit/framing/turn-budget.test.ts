@@ -56,8 +56,7 @@ async function inTurns(chunks: readonly Buffer[], format?: LogFormat): Promise<I
     extractor: new Extractor(shippedCatalog()),
     now: () => 0,
     format,
-    turnMs: 0,
-    turnCheckEvery: 1,
+    turn: { ms: 0, checkEvery: 1, minLineBytes: 0 },
     onBatch: (_source, responses, counts) => {
       for (const r of responses) events.push(r);
       totals.add(responses, counts);
@@ -141,5 +140,29 @@ describe("a line examined over several turns gives what it gives in one", () => 
       expect(turned.events.length).toBeGreaterThan(0);
       if (size > line.length) expect(turned.turns).toBeGreaterThan(1);
     }
+  });
+});
+
+describe("which lines stop", () => {
+  const body = (i: number): string => JSON.stringify({ RequestId: `S-${i}`, Code: "Throttling.User" });
+  const pipeline = (): RecordPipeline =>
+    new RecordPipeline({
+      source: "test",
+      extractor: new Extractor(shippedCatalog()),
+      turn: { ms: 0, checkEvery: 1 },
+      onBatch: () => {},
+    });
+
+  it("a chunk of short lines is done in its push, however many responses they hold", () => {
+    const short = `${Array.from({ length: 100 }, (_, i) => body(i)).join(" ")}\n`.repeat(20);
+    expect(pipeline().push(Buffer.from(short))).toBeUndefined();
+  });
+
+  it("a line of 64 KiB or more goes on in later turns when the turn is spent", async () => {
+    let line = "";
+    for (let i = 0; line.length < 64 * 1024; i++) line += `${body(i)} `;
+    const going = pipeline().push(Buffer.from(`${line}\n`));
+    expect(going).toBeInstanceOf(Promise);
+    await going;
   });
 });

@@ -50,8 +50,7 @@ it("the file source reads on only once a push that goes on over turns is done, i
         const pipeline = new RecordPipeline({
           source: "app",
           extractor: new Extractor(shippedCatalog()),
-          turnMs: 0,
-          turnCheckEvery: 1,
+          turn: { ms: 0, checkEvery: 1, minLineBytes: 0 },
           onBatch: (_s, responses) => {
             for (const r of responses) events.push(r);
           },
