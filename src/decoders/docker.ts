@@ -80,6 +80,8 @@ export class DockerParser implements RecordParser {
     if (typeof record !== "object" || record === null) return false;
     const { log, stream, time } = record as { log?: unknown; stream?: unknown; time?: unknown };
     if (typeof log !== "string" || typeof time !== "string") return false;
+    // Longer than the record when it held invalid UTF-8 (each bad byte is U+FFFD, 3 bytes).
+    this.logs.reserve(Buffer.byteLength(log));
     const n = this.logs.buf.write(log, this.logs.used);
     return this.fill(out, stream === "stderr" ? 1 : 0, this.times.parseString(time), this.logs.used + n);
   }
