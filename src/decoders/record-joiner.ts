@@ -156,8 +156,8 @@ export class RecordJoiner {
     const end = j.end > j.start && j.buf[j.end - 1] === 0x0d ? j.end - 1 : j.end;
     this.times.add(j.lineNo, j.timeMs, j.stream);
     if (j.buf === this.joins.buf) {
-      // Ends at the line's end: bytes after it are older lines' (or the next line's, later).
-      this.pass(j.buf.subarray(0, end), j.start, end, j.lineNo, j.size, false);
+      // Ends after the line's `\n`: bytes after it are older lines' (or the next line's, later).
+      this.pass(j.buf.subarray(0, this.joins.endLine()), j.start, end, j.lineNo, j.size, false);
     } else this.pass(j.buf, j.start, end, j.lineNo, j.size, true);
     return true;
   }

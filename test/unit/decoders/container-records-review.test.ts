@@ -152,6 +152,17 @@ describe("docker json-file", () => {
     expect(r.summary).toMatchObject({ responses: 2, malformedLines: 4 });
   });
 
+  it("a record in another member order with invalid UTF-8 in `log` keeps all of its `log`", () => {
+    // Each invalid byte becomes U+FFFD (3 bytes): the decoded text is longer than the record.
+    const head = Buffer.from('{"stream":"stdout","log":"');
+    const bad = Buffer.alloc(300 * 1024, 0xff);
+    const tail = Buffer.from(
+      `${JSON.stringify(E({ RequestId: "D9", Code: "Throttling" })).slice(1, -1)}\\n","time":"${T}"}\n`,
+    );
+    const r = analyzeText(Buffer.concat([head, bad, tail]), { args: ["--format", "docker"] });
+    expect(pick(r.events, ["requestId", "category"])).toEqual([{ requestId: "D9", category: "throttling" }]);
+  });
+
   it("a Go SDK.ServerError block, one record per line, is one response", () => {
     const lines = [
       "SDK.ServerError",
