@@ -20,6 +20,9 @@ import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
 /** The input's framer (input-framer.ts) is told when one of its lines stops for this turn. */
 export type OnStop = (buf: Buffer, start: number, end: number, lineNo: number, offset: number) => void;
 
+/** The input's framer is told when the lines to examine again (in order) wait for the next turn. */
+export type OnReplayStop = (lines: readonly ReplayLine[]) => void;
+
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
  * following lines when it does not end on its own (held lines, settling), and when such a body
@@ -43,6 +46,7 @@ export class BodyFramer {
   private lastLineNo = -1;
   /** Set by the input's framer under a turn budget. */
   onStop: OnStop | null = null;
+  onReplayStop: OnReplayStop | null = null;
 
   /**
    * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
@@ -128,14 +132,13 @@ export class BodyFramer {
       else {
         const stop = movedStop(from, start);
         this.out.moved(buf, lineNo, from.lineStart, start);
-        this.examiner.strings.lineNo = lineNo;
-        this.examiner.goingOn = stop;
-        this.examine(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
+        if (this.open === null) this.examiner.goingOn = stop;
+        this.process(buf, start, end, lineNo, offset, stop.flags, stop.pos, stop.skip);
       }
     } finally {
       if (mayStop) this.examiner.mayNotStop();
     }
-    this.drain();
+    this.drain(this.budget !== null && this.onReplayStop !== null);
   }
 
   /** End of input: an open body is truncated. */
@@ -151,8 +154,20 @@ export class BodyFramer {
     this.out.endInput();
   }
 
-  private drain(): void {
+  /**
+   * Examines the lines to examine again. `mayStop`: the input's lines under a turn budget — when
+   * it is spent between two of them, the rest wait for the next turn (a body one of them opened
+   * stays open: the next is fed to it then, as a line that comes later would be).
+   */
+  private drain(mayStop = false): void {
     for (let l = this.replay.pop(); l !== undefined; l = this.replay.pop()) {
+      if (mayStop && (this.budget as TurnBudget).expired()) {
+        this.replay.push(l);
+        const lines = this.replay.reverse();
+        this.replay = [];
+        (this.onReplayStop as OnReplayStop)(lines);
+        return;
+      }
       this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from, l.skip);
     }
   }
@@ -286,10 +301,10 @@ export class BodyFramer {
     this.held.lines = [];
   }
 
-  /** The line that stopped is now at the start of `buf` (copied to wait): its positions move. */
-  moved(buf: Buffer, lineNo: number, start: number): void {
-    this.out.moved(buf, lineNo, start, 0);
-    this.examiner.strings.moved(-start);
+  /** The line that stopped is now at `start` of `buf` (copied to wait): its positions move. */
+  moved(buf: Buffer, lineNo: number, oldStart: number, start: number): void {
+    this.out.moved(buf, lineNo, oldStart, start);
+    this.examiner.strings.moved(start - oldStart);
   }
 
   /** A line too long to hold begins (input-framer.ts): an open body fails before it. */

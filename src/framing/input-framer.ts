@@ -26,6 +26,7 @@ export class InputFramer implements LineHandler {
     this.framer = new BodyFramer(counts, maxMultilineBytes, text, budget);
     this.turns = budget === null ? null : new LineTurns(budget);
     this.framer.onStop = this.stopped;
+    this.framer.onReplayStop = (lines) => this.turns?.replayed(lines);
   }
 
   /** The frames found since the caller last took them (once per batch). */
@@ -48,7 +49,9 @@ export class InputFramer implements LineHandler {
   /** Bytes of lines that are not final yet (waiting, or held by an open body): read again after a restart. */
   get pendingBytes(): number {
     const turns = this.turns;
-    return turns?.paused ? this.framer.bytesSeen - turns.offset : this.framer.pendingBytes;
+    const held = this.framer.pendingBytes;
+    // A body that a line examined again opened may hold lines from before the first that waits.
+    return turns?.paused ? Math.max(held, this.framer.bytesSeen - turns.offset) : held;
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
@@ -101,7 +104,7 @@ export class InputFramer implements LineHandler {
   }
 
   private readonly goOn = (l: WaitingLine): void =>
-    this.framer.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop);
+    this.framer.fresh(l.buf, l.start, l.end, l.lineNo, l.offset, l.stop);
 
   /** A line stopped for this turn: copied, it waits. */
   private readonly stopped = (
@@ -111,7 +114,7 @@ export class InputFramer implements LineHandler {
     lineNo: number,
     offset: number,
   ): void => {
-    const copy = (this.turns as LineTurns).stopped(buf, start, end, lineNo, offset, this.framer.stop as Stop);
-    this.framer.moved(copy, lineNo, start);
+    const line = (this.turns as LineTurns).stopped(buf, start, end, lineNo, offset, this.framer.stop as Stop);
+    this.framer.moved(line.buf, lineNo, start, line.start);
   };
 }

@@ -128,6 +128,8 @@ describe("a line examined over several turns gives what it gives in one", () => 
     "XML bodies after statuses in a string": `{"msg":"${many(300, statusEvery5(xml), " ")}"}\n`,
     // Decoded into a buffer of its own each time (over 64 KiB).
     "a string over 64 KiB of bodies after statuses": `{"msg":"${escaped(many(800, statusEvery5(body), " "))}"}\n`,
+    // Its lines are examined again when the probe settles the body: they may stop between two.
+    "a cut XML body, then text lines": `<Error><RequestId>T1</RequestId><Code>Thrott\n${"plain text line\n".repeat(300)}${body(77)}\n`,
     "two strings, the second long": `{"a":"${escaped(body(1))}","b":"${many(300, (i) => escaped(body(i + 10)), " ")}"}\n`,
     "a failed body before a Python bytes literal": `Response-body: b'${many(100, (i) => body(i).replace(/"/g, '"'), " ")}' ${many(50, (i) => body(i + 500))}\n`,
   };
