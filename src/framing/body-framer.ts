@@ -20,9 +20,6 @@ import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
 /** The input's framer (input-framer.ts) is told when one of its lines stops for this turn. */
 export type OnStop = (buf: Buffer, start: number, end: number, lineNo: number, offset: number) => void;
 
-/** The input's framer is told when the lines to examine again (in order) wait for the next turn. */
-export type OnReplayStop = (lines: readonly ReplayLine[]) => void;
-
 /**
  * Lines → frames. Has each line's bodies found and parsed (line-examiner.ts), follows a body over
  * following lines when it does not end on its own (held lines, settling), and when such a body
@@ -46,7 +43,8 @@ export class BodyFramer {
   private lastLineNo = -1;
   /** Set by the input's framer under a turn budget. */
   onStop: OnStop | null = null;
-  onReplayStop: OnReplayStop | null = null;
+  /** The lines to examine again stopped for this turn (the input's framer under a budget). */
+  replayWaits = false;
 
   /**
    * `depth`: how many strings this framer's text is inside (0: the input itself). `budget`: `run`'s
@@ -80,6 +78,10 @@ export class BodyFramer {
 
   /** Bytes of lines that are not final yet: a checkpoint must let them be read again. */
   get pendingBytes(): number {
+    // The next line to examine again is the first of them (a stack, the last one first).
+    const replayed = this.replayWaits ? this.replay[this.replay.length - 1] : undefined;
+    if (replayed !== undefined)
+      return this.seen - Math.min(replayed.offset, this.held.lines[0]?.offset ?? replayed.offset);
     const first = this.held.lines[0];
     return this.open !== null && first !== undefined ? this.seen - first.offset : 0;
   }
@@ -138,7 +140,7 @@ export class BodyFramer {
     } finally {
       if (mayStop) this.examiner.mayNotStop();
     }
-    this.drain(this.budget !== null && this.onReplayStop !== null);
+    this.drain(this.budget !== null && this.depth === 0);
   }
 
   /** End of input: an open body is truncated. */
@@ -156,20 +158,27 @@ export class BodyFramer {
 
   /**
    * Examines the lines to examine again. `mayStop`: the input's lines under a turn budget — when
-   * it is spent between two of them, the rest wait for the next turn (a body one of them opened
-   * stays open: the next is fed to it then, as a line that comes later would be).
+   * it is spent between two of them, the rest wait (`replayWaits`) for `goOnReplay` (a body one of
+   * them opened stays open: the next is fed to it then, as a line that comes later would be).
    */
   private drain(mayStop = false): void {
+    // At least one line each time (so each turn gets further), then a look at the budget.
+    let first = true;
     for (let l = this.replay.pop(); l !== undefined; l = this.replay.pop()) {
-      if (mayStop && (this.budget as TurnBudget).expired()) {
+      if (mayStop && !first && (this.budget as TurnBudget).expired()) {
         this.replay.push(l);
-        const lines = this.replay.reverse();
-        this.replay = [];
-        (this.onReplayStop as OnReplayStop)(lines);
+        this.replayWaits = true;
         return;
       }
       this.process(l.buf, l.start, l.end, l.lineNo, l.offset, l.flags, l.from, l.skip);
+      first = false;
     }
+  }
+
+  /** Goes on with the lines to examine again that wait, until done or the turn is spent again. */
+  goOnReplay(): void {
+    this.replayWaits = false;
+    this.drain(true);
   }
 
   private process(

@@ -26,7 +26,6 @@ export class InputFramer implements LineHandler {
     this.framer = new BodyFramer(counts, maxMultilineBytes, text, budget);
     this.turns = budget === null ? null : new LineTurns(budget);
     this.framer.onStop = this.stopped;
-    this.framer.onReplayStop = (lines) => this.turns?.replayed(lines);
   }
 
   /** The frames found since the caller last took them (once per batch). */
@@ -49,30 +48,41 @@ export class InputFramer implements LineHandler {
   /** Bytes of lines that are not final yet (waiting, or held by an open body): read again after a restart. */
   get pendingBytes(): number {
     const turns = this.turns;
-    const held = this.framer.pendingBytes;
-    // A body that a line examined again opened may hold lines from before the first that waits.
-    return turns?.paused ? Math.max(held, this.framer.bytesSeen - turns.offset) : held;
+    const framed = this.framer.pendingBytes;
+    // What the body framer holds (an open body, lines to examine again) comes before what waits here.
+    return turns?.paused ? Math.max(framed, this.framer.bytesSeen - turns.offset) : framed;
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number, size: number): void {
-    if (this.turns?.paused) this.turns.add(buf, start, end, lineNo, this.framer.received(size));
+    if (this.paused) (this.turns as LineTurns).add(buf, start, end, lineNo, this.framer.received(size));
     else this.framer.line(buf, start, end, lineNo, size);
   }
 
   /** A line stopped for this turn: `resume` goes on with it in the next. */
   get paused(): boolean {
-    return this.turns?.paused === true;
+    return this.framer.replayWaits || this.turns?.paused === true;
   }
 
-  /** Goes on with the lines that wait, until all are done or the turn's budget is spent again. */
+  /**
+   * Goes on with what waits — the lines to examine again first, then the lines that came after —
+   * until all is done or the turn's budget is spent again.
+   */
   resume(): void {
-    this.turns?.resume(this.goOn);
+    if (this.framer.replayWaits) this.framer.goOnReplay();
+    if (!this.framer.replayWaits) this.turns?.resume(this.goOn);
   }
 
   /** End of input: what waits goes on at once, then an open body is truncated. */
   finish(): void {
-    this.turns?.complete(this.goOn);
+    this.complete();
     this.framer.finish();
+  }
+
+  /** Nothing may wait any more (a flush, the input's end, a line too long to hold): all goes on now. */
+  private complete(): void {
+    if (!this.paused) return;
+    this.turns?.budget.unlimited();
+    while (this.paused) this.resume();
   }
 
   /** The input paused long enough (partialLineTimeoutMs): an open body is settled now. */
@@ -83,7 +93,7 @@ export class InputFramer implements LineHandler {
   // Lines too long to hold (LineSplitter streams them): see long-line.ts.
 
   longStart(buf: Buffer, start: number, end: number, lineNo: number): void {
-    this.turns?.complete(this.goOn);
+    this.complete();
     this.framer.failOpenBodies();
     this.long = new LongLine(lineNo);
     this.long.data(buf, start, end);
@@ -103,8 +113,11 @@ export class InputFramer implements LineHandler {
     return this.framer.holdLimitBytes();
   }
 
-  private readonly goOn = (l: WaitingLine): void =>
+  /** One waiting line; true when lines it made to examine again wait now. */
+  private readonly goOn = (l: WaitingLine): boolean => {
     this.framer.fresh(l.buf, l.start, l.end, l.lineNo, l.offset, l.stop);
+    return this.framer.replayWaits;
+  };
 
   /** A line stopped for this turn: copied, it waits. */
   private readonly stopped = (

@@ -1,4 +1,3 @@
-import type { ReplayLine } from "./replay.js";
 import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
 
 /**
@@ -26,8 +25,6 @@ export class LineTurns {
   private next = 0;
   /** The index of the line `resume` is going on with, else -1. */
   private current = -1;
-  /** Lines to examine again were stopped while `resume` went on with a line: it stops there. */
-  private halted = false;
 
   constructor(readonly budget: TurnBudget) {}
 
@@ -65,26 +62,6 @@ export class LineTurns {
     return line;
   }
 
-  /**
-   * Lines to examine again (replay.ts), in order, stopped for this turn before the first: they wait
-   * before every line that came after them, where they are (the held lines' arena is the framer's).
-   */
-  replayed(lines: readonly ReplayLine[]): void {
-    const waiting = lines.map(
-      (l): WaitingLine => ({
-        buf: l.buf,
-        start: l.start,
-        end: l.end,
-        lineNo: l.lineNo,
-        offset: l.offset,
-        stop: { pos: l.from, flags: l.flags, skip: l.skip, quotesFrom: l.from, lineStart: l.start },
-      }),
-    );
-    // Not spread as arguments: tens of thousands of lines would pass V8's argument limit.
-    this.lines = this.lines.slice(0, this.next).concat(waiting, this.lines.slice(this.next));
-    if (this.current >= 0) this.halted = true;
-  }
-
   /** A line that came while lines wait: it waits behind them. */
   add(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
     this.lines.push({
@@ -97,28 +74,20 @@ export class LineTurns {
     });
   }
 
-  /** Goes on with the lines that wait (`goOn` each) until all are done or one stops again. */
-  resume(goOn: (line: WaitingLine) => void): void {
+  /**
+   * Goes on with the lines that wait (`goOn` each) until all are done, one stops again, `goOn`
+   * says to stop (lines it made to examine again wait) or the turn is spent.
+   */
+  resume(goOn: (line: WaitingLine) => boolean): void {
     while (this.next < this.lines.length) {
       const at = this.next++;
       this.current = at;
-      goOn(this.lines[at] as WaitingLine);
+      const stop = goOn(this.lines[at] as WaitingLine);
       this.current = -1;
-      // It stopped again (it waits where it was), or lines it made to examine again did, or the
-      // turn is spent.
-      if (this.next === at || this.halted || (this.next < this.lines.length && this.budget.expired())) {
-        this.halted = false;
-        return;
-      }
+      // It stopped again: it waits where it was.
+      if (this.next === at || stop || (this.next < this.lines.length && this.budget.expired())) return;
     }
     this.lines = [];
     this.next = 0;
-  }
-
-  /** Nothing may wait any more (a flush, the input's end, a line too long to hold): all goes on now. */
-  complete(goOn: (line: WaitingLine) => void): void {
-    if (!this.paused) return;
-    this.budget.unlimited();
-    while (this.paused) this.resume(goOn);
   }
 }
