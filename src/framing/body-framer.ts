@@ -310,10 +310,10 @@ export class BodyFramer {
     this.held.lines = [];
   }
 
-  /** The line that stopped is now at `start` of `buf` (copied to wait): its positions move. */
-  moved(buf: Buffer, lineNo: number, oldStart: number, start: number): void {
-    this.out.moved(buf, lineNo, oldStart, start);
-    this.examiner.strings.moved(start - oldStart);
+  /** The line that stopped at `start` is at the start of `buf` now (copied to wait): its positions move. */
+  moved(buf: Buffer, lineNo: number, start: number): void {
+    this.out.moved(buf, lineNo, start, 0);
+    this.examiner.strings.moved(-start);
   }
 
   /** A line too long to hold begins (input-framer.ts): an open body fails before it. */

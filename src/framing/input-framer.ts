@@ -115,7 +115,7 @@ export class InputFramer implements LineHandler {
 
   /** One waiting line; true when lines it made to examine again wait now. */
   private readonly goOn = (l: WaitingLine): boolean => {
-    this.framer.fresh(l.buf, l.start, l.end, l.lineNo, l.offset, l.stop);
+    this.framer.fresh(l.buf, 0, l.end, l.lineNo, l.offset, l.stop);
     return this.framer.replayWaits;
   };
 
@@ -127,7 +127,7 @@ export class InputFramer implements LineHandler {
     lineNo: number,
     offset: number,
   ): void => {
-    const line = (this.turns as LineTurns).stopped(buf, start, end, lineNo, offset, this.framer.stop as Stop);
-    this.framer.moved(line.buf, lineNo, start, line.start);
+    const copy = (this.turns as LineTurns).stopped(buf, start, end, lineNo, offset, this.framer.stop as Stop);
+    this.framer.moved(copy, lineNo, start);
   };
 }

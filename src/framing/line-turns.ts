@@ -1,12 +1,8 @@
 import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
 
-/**
- * A line that waits for the next turn, `buf[start, end)`: its bytes copied (the caller's buffer is
- * reused), or in the arena of the held lines it is examined again from (the framer's own).
- */
+/** A line that waits for the next turn, `buf[0, end)`: its bytes copied (the caller's buffer is reused). */
 export interface WaitingLine {
   readonly buf: Buffer;
-  readonly start: number;
   readonly end: number;
   readonly lineNo: number;
   /** Bytes of input before this line (checkpoints). */
@@ -38,35 +34,26 @@ export class LineTurns {
   }
 
   /**
-   * Line `lineNo` (`buf[start, end)`) stopped at `stop`: it waits, copied, unless it is in a buffer
-   * of its own already (the line `resume` went on with: what was found on it still holds).
+   * Line `lineNo` (`buf[start, end)`) stopped at `stop`: it waits, copied, unless it is the copy
+   * already (the line `resume` went on with: what was found on it still holds); returns the copy.
    */
-  stopped(buf: Buffer, start: number, end: number, lineNo: number, offset: number, stop: Stop): WaitingLine {
+  stopped(buf: Buffer, start: number, end: number, lineNo: number, offset: number, stop: Stop): Buffer {
     const own = this.current >= 0 && buf === this.lines[this.current]?.buf;
-    const line = own
-      ? { buf, start, end, lineNo, offset, stop }
-      : {
-          buf: Buffer.from(buf.subarray(start, end)),
-          start: 0,
-          end: end - start,
-          lineNo,
-          offset,
-          stop: movedStop(stop, 0),
-        };
+    const copy = own ? buf : Buffer.from(buf.subarray(start, end));
+    const line = { buf: copy, end: end - start, lineNo, offset, stop: movedStop(stop, 0) };
     if (this.current < 0) this.lines.push(line);
     else {
       // The line `resume` went on with stopped again: it waits where it was.
       this.lines[this.current] = line;
       this.next = this.current;
     }
-    return line;
+    return copy;
   }
 
   /** A line that came while lines wait: it waits behind them. */
   add(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
     this.lines.push({
       buf: Buffer.from(buf.subarray(start, end)),
-      start: 0,
       end: end - start,
       lineNo,
       offset,
