@@ -14,7 +14,7 @@ import { Extractor } from "../extract/extractor.js";
 import { DEFAULT_TEXT_SETTINGS } from "../parsers/sdk-text/rules.js";
 import { pipelineStages, RecordPipeline, sourceStages } from "../pipeline.js";
 import { eventJson } from "./event-json.js";
-import { readFileRange } from "./file-range.js";
+import { readFileRange, readStdin } from "./file-range.js";
 import { analyzeFileInTwo, canSplit } from "./parallel.js";
 import { ProgressBar } from "./progress.js";
 import { headResponses } from "./region-head.js";
@@ -109,7 +109,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
       }
       continue;
     }
-    for await (const data of input === "-" ? readStream(io.stdin) : readFileRange(input)) {
+    for await (const data of input === "-" ? readStdin(io.stdin) : readFileRange(input)) {
       pipeline.push(data);
       progress?.advance(data.length);
       if (pending.length > 0) {
@@ -127,10 +127,6 @@ export async function runAnalyze(args: AnalyzeArgs, io: AnalyzeIo): Promise<void
   if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   if (metrics) io.stdout.write((await metrics.metricsText(false)).body);
   if (!args.json && !args.events && !args.metrics) io.stdout.write(formatSummary(summary, inputs, totals));
-}
-
-async function* readStream(stream: Readable): AsyncGenerator<Buffer> {
-  for await (const chunk of stream) yield typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
 function fileSize(path: string): number {

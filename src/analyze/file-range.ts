@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { endsLine } from "../decoders/format-sniffer.js";
 
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -12,16 +13,34 @@ const READ_CHUNK_BYTES = 64 * 1024;
 export function* readFileRange(path: string, start = 0, end = Number.POSITIVE_INFINITY): Generator<Buffer> {
   const fd = openSync(path, "r");
   try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    let pos = start;
-    while (pos < end) {
-      const n = readSync(fd, buf, 0, Math.min(READ_CHUNK_BYTES, end - pos), pos);
-      if (n === 0) return;
-      pos += n;
-      yield buf.subarray(0, n);
-    }
+    yield* readPieces(fd, start, end);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * stdin's bytes from its current offset, read as `readFileRange` reads a file when it is one (the
+ * shell's `analyze - < FILE`), else from the stream.
+ */
+export function readStdin(stream: Readable): Iterable<Buffer> | AsyncIterable<Buffer> {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd === "number" && fstatSync(fd).isFile()) return readPieces(fd, null, Number.POSITIVE_INFINITY);
+  return (async function* () {
+    for await (const chunk of stream)
+      yield typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+  })();
+}
+
+/** Pieces of `fd` from `start` (null: its current offset, which the reads move) to `end`. */
+function* readPieces(fd: number, start: number | null, end: number): Generator<Buffer> {
+  const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let pos = start ?? 0;
+  while (pos < end) {
+    const n = readSync(fd, buf, 0, Math.min(READ_CHUNK_BYTES, end - pos), start === null ? null : pos);
+    if (n === 0) return;
+    pos += n;
+    yield buf.subarray(0, n);
   }
 }
 
