@@ -113,22 +113,36 @@ interface InnerResponse {
   time: string | number | null;
 }
 
+/** What a parser keeps per open container in `FactsBuilder.kinds`: its kind, and the builder's marks. */
+export const OBJECT = 1;
+export const ARRAY = 2;
+/** Set by the builder: the container's close must reach it (it has fields, or its close matters). */
+const HEARD = 4;
+/** Set by the builder with HEARD: the container has a Container in `slots` (an object with fields). */
+const FIELDS = 8;
+/** Set by the builder with HEARD: a response was found inside the container, so every one below is marked too. */
+const AROUND = 16;
+
 /**
  * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
- * object with a request id, ties going to the first in document order (docs/design.md §3). Parsers call
- * open/close for objects (elements) and arrays, and `field` for members whose name has a class.
+ * object with a request id, ties going to the first in document order (docs/design.md §3).
+ *
+ * Two ways to tell it the structure. A parser calls open/openArray/close/closeArray for objects
+ * (elements) and arrays, and `field` for members whose name has a class. The JSON scanner, whose loop
+ * is the hot path, keeps the height itself instead: it writes OBJECT or ARRAY into `kinds[depth]` when
+ * a container opens, and calls `closeAt`/`closeArrayAt` only for a container the builder has marked
+ * HEARD, and `fieldAt`/`innerAt` with the depth. Most containers of a success body have no field and
+ * no response under them: they cost the scanner one store, not two calls.
  */
 export class FactsBuilder {
-  private stack: (Container | null | undefined)[] = [];
-  /** One container per depth, reused: siblings are never open at once. */
+  /** By depth: the open containers' kinds and marks (OBJECT | ARRAY, HEARD, FIELDS). */
+  readonly kinds: number[] = [];
+  /** By depth: the Container of an object marked FIELDS (else stale). */
+  private readonly slots: Container[] = [];
+  /** By depth: containers kept for the next body (up to POOLED_DEPTHS). */
   private readonly pool: Container[] = [];
-  /**
-   * By depth: the first field of an object without a container yet whose value is no value (an
-   * object, array or literal: pick never takes it), kept as class and name instead of a container;
-   * a second field gives the object its container, this one first (its name keeps its place).
-   */
-  private readonly nullClass: FieldClass[] = [];
-  private readonly nullName: string[] = [];
+  /** The height of the open/close calls (the parsers that do not keep it themselves). */
+  private height = 0;
   private best: Parsed | null = null;
   private bestDepth = Number.POSITIVE_INFINITY;
   /** Stack height when the best candidate closed: containers below it are its ancestors. */
@@ -144,7 +158,7 @@ export class FactsBuilder {
   constructor(private readonly format: BodyFormat) {}
 
   reset(): void {
-    this.stack.length = 0;
+    this.height = 0;
     this.best = null;
     this.bestDepth = Number.POSITIVE_INFINITY;
     this.ancestorsOpen = 0;
@@ -155,11 +169,25 @@ export class FactsBuilder {
     if (this.innerList.length > 0) this.innerList = [];
   }
 
-  /** Responses found in a string value of the innermost open object (docs/design.md §3, bodies inside strings). */
-  inner(frames: readonly Frame[]): void {
-    const height = this.stack.length;
+  /** Responses found in a string value, with `height` containers open around the string. */
+  innerAt(height: number, frames: readonly Frame[]): void {
+    this.hear(height);
     for (const frame of frames)
       this.innerList.push({ frame, height, status: null, action: null, time: null });
+  }
+
+  /**
+   * Marks the containers below `height` HEARD and AROUND: their closes complete a response found
+   * inside them. Stops at one marked AROUND already: the ones below it were marked with it and are
+   * still open (a container closes only after every one above it), so marking costs O(1) amortised.
+   */
+  private hear(height: number): void {
+    const kinds = this.kinds;
+    for (let d = height - 1; d >= 0; d--) {
+      const k = kinds[d] as number;
+      if (k & AROUND) return;
+      kinds[d] = k | HEARD | AROUND;
+    }
   }
 
   /** The responses found in string values, completed from the objects around their strings. */
@@ -186,8 +214,7 @@ export class FactsBuilder {
   }
 
   /** A container closed (already popped): it is an ancestor of the strings found inside it. */
-  private closeAroundInner(c: Container | null | undefined): void {
-    const height = this.stack.length;
+  private closeAroundInner(c: Container | null, height: number): void {
     for (const r of this.innerList) {
       if (r.height <= height) continue;
       r.height = height;
@@ -199,65 +226,65 @@ export class FactsBuilder {
   }
 
   // Containers are taken (from the pool) on their first field: most objects of a success body have
-  // none, and allocating one per object showed in the profile (GC). `undefined` = an object without
-  // fields yet, `null` = an array.
+  // none.
   open(): void {
-    this.nullClass[this.stack.length] = FieldClass.None;
-    this.stack.push(undefined);
+    this.kinds[this.height++] = OBJECT;
   }
 
   openArray(): void {
-    this.stack.push(null);
+    this.kinds[this.height++] = ARRAY;
   }
 
   closeArray(): void {
-    this.stack.pop();
-    if (this.innerList.length > 0) this.closeAroundInner(null);
-    if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
+    this.height--;
+    if (this.kinds[this.height] !== ARRAY) this.closeArrayAt(this.height);
+  }
+
+  /** An array marked HEARD at `depth` closed. */
+  closeArrayAt(depth: number): void {
+    if (this.innerList.length > 0) this.closeAroundInner(null, depth);
+    if (depth < this.ancestorsOpen) this.ancestorsOpen = depth;
   }
 
   field(cls: FieldClass, name: string, value: FieldValue): void {
-    const at = this.stack.length - 1;
-    let top = this.stack[at];
-    if (top === null || at < 0) return;
-    if (top === undefined) {
-      const pending = this.nullClass[at] as FieldClass;
-      // Logger members count whatever their value: they always take a container.
-      if (
-        value === null &&
-        pending === FieldClass.None &&
-        cls !== FieldClass.Envelope &&
-        cls !== FieldClass.Time
-      ) {
-        this.nullClass[at] = cls;
-        this.nullName[at] = name;
-        return;
-      }
-      top = this.pool[at];
-      if (top === undefined) {
-        top = new Container();
-        // Bounded memory: a line of objects nested thousands deep keeps no container per depth.
-        if (at < POOLED_DEPTHS) this.pool[at] = top;
-      }
-      top.reset(at);
-      this.stack[at] = top;
-      if (pending !== FieldClass.None) top.set(pending, this.nullName[at] as string, null);
+    const at = this.height - 1;
+    if (at >= 0 && ((this.kinds[at] as number) & ARRAY) === 0) this.fieldAt(at, cls, name, value);
+  }
+
+  /** A member of the object at `depth` whose name has a class. */
+  fieldAt(depth: number, cls: FieldClass, name: string, value: FieldValue): void {
+    const mark = this.kinds[depth] as number;
+    let top: Container;
+    if (mark & FIELDS) top = this.slots[depth] as Container;
+    else {
+      top = this.pool[depth] ?? new Container();
+      // Bounded memory: a line of objects nested thousands deep keeps no container per depth.
+      if (depth < POOLED_DEPTHS) this.pool[depth] = top;
+      top.reset(depth);
+      this.slots[depth] = top;
+      this.kinds[depth] = mark | HEARD | FIELDS;
     }
     top.set(cls, name, value);
   }
 
   /** Closes an object; `elementName` is the XML element's local name. */
   close(elementName?: string): void {
-    const c = this.stack.pop();
-    if (c) this.closeContainer(c, elementName);
-    else if (this.stack.length < this.ancestorsOpen) this.ancestorsOpen = this.stack.length;
-    if (this.innerList.length > 0) this.closeAroundInner(c);
+    this.height--;
+    if (this.kinds[this.height] !== OBJECT) this.closeAt(this.height, elementName);
   }
 
-  private closeContainer(c: Container, elementName: string | undefined): void {
-    if (this.stack.length < this.ancestorsOpen) {
+  /** An object marked HEARD at `depth` closed; `elementName` is the XML element's local name. */
+  closeAt(depth: number, elementName?: string): void {
+    const c = (this.kinds[depth] as number) & FIELDS ? (this.slots[depth] as Container) : null;
+    if (c) this.closeContainer(c, depth, elementName);
+    else if (depth < this.ancestorsOpen) this.ancestorsOpen = depth;
+    if (this.innerList.length > 0) this.closeAroundInner(c, depth);
+  }
+
+  private closeContainer(c: Container, height: number, elementName: string | undefined): void {
+    if (height < this.ancestorsOpen) {
       // An ancestor of the current best closes: the nearest one with a status/action supplies it.
-      this.ancestorsOpen = this.stack.length;
+      this.ancestorsOpen = height;
       if (this.wrapperStatus === null) this.wrapperStatus = c.pick(FieldClass.Status, asStatus);
       if (this.wrapperAction === null) this.wrapperAction = c.pick(FieldClass.Action, asAction);
       if (this.logTime === null) this.logTime = c.pick(FieldClass.Time, asTime);
@@ -284,7 +311,8 @@ export class FactsBuilder {
       logTime: null,
     };
     this.bestDepth = c.depth;
-    this.ancestorsOpen = this.stack.length;
+    this.ancestorsOpen = height;
+    this.hear(height);
     this.wrapperStatus = null;
     this.wrapperAction = null;
     this.logTime = envelope ? c.pick(FieldClass.Time, asTime) : null;
@@ -292,7 +320,6 @@ export class FactsBuilder {
     // What is inside a response is its content (README "What counts as a response"): a body in one
     // of its string members is not a response of its own.
     if (this.innerList.length > 0) {
-      const height = this.stack.length;
       this.innerList = this.innerList.filter((r) => r.height <= height);
     }
   }

@@ -1,6 +1,6 @@
 import type { Frame, Parsed } from "../core/records.js";
 import { type BodyParser, failedAt, MORE, type Outcome, type StringExaminer } from "./body-parser.js";
-import { FactsBuilder } from "./facts.js";
+import { ARRAY, FactsBuilder, OBJECT } from "./facts.js";
 import { classifyBytes, classifyName, FieldClass } from "./field-names.js";
 import {
   ESCAPED,
@@ -19,9 +19,6 @@ const KEY = 2;
 const COLON = 3;
 const AFTER_VALUE = 4;
 const FIRST_VALUE_OR_END = 5;
-
-const OBJECT = 1;
-const ARRAY = 2;
 
 /**
  * A validating JSON scanner over bytes that accepts exactly what JSON.parse accepts (for one object)
@@ -42,8 +39,6 @@ export class JsonScanner implements BodyParser {
   /** The end of the last line fed: where a body cut by the end of input fails. */
   private lastEnd = 0;
   private state = VALUE;
-  /** Container kinds, OBJECT or ARRAY, `depth` of them open. */
-  private kinds: number[] = [];
   private depth = 0;
   private pendingClass = FieldClass.None;
   private pendingName = "";
@@ -75,8 +70,7 @@ export class JsonScanner implements BodyParser {
   begin(buf: Buffer, pos: number, end: number): Outcome {
     this.open = true;
     this.facts.reset();
-    this.facts.open();
-    this.kinds[0] = OBJECT;
+    this.facts.kinds[0] = OBJECT;
     this.lineIndex = 0;
     this.depth = 1;
     this.pendingClass = FieldClass.None;
@@ -110,8 +104,10 @@ export class JsonScanner implements BodyParser {
   private scan(buf: Buffer, pos: number, end: number): Outcome {
     this.lastEnd = end;
     let opened: Float64Array = this.opened;
-    const kinds = this.kinds;
     const facts = this.facts;
+    // The open containers' kinds, with the marks the facts builder sets (facts.ts): a container's
+    // close reaches the builder only when it is marked.
+    const kinds = facts.kinds;
     const examiner = this.examiner;
     const valueBytes = this.valueBytes;
     let state = this.state;
@@ -150,7 +146,7 @@ export class JsonScanner implements BodyParser {
         }
         if (c === 0x7d && state === FIRST_KEY_OR_END) {
           depth--;
-          facts.close();
+          if (kinds[depth] !== OBJECT) facts.closeAt(depth);
           pos++;
           state = AFTER_VALUE;
           if (depth === 0) return this.done(pos, depth, state);
@@ -183,35 +179,34 @@ export class JsonScanner implements BodyParser {
           if (cls !== FieldClass.None) {
             // A logger member's value is not kept (FactsBuilder counts it): an escaped `msg` holding a
             // body is not decoded for it.
-            if (cls === FieldClass.Envelope) this.fieldValue(null);
-            else if (marks & ESCAPED) this.fieldValue(JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
-            else this.fieldValue(buf.utf8Slice(start, q));
+            if (cls === FieldClass.Envelope) this.fieldValue(depth, null);
+            else if (marks & ESCAPED)
+              this.fieldValue(depth, JSON.parse(buf.toString("utf8", pos, q + 1)) as string);
+            else this.fieldValue(depth, buf.utf8Slice(start, q));
           }
-          if (marks & NAME) this.stringValue(buf, start, q, marks);
+          if (marks & NAME) this.stringValue(buf, start, q, marks, depth);
           pos = q + 1;
           state = AFTER_VALUE;
         } else if (c === 0x7b) {
-          if (cls !== FieldClass.None) this.fieldValue(null);
+          if (cls !== FieldClass.None) this.fieldValue(depth, null);
           if (2 * depth + 2 > opened.length) opened = this.grow();
           opened[2 * depth] = this.lineIndex;
           opened[2 * depth + 1] = pos;
           kinds[depth++] = OBJECT;
-          facts.open();
           pos++;
           state = FIRST_KEY_OR_END;
           continue;
         } else if (c === 0x5b) {
-          if (cls !== FieldClass.None) this.fieldValue(null);
+          if (cls !== FieldClass.None) this.fieldValue(depth, null);
           if (2 * depth + 2 > opened.length) opened = this.grow();
           opened[2 * depth] = -1;
           kinds[depth++] = ARRAY;
-          facts.openArray();
           pos++;
           state = FIRST_VALUE_OR_END;
           continue;
         } else if (c === 0x5d && state === FIRST_VALUE_OR_END) {
           depth--;
-          facts.closeArray();
+          if (kinds[depth] !== ARRAY) facts.closeArrayAt(depth);
           pos++;
           state = AFTER_VALUE;
           continue;
@@ -219,20 +214,20 @@ export class JsonScanner implements BodyParser {
           const next = scanNumber(buf, pos, end);
           if (next < 0) return this.fail(-next - 1, depth);
           if (cls !== FieldClass.None)
-            this.fieldValue(cls === FieldClass.Envelope ? null : Number(buf.latin1Slice(pos, next)));
+            this.fieldValue(depth, cls === FieldClass.Envelope ? null : Number(buf.latin1Slice(pos, next)));
           pos = next;
           state = AFTER_VALUE;
         } else {
           const next = scanLiteral(buf, pos, end, c);
           if (next < 0) return this.fail(-next - 1, depth);
-          if (cls !== FieldClass.None) this.fieldValue(null);
+          if (cls !== FieldClass.None) this.fieldValue(depth, null);
           pos = next;
           state = AFTER_VALUE;
         }
         // After a scalar: `,"key"` in an object is the common spelling; take the comma now.
         if (buf[pos] === 0x2c && pos < end) {
           pos++;
-          state = kinds[depth - 1] === OBJECT ? KEY : VALUE;
+          state = ((kinds[depth - 1] as number) & OBJECT) !== 0 ? KEY : VALUE;
         }
         continue;
       }
@@ -243,16 +238,19 @@ export class JsonScanner implements BodyParser {
         continue;
       }
       // AFTER_VALUE
-      const top = kinds[depth - 1];
+      const top = kinds[depth - 1] as number;
       if (c === 0x2c) {
         pos++;
-        state = top === OBJECT ? KEY : VALUE;
+        state = (top & OBJECT) !== 0 ? KEY : VALUE;
         continue;
       }
-      if ((c === 0x7d && top === OBJECT) || (c === 0x5d && top === ARRAY)) {
+      if ((c === 0x7d && (top & OBJECT) !== 0) || (c === 0x5d && (top & ARRAY) !== 0)) {
         depth--;
-        if (top === OBJECT) facts.close();
-        else facts.closeArray();
+        // Unmarked (no field, no response under it): the builder need not hear it close.
+        if (top !== OBJECT && top !== ARRAY) {
+          if ((top & OBJECT) !== 0) facts.closeAt(depth);
+          else facts.closeArrayAt(depth);
+        }
         pos++;
         if (depth === 0) return this.done(pos, depth, state);
         continue;
@@ -287,15 +285,15 @@ export class JsonScanner implements BodyParser {
   }
 
   /** A string value with a request-id name: decoded and examined when it may hold a response. */
-  private stringValue(buf: Buffer, start: number, close: number, marks: number): void {
+  private stringValue(buf: Buffer, start: number, close: number, marks: number, depth: number): void {
     const examiner = this.examiner as StringExaminer;
     if (!examiner.mayHold(buf, start, close, marks)) return;
     const frames = examiner.examine(buf, start, close, marks);
-    if (frames.length > 0) this.facts.inner(frames);
+    if (frames.length > 0) this.facts.innerAt(depth, frames);
   }
 
-  private fieldValue(value: string | number | null): void {
-    this.facts.field(this.pendingClass, this.pendingName, value);
+  private fieldValue(depth: number, value: string | number | null): void {
+    this.facts.fieldAt(depth - 1, this.pendingClass, this.pendingName, value);
     this.pendingClass = FieldClass.None;
   }
 

@@ -76,6 +76,16 @@ describe("bodies inside strings", () => {
     expect(e?.action).toBe("GetObject");
   });
 
+  it("a sibling of the object around the string gives it no status", () => {
+    const inner = JSON.stringify({ RequestId: "S2", Code: "Throttling" });
+    const [e] = events(JSON.stringify({ a: { note: inner }, c: { statusCode: 500 } }));
+    expect(e?.requestId).toBe("S2");
+    expect(e?.statusSource).toBe("catalog");
+    const [w] = events(JSON.stringify({ a: { note: inner }, c: { statusCode: 500 }, statusCode: 429 }));
+    expect(w?.status).toBe(429);
+    expect(w?.statusSource).toBe("wrapper");
+  });
+
   it("a string that names a request id but holds no body is no response; plain lines are not decoded", () => {
     expect(events(JSON.stringify({ msg: 'see \\"RequestId\\" in the docs', level: 30 }))).toEqual([]);
     expect(events('{"msg":"x-acs-request-id header missing","level":30}')).toEqual([]);

@@ -210,8 +210,27 @@ describe("JsonScanner against JSON.parse", () => {
       '{"level":null,"msg":"m","err":{"RequestId":"n","Code":"E"}}',
       // A name's first occurrence keeps its place, whatever its first value: "" (requestId) wins.
       '{"a":{"requestId":false,"RequestId":0,"requestId":""}}',
+      // An ancestor without fields still closes for the response under it: a later sibling of that
+      // ancestor is no wrapper (its status is not the response's).
+      '{"resp":{"data":{"RequestId":"x"}},"other":{"statusCode":500}}',
+      '{"resp":[{"RequestId":"x"}],"other":{"statusCode":500}}',
+      '{"resp":{"mid":{"Code":"E","data":{"RequestId":"x"}}},"other":{"statusCode":500}}',
+      '{"w":{"resp":{"data":{"RequestId":"x"}},"other":{"statusCode":500}},"statusCode":404}',
     ];
     for (const text of cases) expect(scanJsonText(text), text).toEqual(fullParse(text));
+  });
+
+  it("takes no status from an ancestor's sibling, with or without fields in the ancestors", () => {
+    expect(
+      scanJsonText('{"resp":{"data":{"RequestId":"x"}},"other":{"statusCode":500}}').parsed?.wrapperStatus,
+    ).toBeNull();
+    expect(
+      scanJsonText('{"resp":[{"RequestId":"x"}],"other":{"statusCode":500}}').parsed?.wrapperStatus,
+    ).toBeNull();
+    const between = '{"resp":{"mid":{"Code":"E","data":{"RequestId":"x"}}},"other":{"statusCode":500}}';
+    expect(scanJsonText(between).parsed?.wrapperStatus).toBeNull();
+    const nested = '{"w":{"resp":{"data":{"RequestId":"x"}},"other":{"statusCode":500}},"statusCode":404}';
+    expect(scanJsonText(nested).parsed?.wrapperStatus).toBe(404);
   });
 
   it("keeps no field container per depth for a body nested 20,000 deep with a field at each", () => {
