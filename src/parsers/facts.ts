@@ -122,6 +122,13 @@ const HEARD = 4;
 const FIELDS = 8;
 /** Set by the builder with HEARD: a response was found inside the container, so every one below is marked too. */
 const AROUND = 16;
+/**
+ * Set by the builder: the object's first field has no value (an object, array or literal: pick never
+ * takes it) and is kept as class and name (`nullClass`, `nullName`), not in a container; a second
+ * field gives the object its container, this one first (its name keeps its place). A line of
+ * `{"RequestId":{"RequestId":…` thousands deep takes no container per depth.
+ */
+const PENDING = 32;
 
 /**
  * Collects the facts of one body while a parser walks it, and picks the response: the shallowest
@@ -135,12 +142,15 @@ const AROUND = 16;
  * no response under them: they cost the scanner one store, not two calls.
  */
 export class FactsBuilder {
-  /** By depth: the open containers' kinds and marks (OBJECT | ARRAY, HEARD, FIELDS). */
+  /** By depth: the open containers' kinds and marks (OBJECT | ARRAY, HEARD, FIELDS, AROUND, PENDING). */
   readonly kinds: number[] = [];
   /** By depth: the Container of an object marked FIELDS (else stale). */
   private readonly slots: Container[] = [];
   /** By depth: containers kept for the next body (up to POOLED_DEPTHS). */
   private readonly pool: Container[] = [];
+  /** By depth: the first field of an object marked PENDING. */
+  private readonly nullClass: FieldClass[] = [];
+  private readonly nullName: string[] = [];
   /** The height of the open/close calls (the parsers that do not keep it themselves). */
   private height = 0;
   private best: Parsed | null = null;
@@ -256,13 +266,25 @@ export class FactsBuilder {
     const mark = this.kinds[depth] as number;
     let top: Container;
     if (mark & FIELDS) top = this.slots[depth] as Container;
-    else {
+    else if (
+      value === null &&
+      (mark & PENDING) === 0 &&
+      cls !== FieldClass.Envelope &&
+      cls !== FieldClass.Time
+    ) {
+      // Logger members count whatever their value: they always take a container.
+      this.nullClass[depth] = cls;
+      this.nullName[depth] = name;
+      this.kinds[depth] = mark | PENDING;
+      return;
+    } else {
       top = this.pool[depth] ?? new Container();
       // Bounded memory: a line of objects nested thousands deep keeps no container per depth.
       if (depth < POOLED_DEPTHS) this.pool[depth] = top;
       top.reset(depth);
       this.slots[depth] = top;
       this.kinds[depth] = mark | HEARD | FIELDS;
+      if (mark & PENDING) top.set(this.nullClass[depth] as FieldClass, this.nullName[depth] as string, null);
     }
     top.set(cls, name, value);
   }

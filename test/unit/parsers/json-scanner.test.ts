@@ -244,6 +244,17 @@ describe("JsonScanner against JSON.parse", () => {
     expect(pool.length).toBeLessThanOrEqual(64);
   });
 
+  it("takes no field container for objects whose only field has no value, 20,000 deep", () => {
+    const scanner = new JsonScanner();
+    const text = `${'{"RequestId":'.repeat(20_000)}{"RequestId":"in"}${"}".repeat(20_000)}`;
+    const buf = Buffer.from(text);
+    expect(scanner.begin(buf, 0, buf.length)).toBe(buf.length);
+    expect(scanner.result()?.requestId).toBe("in");
+    // Only the innermost object, whose id is a string, has a container.
+    const slots = (scanner.facts as unknown as { slots: unknown[] }).slots;
+    expect(slots.filter((c) => c !== undefined)).toHaveLength(1);
+  });
+
   it("handles 10,000 levels of nesting without recursion", () => {
     const text = `${'{"a":'.repeat(10_000)}{"RequestId":"deep"}${"}".repeat(10_000)}`;
     const r = scanJsonText(text);
