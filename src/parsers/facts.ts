@@ -138,7 +138,7 @@ const PENDING = 32;
  * (elements) and arrays, and `field` for members whose name has a class. The JSON scanner, whose loop
  * is the hot path, keeps the height itself instead: it writes OBJECT or ARRAY into `kinds[depth]` when
  * a container opens, and calls `closeAt`/`closeArrayAt` only for a container the builder has marked
- * HEARD, and `fieldAt`/`innerAt` with the depth. Most containers of a success body have no field and
+ * (its kind is no longer a plain OBJECT or ARRAY), and `fieldAt`/`innerAt` with the depth. Most containers of a success body have no field and
  * no response under them: they cost the scanner one store, not two calls.
  */
 export class FactsBuilder {
@@ -265,6 +265,7 @@ export class FactsBuilder {
   fieldAt(depth: number, cls: FieldClass, name: string, value: FieldValue): void {
     const mark = this.kinds[depth] as number;
     let top: Container;
+    // Logger members count whatever their value: they always take a container.
     if (mark & FIELDS) top = this.slots[depth] as Container;
     else if (
       value === null &&
@@ -272,7 +273,6 @@ export class FactsBuilder {
       cls !== FieldClass.Envelope &&
       cls !== FieldClass.Time
     ) {
-      // Logger members count whatever their value: they always take a container.
       this.nullClass[depth] = cls;
       this.nullName[depth] = name;
       this.kinds[depth] = mark | PENDING;
