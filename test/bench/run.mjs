@@ -168,6 +168,9 @@ function prepare(corpus, path, expected, facts, tools) {
 /** One round of one corpus: file, stdin, mtail and floor, in turn. */
 function round(c, opts, tools, mismatches) {
   const { corpus, path, expected, runs } = c;
+  // Again each round: this machine pages out page-cache pages left unread for about a minute
+  // (DAMON reclaim), and a round over every corpus can take that long.
+  warmPageCache(path);
   const note = (tool, run) => {
     runs[tool].push(run);
     console.error(`${corpus.id} ${corpus.file} ${tool} run ${runs[tool].length}: ${run.ms.toFixed(0)} ms`);
