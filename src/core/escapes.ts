@@ -1,7 +1,18 @@
 /**
  * What the decoders of escaped text share (the JSON string decoder, the docker `log` decoder, the
- * Python bytes literal): hex digits and UTF-8 writing.
+ * Python bytes literal): hex digits, JSON's escapes and UTF-8 writing.
  */
+
+/** What JSON's `\x` decodes to for the one-byte escapes (`x` one of `" \ / b f n r t`); 0 for any other byte. */
+export const ONE_BYTE_ESCAPE = new Uint8Array(256);
+ONE_BYTE_ESCAPE[0x22] = 0x22;
+ONE_BYTE_ESCAPE[0x5c] = 0x5c;
+ONE_BYTE_ESCAPE[0x2f] = 0x2f;
+ONE_BYTE_ESCAPE[0x62] = 0x08;
+ONE_BYTE_ESCAPE[0x66] = 0x0c;
+ONE_BYTE_ESCAPE[0x6e] = 0x0a;
+ONE_BYTE_ESCAPE[0x72] = 0x0d;
+ONE_BYTE_ESCAPE[0x74] = 0x09;
 
 /** The value of the hex digit `c` (a byte), or -1. */
 export function hexDigit(c: number): number {
@@ -20,6 +31,25 @@ export function hex4(buf: Buffer, at: number, end: number): number {
     v = v * 16 + d;
   }
   return v;
+}
+
+/** Where the escape read by the last `unicodeEscape` ends. */
+export const unicodeEscapeEnd = { at: 0 };
+
+/**
+ * The code point of JSON's `\uXXXX` whose digits start at `at` (after the `\u`), joined with the
+ * `\uXXXX` right after it when the two are a surrogate pair; -1 when the digits are not 4 hex digits
+ * before `end`. A lone surrogate is returned as it is (writeUtf8 writes it as U+FFFD).
+ * `unicodeEscapeEnd.at`: where the escape (or the pair) ends.
+ */
+export function unicodeEscape(buf: Buffer, at: number, end: number): number {
+  const cp = hex4(buf, at, end);
+  unicodeEscapeEnd.at = at + 4;
+  if (cp < 0xd800 || cp >= 0xdc00 || buf[at + 4] !== 0x5c || buf[at + 5] !== 0x75) return cp;
+  const low = hex4(buf, at + 6, end);
+  if (low < 0xdc00 || low >= 0xe000) return cp;
+  unicodeEscapeEnd.at = at + 10;
+  return 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
 }
 
 /**

@@ -11,7 +11,7 @@
  * in the same memory (one copy per chunk). When a chunk's strings do not fit, a new instance with
  * a new memory takes over: lines held refer to the old one, which stays as it is.
  */
-import { hex4, writeUtf8 } from "../core/escapes.js";
+import { ONE_BYTE_ESCAPE, unicodeEscape, unicodeEscapeEnd, writeUtf8 } from "../core/escapes.js";
 
 /** Where the module leaves the output position. */
 const OUT_POS = 0;
@@ -94,18 +94,6 @@ const MODULE = new Uint8Array([
   ...section(10, [1, ...uleb(BODY.length), ...BODY]),
 ]);
 
-/** The one-byte escapes: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`. */
-const ONE_BYTE: readonly [number, number][] = [
-  [0x22, 0x22],
-  [0x5c, 0x5c],
-  [0x2f, 0x2f],
-  [0x62, 0x08],
-  [0x66, 0x0c],
-  [0x6e, 0x0a],
-  [0x72, 0x0d],
-  [0x74, 0x09],
-];
-
 /** Room for the decoded strings of a few 64 KiB chunks, and for the part of a chunk copied in at once. */
 const STRINGS_BYTES = 256 * 1024;
 const INPUT_BYTES = 128 * 1024;
@@ -135,9 +123,6 @@ export class LogStrings {
   private from: Buffer | null = null;
   private windowStart = 0;
   private windowEnd = 0;
-  /** Where the last `\u` escape ended (in the module's memory). */
-  private escapeEnd = 0;
-
   /** Without WebAssembly (`node --jitless`, or no memory for it): `buf` is a plain buffer, `unescape` declines. */
   private plain = false;
 
@@ -165,9 +150,9 @@ export class LogStrings {
       // `\u`: decoded here (rare in a log), then the loop goes on after it.
       const at = -r - 2;
       if (inst.mem[at + 1] !== 0x75) return -1;
-      const o = this.unicode(inst.mem, at + 2, stop, inst.pos[0] as number);
-      if (o < 0) return -1;
-      r = inst.run(this.escapeEnd, stop, o);
+      const cp = unicodeEscape(inst.mem, at + 2, stop);
+      if (cp < 0) return -1;
+      r = inst.run(unicodeEscapeEnd.at, stop, writeUtf8(cp, inst.mem, inst.pos[0] as number));
     }
     if (r < 0) return -1;
     this.written = (inst.pos[0] as number) - strings;
@@ -213,7 +198,7 @@ export class LogStrings {
       return null;
     }
     const mem = Buffer.from(memory.buffer);
-    for (const [c, b] of ONE_BYTE) mem[TABLE + c] = b;
+    mem.set(ONE_BYTE_ESCAPE, TABLE);
     return {
       run: exports.u as (i: number, end: number, o: number) => number,
       mem,
@@ -222,20 +207,5 @@ export class LogStrings {
       input,
       inputBytes,
     };
-  }
-
-  /** A `\uXXXX` escape (a surrogate pair: two) at `mem[i]` after the `\u`, written at `o`; -1 if invalid. */
-  private unicode(mem: Buffer, i: number, end: number, o: number): number {
-    let cp = hex4(mem, i, end);
-    this.escapeEnd = i + 4;
-    if (cp < 0) return -1;
-    if (cp >= 0xd800 && cp < 0xdc00 && mem[i + 4] === 0x5c && mem[i + 5] === 0x75) {
-      const lo = hex4(mem, i + 6, end);
-      if (lo >= 0xdc00 && lo < 0xe000) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-        this.escapeEnd = i + 10;
-      }
-    }
-    return writeUtf8(cp, mem, o);
   }
 }

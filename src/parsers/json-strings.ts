@@ -5,7 +5,7 @@
  * `<`, a request-id name. A string with none of these is skipped by one table lookup per byte,
  * and no second search over the line decides which strings are worth decoding.
  */
-import { hex4, hexDigit, writeUtf8 } from "../core/escapes.js";
+import { hexDigit, ONE_BYTE_ESCAPE, unicodeEscape, unicodeEscapeEnd, writeUtf8 } from "../core/escapes.js";
 
 /** The string has a `\` escape (it must be decoded; escaped JSON lives in such strings). */
 export const ESCAPED = 1;
@@ -83,18 +83,7 @@ function escapeEnd(buf: Buffer, pos: number, end: number): number {
     }
     return pos + 6;
   }
-  if (
-    e === 0x22 ||
-    e === 0x5c ||
-    e === 0x2f ||
-    e === 0x62 ||
-    e === 0x66 ||
-    e === 0x6e ||
-    e === 0x72 ||
-    e === 0x74
-  )
-    return pos + 2;
-  return -(pos + 2);
+  return ONE_BYTE_ESCAPE[e] !== 0 ? pos + 2 : -(pos + 2);
 }
 
 /** Whether the `q` at `q` is that of a request-id name inside `buf[start, end)`. */
@@ -129,21 +118,15 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
     }
     const e = buf[i + 1] as number;
     if (e !== 0x75) {
-      out[n++] = SIMPLE_ESCAPE[e] as number;
+      out[n++] = ONE_BYTE_ESCAPE[e] as number;
       if (e === 0x6e) newline = true;
       i += 2;
       continue;
     }
-    let cp = hex4(buf, i + 2, end);
-    i += 6;
-    if (cp >= 0xd800 && cp <= 0xdbff) {
-      const low = i + 6 <= end && buf[i] === 0x5c && buf[i + 1] === 0x75 ? hex4(buf, i + 2, end) : -1;
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-        i += 6;
-      } else cp = 0xfffd;
-    } else if (cp >= 0xdc00 && cp <= 0xdfff) cp = 0xfffd;
-    else if (cp === 0x0a) newline = true;
+    // Valid (scanMarkedString checked it): a code point, a pair joined, a lone surrogate as U+FFFD.
+    const cp = unicodeEscape(buf, i + 2, end);
+    i = unicodeEscapeEnd.at;
+    if (cp === 0x0a) newline = true;
     n = writeUtf8(cp, out, n);
   }
   decodedText.newline = newline;
@@ -152,14 +135,3 @@ export function decodeJsonString(buf: Buffer, start: number, end: number, out: B
 
 /** Whether the text `decodeJsonString` decoded last holds a newline (a JSON string's raw bytes never do). */
 export const decodedText = { newline: false };
-
-/** What `\x` decodes to for the one-byte escapes (`x` one of `" \ / b f n r t`). */
-const SIMPLE_ESCAPE = new Uint8Array(256);
-SIMPLE_ESCAPE[0x22] = 0x22;
-SIMPLE_ESCAPE[0x5c] = 0x5c;
-SIMPLE_ESCAPE[0x2f] = 0x2f;
-SIMPLE_ESCAPE[0x62] = 0x08;
-SIMPLE_ESCAPE[0x66] = 0x0c;
-SIMPLE_ESCAPE[0x6e] = 0x0a;
-SIMPLE_ESCAPE[0x72] = 0x0d;
-SIMPLE_ESCAPE[0x74] = 0x09;
