@@ -103,11 +103,7 @@ export class LineExaminer {
     try {
       for (;;) {
         if (budget?.armed) {
-          if (!first && budget.expired()) {
-            this.stop = { pos, flags, skip, quotesFrom, lineStart: start };
-            if (this.depth === 0) return flags | PAUSED;
-            throw PAUSE;
-          }
+          if (!first && budget.expired()) throw PAUSE;
           first = false;
           if (this.depth === 0) this.strings.anchor(pos);
         }
@@ -173,9 +169,11 @@ export class LineExaminer {
         pos = after;
       }
     } catch (e) {
-      // A string's text stopped (string-bodies.ts kept where): this line goes on from this candidate.
-      if (e !== PAUSE || this.depth !== 0) throw e;
+      // The turn is spent here, or in a string's text (string-bodies.ts kept where): the line goes
+      // on from this candidate. The input's examiner says so; a string's text's throws on.
+      if (e !== PAUSE) throw e;
       this.stop = { pos, flags, skip, quotesFrom, lineStart: start };
+      if (this.depth !== 0) throw e;
       return flags | PAUSED;
     }
     return flags;
