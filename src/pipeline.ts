@@ -132,7 +132,7 @@ export class RecordPipeline {
   }
 
   /**
-   * Void when every complete line is processed. Under a turn budget (`turnMs`), a promise when a
+   * Void when every complete line is processed. Under a turn budget (`turn`), a promise when a
    * line goes on in later turns: the caller pushes nothing more until it resolves (the lines wait
    * in the framer, counted in `pendingBytes`); `flush` and `end` finish them at once.
    */

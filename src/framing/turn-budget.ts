@@ -1,15 +1,5 @@
 import type { Skips } from "./replay.js";
 
-/**
- * How long `run` lets one turn of the event loop spend on examining lines (docs/design.md §3,
- * "One line never blocks the loop"). Shared by a pipeline's framers: the framer of the input and
- * the one that examines the text of the input's strings. A line whose examination passes the
- * deadline stops at a candidate boundary — of the line itself, or of the decoded text of one of its
- * strings — and goes on from there in the next turn (body-framer.ts `resume`).
- *
- * Every examination does at least one candidate before it looks at the clock, so each turn gets
- * somewhere, whatever the budget.
- */
 /** A pipeline's turn budget: `ms` per turn; tests set the rest to 1 and 0 (stop wherever it may). */
 export interface TurnOptions {
   readonly ms: number;
@@ -21,6 +11,16 @@ export interface TurnOptions {
 const DEFAULT_CHECK_EVERY = 32;
 const DEFAULT_MIN_LINE_BYTES = 64 * 1024;
 
+/**
+ * How long `run` lets one turn of the event loop spend on examining lines (docs/design.md §3,
+ * "One line never blocks the loop"). Shared by a pipeline's framers: the framer of the input and
+ * the one that examines the text of the input's strings. A line whose examination passes the
+ * deadline stops at a candidate boundary — of the line itself, or of the decoded text of one of its
+ * strings — and goes on from there in the next turn (input-framer.ts `resume`).
+ *
+ * Every examination does at least one candidate before it looks at the clock, so each turn gets
+ * somewhere, whatever the budget.
+ */
 export class TurnBudget {
   /** `performance.now()` by which the turn should end (Infinity: no limit). */
   deadline = Number.POSITIVE_INFINITY;
@@ -28,7 +28,7 @@ export class TurnBudget {
   armed = false;
   private countdown: number;
 
-  readonly turnMs: number;
+  private readonly turnMs: number;
   /**
    * The input's lines shorter than this do not stop: one costs little, and stopping a turn spent
    * on many of them gains nothing (on a loaded machine a preempted process would stop them often).
