@@ -98,8 +98,14 @@ function shapeOf(len: number, first: number, last: number): number {
   return (len << 10) | ((first & 31) << 5) | (last & 31);
 }
 
+const FOLDED_ENTRIES: readonly NameEntry[] = FOLDED.map(([name, cls]) => ({
+  name: Buffer.from(name),
+  cls,
+  exact: false,
+}));
+
 const ENTRIES: readonly NameEntry[] = [
-  ...FOLDED.map(([name, cls]) => ({ name: Buffer.from(name), cls, exact: false })),
+  ...FOLDED_ENTRIES,
   ...[...ENVELOPE_NAMES].map(([name, cls]) => ({ name: Buffer.from(name), cls, exact: true })),
 ];
 
@@ -112,11 +118,7 @@ for (const [i, { name }] of ENTRIES.entries()) {
 }
 
 /** The names that may have `_`/`-` in them. */
-const DASHED: readonly NameEntry[] = FOLDED.filter(([, , dashes]) => dashes).map(([name, cls]) => ({
-  name: Buffer.from(name),
-  cls,
-  exact: false,
-}));
+const DASHED: readonly NameEntry[] = FOLDED_ENTRIES.filter((_, i) => FOLDED[i]?.[2] === true);
 
 /** By byte: 1 + the index in DASHED of the name starting with that letter (either case); `_`/`-`: DASH. */
 const DASHED_START = new Uint8Array(256);
