@@ -22,7 +22,7 @@ export function hexDigit(c: number): number {
 }
 
 /** The value of the 4 hex digits at `at` (before `end`), or -1. */
-export function hex4(buf: Buffer, at: number, end: number): number {
+function hex4(buf: Buffer, at: number, end: number): number {
   if (at + 4 > end) return -1;
   let v = 0;
   for (let k = at; k < at + 4; k++) {
