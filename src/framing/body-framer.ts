@@ -11,7 +11,7 @@ import {
 import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
-import { countLine, PAUSED } from "./line-outcomes.js";
+import { countLine, countLines, PAUSED } from "./line-outcomes.js";
 import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
@@ -102,6 +102,190 @@ export class BodyFramer {
     const offset = this.received(size);
     if (last) this.lastLineNo = lineNo;
     this.fresh(buf, start, end, lineNo, offset, from);
+  }
+
+  /**
+   * Whether `takeLines` may take the next lines: a JSON body is open, and no line waits to be
+   * examined again.
+   */
+  get takesLines(): boolean {
+    const open = this.open;
+    return open !== null && open.parser === this.examiner.json && this.replay.length === 0;
+  }
+
+  /** How many lines the last `takeLines` took. */
+  linesTaken = 0;
+
+  /**
+   * Complete lines `data[pos, end)`, each with its `\n` (the first is line `lineNo`), for the open
+   * JSON body (`takesLines`), scanned in one call where they are, not line by line (a
+   * pretty-printed body's cost was mostly per line). The caller (the splitter) makes sure that
+   * together they fit in `holdLimitBytes`, so that none of them is a long line or passes the
+   * multi-line limit. Each line comes out as `line` would make it:
+   *
+   * - the body ends: its lines are counted from the scanner's line breaks, the rest of the line it
+   *   ends on is examined, and the lines after it are not taken;
+   * - it goes on past them: they are held (copied into the arena), as `line` holds each;
+   * - it fails: it is scanned again line by line from its held lines (`rescan`), to fail where
+   *   `line` would have it fail (a blank line may hold a VT or FF, which the framer skips and the
+   *   scanner does not), and the lines after that one are not taken.
+   *
+   * Returns the position after the last line taken; `linesTaken` says how many.
+   */
+  takeLines(data: Buffer, pos: number, end: number, lineNo: number): number {
+    const json = this.examiner.json;
+    const strings = this.examiner.strings;
+    strings.spanLines(data, pos, lineNo);
+    let outcome: Outcome;
+    try {
+      outcome = json.feed(data, pos, end);
+    } finally {
+      strings.endSpan();
+    }
+    if (outcome >= 0) return this.endTaken(data, pos, lineNo, outcome, json.lineBreaks, json.blankLines);
+    const firstNew = this.held.lines.length;
+    const shift = this.held.append(data, pos, end) - pos;
+    const over = outcome === MORE ? end : failurePos(outcome);
+    const next = this.keepLines(data, pos, end, over, lineNo, shift);
+    // The scanner's positions in these lines are in `data`, not in the arena: a failure scans again.
+    this.open = { ...(this.open as OpenBody), tookLines: true };
+    if (outcome === MORE) {
+      this.seen += end - pos;
+      this.linesTaken = next - lineNo;
+      return end;
+    }
+    return this.takeAgain(data, pos, lineNo, shift, firstNew);
+  }
+
+  /**
+   * The body ended at `endPos` of `data`, `lineBreaks` lines after line `lineNo` at `pos`
+   * (`blankLines` of them blank): as closeHeld and closeOpen would have it, its lines are counted,
+   * then the rest of the line it ended on is examined. Returns the position after that line.
+   */
+  private endTaken(
+    data: Buffer,
+    pos: number,
+    lineNo: number,
+    endPos: number,
+    lineBreaks: number,
+    blankLines: number,
+  ): number {
+    const open = this.open as OpenBody;
+    const held = this.held;
+    const start = data.lastIndexOf(0x0a, endPos - 1) + 1;
+    const nl = data.indexOf(0x0a, endPos);
+    const end = nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl;
+    const endLineNo = lineNo + lineBreaks;
+    const offset = this.seen + (start - pos);
+    this.seen = offset + (nl + 1 - start);
+    this.linesTaken = lineBreaks + 1;
+    const first = held.lines[0] as HeldLine;
+    this.out.release();
+    const flag = this.out.body(open.parser, held.arena, first.start, open.start, first.lineNo, endLineNo);
+    for (const l of held.lines) countLine(this.counts, l.flags | flag);
+    countLines(this.counts, flag, lineBreaks - blankLines);
+    this.resetOpen();
+    // Its quoted strings are on that line.
+    this.examiner.strings.lineNo = endLineNo;
+    this.examine(data, start, end, endLineNo, offset, flag, endPos, null);
+    this.drain(this.budget !== null && this.depth === 0);
+    return nl + 1;
+  }
+
+  /**
+   * Holds the non-blank lines of `data[from, to)` (copied to `shift` from there) that start at or
+   * before `over` (the scan ended there); returns the number of the line after the last one.
+   */
+  private keepLines(
+    data: Buffer,
+    from: number,
+    to: number,
+    over: number,
+    lineNo: number,
+    shift: number,
+  ): number {
+    const held = this.held;
+    let n = lineNo;
+    // One pass per line: its blanks (as firstNonBlank has them: a CR before the `\n` too), then its end.
+    for (let s = from; s < to && s <= over; n++) {
+      let p = s;
+      let b = data[p] as number;
+      while (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0b || b === 0x0c) b = data[++p] as number;
+      if (b === 0x0a) {
+        s = p + 1;
+        continue;
+      }
+      let nl = p + 1;
+      while (data[nl] !== 0x0a) nl++;
+      const e = data[nl - 1] === 0x0d ? nl - 1 : nl;
+      held.keep(s + shift, e + shift, n, this.seen + (s - from));
+      s = nl + 1;
+    }
+    return n;
+  }
+
+  /**
+   * The body failed in lines `takeLines` took (held from `firstNew` on, copied to `shift` from
+   * `data`): scanned again line by line, it ends or fails on one of them, where `line` would.
+   */
+  private takeAgain(data: Buffer, pos: number, lineNo: number, shift: number, firstNew: number): number {
+    const lines = this.held.lines;
+    const at = this.rescan();
+    if (at < 0) {
+      // Only a VT or FF of a blank line failed it: the lines from there on go by `line`.
+      const last = lines.length - 1;
+      if (last >= firstNew) return this.untake(data, last, lineNo, shift);
+      this.held.truncate(lines.length);
+      this.linesTaken = 0;
+      return pos;
+    }
+    const l = lines[at] as HeldLine;
+    const after = this.untake(data, at, lineNo, shift);
+    this.settleAfterLine(this.rescanned, firstNonBlank(this.held.arena, l.start, l.end));
+    this.drain(this.budget !== null && this.depth === 0);
+    return after;
+  }
+
+  /** The outcome of the line `rescan` stopped at. */
+  private rescanned: Outcome = MORE;
+
+  /**
+   * The open body (one that took lines, `takeLines`) begun again on its first held line and fed
+   * the others up to `fed` one by one, as `line` fed them: the scanner's positions are then the
+   * arena's, as replayHeld needs them. Returns the index of the held line where it ended or failed
+   * (its outcome in `rescanned`), or -1 when it goes on past them.
+   */
+  private rescan(fed = this.held.lines.length): number {
+    const { parser, start } = this.open as OpenBody;
+    const { arena, lines } = this.held;
+    const strings = this.examiner.strings;
+    const first = lines[0] as HeldLine;
+    strings.lineNo = first.lineNo;
+    // MORE, as when it began (the same bytes); begun in the arena, its positions need no shift.
+    parser.begin(arena, start, first.end);
+    this.open = { parser, start, shift: 0 };
+    for (let i = 1; i < fed; i++) {
+      const l = lines[i] as HeldLine;
+      strings.lineNo = l.lineNo;
+      const outcome = parser.feed(arena, l.start, l.end);
+      if (outcome === MORE) continue;
+      this.rescanned = outcome;
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Keeps the held lines up to `last` (the rest of what `takeLines` copied is not taken) and
+   * counts their bytes as seen; returns the position in `data` after that line.
+   */
+  private untake(data: Buffer, last: number, lineNo: number, shift: number): number {
+    const line = this.held.lines[last] as HeldLine;
+    const after = data.indexOf(0x0a, line.end - shift) + 1;
+    this.held.truncate(last + 1);
+    this.seen = line.offset + (after - (line.start - shift));
+    this.linesTaken = line.lineNo - lineNo + 1;
+    return after;
   }
 
   /** Bytes of all lines received so far. */
@@ -247,8 +431,9 @@ export class BodyFramer {
     first: number,
   ): void {
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    if (this.held.used > this.maxMultilineBytes) {
-      this.failOpen(false);
+    if (this.held.bytes > this.maxMultilineBytes) {
+      // This line was held, not fed.
+      this.failOpen(false, this.held.lines.length - 1);
       return;
     }
     if (this.settledBy(open.parser, buf, start, end)) {
@@ -300,7 +485,9 @@ export class BodyFramer {
   }
 
   /** The open body is not valid: its lines are examined again, from the candidate after its start. */
-  private failOpen(lastLineConsumed: boolean): void {
+  private failOpen(lastLineConsumed: boolean, fed = this.held.lines.length): void {
+    // Its scanner's positions are those replayHeld needs once it is scanned again line by line.
+    if ((this.open as OpenBody).tookLines === true) this.rescan(fed);
     replayHeld(this.open as OpenBody, this.held, this.out, lastLineConsumed, this.replay);
     this.resetOpen();
   }
@@ -326,6 +513,6 @@ export class BodyFramer {
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */
   holdLimitBytes(): number {
-    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
+    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.bytes);
   }
 }

@@ -11,8 +11,27 @@ export interface HeldLine {
   readonly flags: number;
 }
 
-/** Small enough to come from Node's buffer pool (allocUnsafe under 4 KiB); grown by doubling. */
-const MIN_ARENA_BYTES = 1024;
+/** A new body's arena: most pretty-printed bodies fit; grown by doubling. */
+const MIN_ARENA_BYTES = 4096;
+/**
+ * Arenas up to SLAB_BYTES / 8 are cut from a slab of this size, as Node's buffer pool cuts small
+ * Buffers from 8 KiB: a pretty-printed input opens a body every few lines.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = Buffer.alloc(0);
+let slabUsed = 0;
+
+/** A Buffer of `bytes` bytes, not zeroed: from the slab when small. */
+function arenaOf(bytes: number): Buffer {
+  if (bytes > SLAB_BYTES / 8) return Buffer.allocUnsafe(bytes);
+  if (slabUsed + bytes > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const arena = slab.subarray(slabUsed, slabUsed + bytes);
+  slabUsed += (bytes + 7) & ~7;
+  return arena;
+}
 
 /**
  * The lines of the open body, their bytes one after the other in one arena (a new arena for every
@@ -21,31 +40,69 @@ const MIN_ARENA_BYTES = 1024;
  */
 export class HeldLines {
   arena: Buffer = Buffer.alloc(0);
+  /** Arena bytes in use: the lines, and the terminators between lines taken in one piece (`append`). */
   used = 0;
+  /** Bytes of the lines held, terminators not counted: what the multi-line limit measures. */
+  bytes = 0;
   lines: HeldLine[] = [];
 
   /** Starts a new arena for a body whose first line is `firstLineBytes` long. */
   reset(firstLineBytes: number): void {
-    this.arena = Buffer.allocUnsafe(Math.max(MIN_ARENA_BYTES, 2 * firstLineBytes));
+    this.arena = arenaOf(Math.max(MIN_ARENA_BYTES, 2 * firstLineBytes));
     this.used = 0;
+    this.bytes = 0;
     this.lines = [];
   }
 
   /** Copies a line into the arena (growing it) and keeps it. */
   hold(buf: Buffer, start: number, end: number, lineNo: number, offset: number, flags: number): HeldLine {
     const len = end - start;
-    if (this.used + len > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.used + len));
-      this.arena.copy(grown, 0, 0, this.used);
-      this.arena = grown;
-    }
-    const arena = this.arena;
+    const arena = this.room(len);
     // Pretty-printed lines are short: a byte loop beats Buffer#copy (11% of that profile) there.
     if (len > 64) buf.copy(arena, this.used, start, end);
     else for (let i = 0, at = this.used; i < len; i++) arena[at + i] = buf[start + i] as number;
     const line: HeldLine = { start: this.used, end: this.used + len, lineNo, offset, flags };
     this.used += len;
+    this.bytes += len;
     this.lines.push(line);
     return line;
+  }
+
+  /**
+   * Copies `buf[start, end)`, whole lines with their terminators, into the arena in one piece and
+   * returns where it begins; the caller keeps its lines (`keep`).
+   */
+  append(buf: Buffer, start: number, end: number): number {
+    const at = this.used;
+    buf.copy(this.room(end - start), at, start, end);
+    this.used += end - start;
+    return at;
+  }
+
+  /** Keeps a line of what `append` copied. */
+  keep(start: number, end: number, lineNo: number, offset: number): void {
+    this.lines.push({ start, end, lineNo, offset, flags: 0 });
+    this.bytes += end - start;
+  }
+
+  /** Drops the lines after the first `count` (the rest of what `append` copied is not the body's). */
+  truncate(count: number): void {
+    const lines = this.lines;
+    for (let i = count; i < lines.length; i++) {
+      const l = lines[i] as HeldLine;
+      this.bytes -= l.end - l.start;
+    }
+    lines.length = count;
+    this.used = count > 0 ? (lines[count - 1] as HeldLine).end : 0;
+  }
+
+  /** The arena, grown (by doubling) to fit `len` more bytes. */
+  private room(len: number): Buffer {
+    if (this.used + len > this.arena.length) {
+      const grown = arenaOf(Math.max(2 * this.arena.length, this.used + len));
+      this.arena.copy(grown, 0, 0, this.used);
+      this.arena = grown;
+    }
+    return this.arena;
   }
 }

@@ -58,6 +58,19 @@ export class InputFramer implements LineHandler {
     else this.framer.line(buf, start, end, lineNo, size);
   }
 
+  /** Whether `takeLines` may take the next lines (body-framer.ts): an open JSON body, nothing waiting. */
+  get takesLines(): boolean {
+    return this.framer.takesLines && !this.paused;
+  }
+
+  takeLines(data: Buffer, pos: number, end: number, lineNo: number): number {
+    return this.framer.takeLines(data, pos, end, lineNo);
+  }
+
+  get linesTaken(): number {
+    return this.framer.linesTaken;
+  }
+
   /** A line stopped for this turn: `resume` goes on with it in the next. */
   get paused(): boolean {
     return this.framer.replayWaits || this.turns?.paused === true;

@@ -20,3 +20,11 @@ export function countLine(counts: LineCounts, flags: number): void {
   else if (flags & FAILED) counts.malformed++;
   else counts.nonResponse++;
 }
+
+/** Counts `n` final non-blank lines that have the same flags. */
+export function countLines(counts: LineCounts, flags: number, n: number): void {
+  counts.lines += n;
+  if (flags & RESPONSE) return;
+  if (flags & BODY || !(flags & FAILED)) counts.nonResponse += n;
+  else counts.malformed += n;
+}

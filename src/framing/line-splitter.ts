@@ -23,6 +23,18 @@ export interface LineHandler {
   chunkEnd?(): void;
   /** A line may be held up to this many bytes, if more than the splitter's threshold (an open multi-line body). */
   holdLimitBytes?(): number;
+  /**
+   * Set while the handler takes whole lines at once (`takeLines`; an open JSON body, body-framer.ts):
+   * the splitter asks after each line.
+   */
+  readonly takesLines?: boolean;
+  /**
+   * Complete lines `data[pos, end)`, each with its `\n`, the first numbered `lineNo`, that fit in
+   * `holdLimitBytes` together (so none of them is a long line). Returns the position after the
+   * last one it took (it may stop early); `linesTaken` says how many.
+   */
+  takeLines?(data: Buffer, pos: number, end: number, lineNo: number): number;
+  readonly linesTaken?: number;
 }
 
 export interface SplitterOptions {
@@ -77,8 +89,20 @@ export class LineSplitter {
       }
       this.complete(data, pos, nl);
       pos = nl + 1;
+      if (this.handler.takesLines === true) pos = this.take(data, pos, n);
     }
     this.handler.chunkEnd?.();
+  }
+
+  /** The complete lines from `pos` on that fit where the handler holds lines, handed on at once. */
+  private take(data: Buffer, pos: number, n: number): number {
+    const handler = this.handler;
+    const room = Math.min(handler.holdLimitBytes?.() ?? 0, this.options.maxRecordBytes);
+    const last = data.lastIndexOf(10, Math.min(n, pos + room) - 1);
+    if (last < pos) return pos;
+    const after = handler.takeLines?.(data, pos, last + 1, this.lineNo) ?? pos;
+    this.lineNo += handler.linesTaken ?? 0;
+    return after;
   }
 
   /** The input paused (idle timeout, rotation) or ended: a held partial line counts as complete. */

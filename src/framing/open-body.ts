@@ -12,6 +12,11 @@ export interface OpenBody {
   readonly start: number;
   /** Arena position minus the position in the buffer the body began in (its first line). */
   readonly shift: number;
+  /**
+   * The body took lines where they were read (BodyFramer.takeLines): its parser's positions in
+   * them are not the arena's until it is scanned again.
+   */
+  readonly tookLines?: boolean;
 }
 
 /**

@@ -68,6 +68,12 @@ interface StoppedText {
 export class StringBodies implements StringExaminer {
   /** The physical line the strings being examined are on. */
   lineNo = 0;
+  /**
+   * While an open body's lines are scanned in one piece (BodyFramer.takeLines): that piece, and
+   * where in it line `lineNo` starts; a string's line is counted on from there.
+   */
+  private span: Buffer | null = null;
+  private spanAt = 0;
   private framer: TextFramer | null = null;
   private scratch: Buffer = Buffer.alloc(0);
   /**
@@ -102,6 +108,17 @@ export class StringBodies implements StringExaminer {
   /** The line that stopped was copied to go on later: its positions move by `shift`. */
   moved(shift: number): void {
     if (this.anchorAt >= 0) this.anchorAt += shift;
+  }
+
+  /** Lines of `buf` are scanned in one piece from `from`, where line `lineNo` starts. */
+  spanLines(buf: Buffer, from: number, lineNo: number): void {
+    this.span = buf;
+    this.spanAt = from;
+    this.lineNo = lineNo;
+  }
+
+  endSpan(): void {
+    this.span = null;
   }
 
   mayHold(buf: Buffer, start: number, end: number, marks: number): boolean {
@@ -144,6 +161,7 @@ export class StringBodies implements StringExaminer {
 
   /** The responses in the string whose content is `buf[start, end)` (`marks`: what it holds). */
   examine(buf: Buffer, start: number, end: number, marks: number): readonly Frame[] {
+    if (buf === this.span) this.lineTo(buf, start);
     // Without escapes, the text is one line (raw JSON string bytes hold no newline).
     if ((marks & ESCAPED) === 0) return this.examineText(buf, start, end, false, start, end - start);
     const kept = this.keptText(start, end - start);
@@ -173,6 +191,18 @@ export class StringBodies implements StringExaminer {
       }
       throw e;
     }
+  }
+
+  /** `lineNo` becomes the line of `pos`, counted on in the span (strings come in order). */
+  private lineTo(buf: Buffer, pos: number): void {
+    let at = this.spanAt;
+    let lineNo = this.lineNo;
+    for (let nl = buf.indexOf(0x0a, at); nl >= 0 && nl < pos; nl = buf.indexOf(0x0a, at)) {
+      lineNo++;
+      at = nl + 1;
+    }
+    this.spanAt = at;
+    this.lineNo = lineNo;
   }
 
   /** The decoded text of the string that stopped, when it is this one (it is not decoded again). */

@@ -57,6 +57,15 @@ export class JsonScanner implements BodyParser {
   private failedOpen: Float64Array = this.opened.subarray(0, 0);
   /** Bytes skipped in a string value without a look: all but `<` and `q` when strings are examined. */
   private readonly valueBytes: Uint8Array;
+  /**
+   * Of the last `feed`, when it was given many lines at once (BodyFramer.takeLines): the line breaks
+   * it passed, and how many of the lines they ended were blank (white space only). Exact for a body
+   * that ended there (a scan that goes on may have looked past `end` at white space).
+   */
+  lineBreaks = 0;
+  blankLines = 0;
+  /** Where the line after the last line break begins. */
+  private lineFrom = 0;
 
   /**
    * `examiner` examines the decoded text of string values that may hold a response (docs/design.md §3,
@@ -97,6 +106,9 @@ export class JsonScanner implements BodyParser {
 
   feed(buf: Buffer, start: number, end: number): Outcome {
     if (end > start) this.lineIndex++;
+    this.lineBreaks = 0;
+    this.blankLines = 0;
+    this.lineFrom = start;
     return this.scan(buf, start, end);
   }
 
@@ -114,7 +126,11 @@ export class JsonScanner implements BodyParser {
     let depth = this.depth;
     for (;;) {
       let c = buf[pos] as number;
-      while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) c = buf[++pos] as number;
+      const blanksFrom = pos;
+      while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+        if (c === 0x0a) this.lineBreak(blanksFrom, pos);
+        c = buf[++pos] as number;
+      }
       if (pos >= end) break;
       if (state === KEY || state === FIRST_KEY_OR_END) {
         if (c === 0x22) {
@@ -260,6 +276,13 @@ export class JsonScanner implements BodyParser {
     this.state = state;
     this.depth = depth;
     return MORE;
+  }
+
+  /** A line break at `pos` in white space that began at `blanksFrom`: the line it ends was blank when that is at or before its start. */
+  private lineBreak(blanksFrom: number, pos: number): void {
+    if (blanksFrom <= this.lineFrom) this.blankLines++;
+    this.lineBreaks++;
+    this.lineFrom = pos + 1;
   }
 
   private done(pos: number, depth: number, state: number): Outcome {
