@@ -11,8 +11,8 @@ export interface HeldLine {
   readonly flags: number;
 }
 
-/** A new body's arena: most pretty-printed bodies fit; grown by doubling. */
-const MIN_ARENA_BYTES = 4096;
+/** A new body's arena: its first line, mostly (the lines after it are held only when it goes on past a read); grown by doubling. */
+const MIN_ARENA_BYTES = 256;
 /**
  * Arenas up to SLAB_BYTES / 8 are cut from a slab of this size, as Node's buffer pool cuts small
  * Buffers from 8 KiB: a pretty-printed input opens a body every few lines.
