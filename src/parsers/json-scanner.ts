@@ -126,10 +126,13 @@ export class JsonScanner implements BodyParser {
     let depth = this.depth;
     for (;;) {
       let c = buf[pos] as number;
-      const blanksFrom = pos;
-      while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
-        if (c === 0x0a) this.lineBreak(blanksFrom, pos);
-        c = buf[++pos] as number;
+      // One look for the common case: a token starts right here (every one is above a space).
+      if (c <= 0x20) {
+        const blanksFrom = pos;
+        while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+          if (c === 0x0a) this.lineBreak(blanksFrom, pos);
+          c = buf[++pos] as number;
+        }
       }
       if (pos >= end) break;
       if (state === KEY || state === FIRST_KEY_OR_END) {
