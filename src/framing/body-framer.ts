@@ -110,7 +110,12 @@ export class BodyFramer {
    */
   get takesLines(): boolean {
     const open = this.open;
-    return open !== null && open.parser === this.examiner.json && this.replay.length === 0;
+    return (
+      open !== null &&
+      open.parser === this.examiner.json &&
+      open.lineByLine !== true &&
+      this.replay.length === 0
+    );
   }
 
   /** How many lines the last `takeLines` took. */
@@ -144,12 +149,14 @@ export class BodyFramer {
     }
     if (outcome >= 0) return this.endTaken(data, pos, lineNo, outcome, json.lineBreaks, json.blankLines);
     const firstNew = this.held.lines.length;
-    const shift = this.held.append(data, pos, end) - pos;
-    const over = outcome === MORE ? end : failurePos(outcome);
-    const next = this.keepLines(data, pos, end, over, lineNo, shift);
+    // Held up to the end of the line it failed on: the lines after it are not taken.
+    const failed = isFailed(outcome) ? failurePos(outcome) : -1;
+    const to = failed < 0 || failed >= end ? end : data.indexOf(0x0a, failed) + 1;
+    const shift = this.held.append(data, pos, to) - pos;
+    const next = this.keepLines(data, pos, to, to, lineNo, shift);
     // The scanner's positions in these lines are in `data`, not in the arena: a failure scans again.
     this.open = { ...(this.open as OpenBody), tookLines: true };
-    if (outcome === MORE) {
+    if (failed < 0) {
       this.seen += end - pos;
       this.linesTaken = next - lineNo;
       return end;
@@ -232,7 +239,9 @@ export class BodyFramer {
     const lines = this.held.lines;
     const at = this.rescan();
     if (at < 0) {
-      // Only a VT or FF of a blank line failed it: the lines from there on go by `line`.
+      // Only a VT or FF of a blank line failed it: the lines from there on go by `line`, and so do
+      // the body's next ones (taking them could fail on the next such line, and scan again each time).
+      this.open = { ...(this.open as OpenBody), lineByLine: true };
       const last = lines.length - 1;
       if (last >= firstNew) return this.untake(data, last, lineNo, shift);
       this.held.truncate(lines.length);

@@ -17,6 +17,8 @@ export interface OpenBody {
    * them are not the arena's until it is scanned again.
    */
   readonly tookLines?: boolean;
+  /** Its lines go by BodyFramer.line, one by one (taking them failed on a blank line of VT or FF). */
+  readonly lineByLine?: boolean;
 }
 
 /**

@@ -29,6 +29,11 @@ const shapes: Record<string, (n: number) => string> = {
     return s;
   },
   '{"a":" then {"a": × n inside a string': (n) => `{"a":"${'{"a":'.repeat(n)}\n`,
+  // An open JSON body takes the lines after it in one scan (BodyFramer.takeLines): one that fails
+  // on its next line must not copy or scan the rest of the input each time.
+  "a body opened, then failed on the next line, × n": (n) => "{\nx\n".repeat(n / 2),
+  "an open body, every other line of it a blank line of VT": (n) =>
+    `response: {\n${'  "a": 1,\n\u000b\n'.repeat(n / 2)}  "z": 1\n}\n`,
   // Each quoted string used to search the rest of the line for the next body candidate again.
   "quoted strings naming a request id in free text × n": (n) =>
     `free text ${'x "RequestId \\"{\\"a\\":1" '.repeat(n / 4)}\n`,
