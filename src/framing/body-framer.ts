@@ -140,7 +140,7 @@ export class BodyFramer {
   takeLines(data: Buffer, pos: number, end: number, lineNo: number): number {
     const json = this.examiner.json;
     const strings = this.examiner.strings;
-    strings.spanLines(data, pos, lineNo);
+    strings.spanLines(data, pos, end, lineNo);
     let outcome: Outcome;
     try {
       outcome = json.feed(data, pos, end);
@@ -152,8 +152,7 @@ export class BodyFramer {
     // Held up to the end of the line it failed on: the lines after it are not taken.
     const failed = isFailed(outcome) ? failurePos(outcome) : -1;
     const to = failed < 0 || failed >= end ? end : data.indexOf(0x0a, failed) + 1;
-    const shift = this.held.append(data, pos, to) - pos;
-    const next = this.keepLines(data, pos, to, to, lineNo, shift);
+    const next = this.keepLines(data, pos, to, lineNo);
     // The scanner's positions in these lines are in `data`, not in the arena: a failure scans again.
     this.open = { ...(this.open as OpenBody), tookLines: true };
     if (failed < 0) {
@@ -161,7 +160,7 @@ export class BodyFramer {
       this.linesTaken = next - lineNo;
       return end;
     }
-    return this.takeAgain(data, pos, lineNo, shift, firstNew);
+    return this.takeAgain(data, pos, lineNo, firstNew);
   }
 
   /**
@@ -200,21 +199,14 @@ export class BodyFramer {
   }
 
   /**
-   * Holds the non-blank lines of `data[from, to)` (copied to `shift` from there) that start at or
-   * before `over` (the scan ended there); returns the number of the line after the last one.
+   * Holds the non-blank lines of `data[from, to)`, each on its own as `line` holds it (blank lines
+   * are not held); returns the number of the line after the last one.
    */
-  private keepLines(
-    data: Buffer,
-    from: number,
-    to: number,
-    over: number,
-    lineNo: number,
-    shift: number,
-  ): number {
+  private keepLines(data: Buffer, from: number, to: number, lineNo: number): number {
     const held = this.held;
     let n = lineNo;
     // One pass per line: its blanks (as firstNonBlank has them: a CR before the `\n` too), then its end.
-    for (let s = from; s < to && s <= over; n++) {
+    for (let s = from; s < to; n++) {
       let p = s;
       let b = data[p] as number;
       while (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0b || b === 0x0c) b = data[++p] as number;
@@ -224,18 +216,17 @@ export class BodyFramer {
       }
       let nl = p + 1;
       while (data[nl] !== 0x0a) nl++;
-      const e = data[nl - 1] === 0x0d ? nl - 1 : nl;
-      held.keep(s + shift, e + shift, n, this.seen + (s - from));
+      held.hold(data, s, data[nl - 1] === 0x0d ? nl - 1 : nl, n, this.seen + (s - from), 0);
       s = nl + 1;
     }
     return n;
   }
 
   /**
-   * The body failed in lines `takeLines` took (held from `firstNew` on, copied to `shift` from
-   * `data`): scanned again line by line, it ends or fails on one of them, where `line` would.
+   * The body failed in lines `takeLines` took (`data` from `pos`, held from `firstNew` on):
+   * scanned again line by line, it ends or fails on one of them, where `line` would.
    */
-  private takeAgain(data: Buffer, pos: number, lineNo: number, shift: number, firstNew: number): number {
+  private takeAgain(data: Buffer, pos: number, lineNo: number, firstNew: number): number {
     const lines = this.held.lines;
     const at = this.rescan();
     if (at < 0) {
@@ -243,13 +234,12 @@ export class BodyFramer {
       // the body's next ones (taking them could fail on the next such line, and scan again each time).
       this.open = { ...(this.open as OpenBody), lineByLine: true };
       const last = lines.length - 1;
-      if (last >= firstNew) return this.untake(data, last, lineNo, shift);
-      this.held.truncate(lines.length);
+      if (last >= firstNew) return this.untake(data, pos, last, lineNo);
       this.linesTaken = 0;
       return pos;
     }
     const l = lines[at] as HeldLine;
-    const after = this.untake(data, at, lineNo, shift);
+    const after = this.untake(data, pos, at, lineNo);
     this.settleAfterLine(this.rescanned, firstNonBlank(this.held.arena, l.start, l.end));
     this.drain(this.budget !== null && this.depth === 0);
     return after;
@@ -285,14 +275,16 @@ export class BodyFramer {
   }
 
   /**
-   * Keeps the held lines up to `last` (the rest of what `takeLines` copied is not taken) and
-   * counts their bytes as seen; returns the position in `data` after that line.
+   * Keeps the held lines up to `last`, one of those `takeLines` took from `pos` of `data` (the
+   * lines after it are not taken), and counts their bytes as seen; returns the position in `data`
+   * after that line.
    */
-  private untake(data: Buffer, last: number, lineNo: number, shift: number): number {
+  private untake(data: Buffer, pos: number, last: number, lineNo: number): number {
     const line = this.held.lines[last] as HeldLine;
-    const after = data.indexOf(0x0a, line.end - shift) + 1;
+    const start = pos + (line.offset - this.seen);
+    const after = data.indexOf(0x0a, start + (line.end - line.start)) + 1;
     this.held.truncate(last + 1);
-    this.seen = line.offset + (after - (line.start - shift));
+    this.seen = line.offset + (after - start);
     this.linesTaken = line.lineNo - lineNo + 1;
     return after;
   }
@@ -440,7 +432,7 @@ export class BodyFramer {
     first: number,
   ): void {
     const line = this.held.hold(buf, start, end, lineNo, offset, flags);
-    if (this.held.bytes > this.maxMultilineBytes) {
+    if (this.held.used > this.maxMultilineBytes) {
       // This line was held, not fed.
       this.failOpen(false, this.held.lines.length - 1);
       return;
@@ -522,6 +514,6 @@ export class BodyFramer {
 
   /** How long a line may grow and still be held: room left for an open multi-line body. */
   holdLimitBytes(): number {
-    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.bytes);
+    return this.open === null ? 0 : Math.max(0, this.maxMultilineBytes - this.held.used);
   }
 }

@@ -40,69 +40,37 @@ function arenaOf(bytes: number): Buffer {
  */
 export class HeldLines {
   arena: Buffer = Buffer.alloc(0);
-  /** Arena bytes in use: the lines, and the terminators between lines taken in one piece (`append`). */
   used = 0;
-  /** Bytes of the lines held, terminators not counted: what the multi-line limit measures. */
-  bytes = 0;
   lines: HeldLine[] = [];
 
   /** Starts a new arena for a body whose first line is `firstLineBytes` long. */
   reset(firstLineBytes: number): void {
     this.arena = arenaOf(Math.max(MIN_ARENA_BYTES, 2 * firstLineBytes));
     this.used = 0;
-    this.bytes = 0;
     this.lines = [];
   }
 
   /** Copies a line into the arena (growing it) and keeps it. */
   hold(buf: Buffer, start: number, end: number, lineNo: number, offset: number, flags: number): HeldLine {
     const len = end - start;
-    const arena = this.room(len);
-    // Pretty-printed lines are short: a byte loop beats Buffer#copy (11% of that profile) there.
-    if (len > 64) buf.copy(arena, this.used, start, end);
-    else for (let i = 0, at = this.used; i < len; i++) arena[at + i] = buf[start + i] as number;
-    const line: HeldLine = { start: this.used, end: this.used + len, lineNo, offset, flags };
-    this.used += len;
-    this.bytes += len;
-    this.lines.push(line);
-    return line;
-  }
-
-  /**
-   * Copies `buf[start, end)`, whole lines with their terminators, into the arena in one piece and
-   * returns where it begins; the caller keeps its lines (`keep`).
-   */
-  append(buf: Buffer, start: number, end: number): number {
-    const at = this.used;
-    buf.copy(this.room(end - start), at, start, end);
-    this.used += end - start;
-    return at;
-  }
-
-  /** Keeps a line of what `append` copied. */
-  keep(start: number, end: number, lineNo: number, offset: number): void {
-    this.lines.push({ start, end, lineNo, offset, flags: 0 });
-    this.bytes += end - start;
-  }
-
-  /** Drops the lines after the first `count` (the rest of what `append` copied is not the body's). */
-  truncate(count: number): void {
-    const lines = this.lines;
-    for (let i = count; i < lines.length; i++) {
-      const l = lines[i] as HeldLine;
-      this.bytes -= l.end - l.start;
-    }
-    lines.length = count;
-    this.used = count > 0 ? (lines[count - 1] as HeldLine).end : 0;
-  }
-
-  /** The arena, grown (by doubling) to fit `len` more bytes. */
-  private room(len: number): Buffer {
     if (this.used + len > this.arena.length) {
       const grown = arenaOf(Math.max(2 * this.arena.length, this.used + len));
       this.arena.copy(grown, 0, 0, this.used);
       this.arena = grown;
     }
-    return this.arena;
+    const arena = this.arena;
+    // Pretty-printed lines are short: a byte loop beats Buffer#copy (11% of that profile) there.
+    if (len > 64) buf.copy(arena, this.used, start, end);
+    else for (let i = 0, at = this.used; i < len; i++) arena[at + i] = buf[start + i] as number;
+    const line: HeldLine = { start: this.used, end: this.used + len, lineNo, offset, flags };
+    this.used += len;
+    this.lines.push(line);
+    return line;
+  }
+
+  /** Keeps only the first `count` lines (the body ended or failed on the last of them). */
+  truncate(count: number): void {
+    this.lines.length = count;
+    this.used = count > 0 ? (this.lines[count - 1] as HeldLine).end : 0;
   }
 }

@@ -81,6 +81,8 @@ export class LineSplitter {
     }
     let pos = 0;
     const n = data.length;
+    /** The chunk's last line break, found once for `take` (-2: not looked for yet). */
+    let lastBreak = -2;
     while (pos < n) {
       const nl = data.indexOf(10, pos);
       if (nl < 0) {
@@ -89,18 +91,25 @@ export class LineSplitter {
       }
       this.complete(data, pos, nl);
       pos = nl + 1;
-      if (this.handler.takesLines === true) pos = this.take(data, pos, n);
+      if (this.handler.takesLines === true) {
+        if (lastBreak === -2) lastBreak = data.lastIndexOf(10);
+        pos = this.take(data, pos, lastBreak);
+      }
     }
     this.handler.chunkEnd?.();
   }
 
-  /** The complete lines from `pos` on that fit where the handler holds lines, handed on at once. */
-  private take(data: Buffer, pos: number, n: number): number {
+  /**
+   * The complete lines from `pos` on (the chunk's last line break is at `lastBreak`), handed on at
+   * once when they all fit where the handler holds lines. When they do not (a body near its
+   * multi-line limit, or a chunk larger than the limit), the lines go one by one: looking for the
+   * last line break that fits would search back again after every line.
+   */
+  private take(data: Buffer, pos: number, lastBreak: number): number {
     const handler = this.handler;
     const room = Math.min(handler.holdLimitBytes?.() ?? 0, this.options.maxRecordBytes);
-    const last = data.lastIndexOf(10, Math.min(n, pos + room) - 1);
-    if (last < pos) return pos;
-    const after = handler.takeLines?.(data, pos, last + 1, this.lineNo) ?? pos;
+    if (lastBreak < pos || lastBreak >= pos + room) return pos;
+    const after = handler.takeLines?.(data, pos, lastBreak + 1, this.lineNo) ?? pos;
     this.lineNo += handler.linesTaken ?? 0;
     return after;
   }

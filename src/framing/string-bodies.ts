@@ -73,7 +73,9 @@ export class StringBodies implements StringExaminer {
    * where in it line `lineNo` starts; a string's line is counted on from there.
    */
   private span: Buffer | null = null;
-  private spanAt = 0;
+  /** The next line break in the span at or after the line `lineNo` (-1: none before its end). */
+  private spanBreak = 0;
+  private spanEnd = 0;
   private framer: TextFramer | null = null;
   private scratch: Buffer = Buffer.alloc(0);
   /**
@@ -110,11 +112,16 @@ export class StringBodies implements StringExaminer {
     if (this.anchorAt >= 0) this.anchorAt += shift;
   }
 
-  /** Lines of `buf` are scanned in one piece from `from`, where line `lineNo` starts. */
-  spanLines(buf: Buffer, from: number, lineNo: number): void {
+  /**
+   * Lines of `buf[from, end)` are scanned in one piece; line `lineNo` starts at `from`. What the
+   * SDK recognizer kept of a line is stale: `buf` may be a read buffer used again.
+   */
+  spanLines(buf: Buffer, from: number, end: number, lineNo: number): void {
     this.span = buf;
-    this.spanAt = from;
+    this.spanBreak = buf.indexOf(0x0a, from);
+    this.spanEnd = end;
     this.lineNo = lineNo;
+    this.text?.newLine();
   }
 
   endSpan(): void {
@@ -193,15 +200,18 @@ export class StringBodies implements StringExaminer {
     }
   }
 
-  /** `lineNo` becomes the line of `pos`, counted on in the span (strings come in order). */
+  /**
+   * `lineNo` becomes the line of `pos`, counted on in the span (strings come in order): each line
+   * break is looked for once.
+   */
   private lineTo(buf: Buffer, pos: number): void {
-    let at = this.spanAt;
+    let nl = this.spanBreak;
     let lineNo = this.lineNo;
-    for (let nl = buf.indexOf(0x0a, at); nl >= 0 && nl < pos; nl = buf.indexOf(0x0a, at)) {
+    while (nl >= 0 && nl < pos && nl < this.spanEnd) {
       lineNo++;
-      at = nl + 1;
+      nl = buf.indexOf(0x0a, nl + 1);
     }
-    this.spanAt = at;
+    this.spanBreak = nl;
     this.lineNo = lineNo;
   }
 

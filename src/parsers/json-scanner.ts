@@ -105,7 +105,10 @@ export class JsonScanner implements BodyParser {
   }
 
   feed(buf: Buffer, start: number, end: number): Outcome {
-    if (end > start) this.lineIndex++;
+    // A blank line (fed empty): nothing to scan. Not even the white space after it, which the scan's
+    // white-space loop would pass over to the next token, over every blank line after this one.
+    if (end <= start) return MORE;
+    this.lineIndex++;
     this.lineBreaks = 0;
     this.blankLines = 0;
     this.lineFrom = start;
