@@ -13,6 +13,7 @@ import type { ApiResponse, LineCounts } from "../../../src/core/records.js";
 import type { LogFormat } from "../../../src/decoders/line-decoder.js";
 import { Extractor } from "../../../src/extract/extractor.js";
 import { RecordPipeline } from "../../../src/pipeline.js";
+import { leastCpuMs } from "../../helpers/cpu-time.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -53,15 +54,27 @@ const ids = (events: readonly ApiResponse[]) => events.map((e) => [e.requestId, 
 const pretty = (body: unknown, indent: number | string = 2) => JSON.stringify(body, null, indent);
 const esc = (s: string) => JSON.stringify(s).slice(1, -1);
 
-function cpuMs(run: () => void, times = 2): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < times; i++) {
-    const t = process.cpuUsage();
-    run();
-    const d = process.cpuUsage(t);
-    best = Math.min(best, (d.user + d.system) / 1000);
-  }
-  return best;
+const cpuMs = (run: () => void) => leastCpuMs(run, 2);
+
+/**
+ * Taking lines costs about twice as much for `make(16_000)` as for `make(8000)`, and no more than
+ * about what line-by-line framing costs for it (quadratic would be ~4×; small times are noisy, hence
+ * the floor).
+ */
+function expectLinearLikeLineByLine(make: (n: number) => Buffer): void {
+  analyzeChunks([make(500)]); // warm up
+  const small = make(8000);
+  const large = make(16_000);
+  const lineByLine = cpuMs(() => analyzeChunks(oneLinePerChunk(large)));
+  const t1 = cpuMs(() => analyzeChunks([small]));
+  const t2 = cpuMs(() => analyzeChunks([large]));
+  expect({
+    t1,
+    t2,
+    lineByLine,
+    doubled: t2 < Math.max(3 * t1, 60),
+    vsLineByLine: t2 < Math.max(3 * lineByLine, 60),
+  }).toMatchObject({ doubled: true, vsLineByLine: true });
 }
 
 interface Run {
@@ -706,22 +719,7 @@ describe("work stays linear in the input (CPU time, best of two; the machine is 
   it("a long line of strings naming a request id inside an open body", () => {
     const make = (n: number) =>
       Buffer.from(`{\n"a": [${'"\\"RequestId\\" x",'.repeat(n)}"${"p".repeat(n * 128)}"]\n}\n`);
-    analyzeChunks([make(500)]); // warm up
-    const small = make(8000);
-    const large = make(16_000);
-    const lineByLine = cpuMs(() => analyzeChunks(oneLinePerChunk(large)));
-    const t1 = cpuMs(() => analyzeChunks([small]));
-    const t2 = cpuMs(() => analyzeChunks([large]));
-    expect({
-      t1,
-      t2,
-      lineByLine,
-      doubled: t2 < Math.max(3 * t1, 60),
-      vsLineByLine: t2 < Math.max(3 * lineByLine, 60),
-    }).toMatchObject({
-      doubled: true,
-      vsLineByLine: true,
-    });
+    expectLinearLikeLineByLine(make);
   });
 
   // Was: LineSplitter.take (line-splitter.ts) looks for the last line break before
@@ -729,22 +727,7 @@ describe("work stays linear in the input (CPU time, best of two; the machine is 
   // long partial line scans that partial line backwards again, bodies × its length.
   it("many small bodies, then a long last line without its newline", () => {
     const make = (n: number) => Buffer.from("{\n}\n".repeat(n) + "x".repeat(n * 256));
-    analyzeChunks([make(500)]); // warm up
-    const small = make(8000);
-    const large = make(16_000);
-    const lineByLine = cpuMs(() => analyzeChunks(oneLinePerChunk(large)));
-    const t1 = cpuMs(() => analyzeChunks([small]));
-    const t2 = cpuMs(() => analyzeChunks([large]));
-    expect({
-      t1,
-      t2,
-      lineByLine,
-      doubled: t2 < Math.max(3 * t1, 60),
-      vsLineByLine: t2 < Math.max(3 * lineByLine, 60),
-    }).toMatchObject({
-      doubled: true,
-      vsLineByLine: true,
-    });
+    expectLinearLikeLineByLine(make);
   });
 
   // Was: (before the change too, for every open body; the change removes it for a body that
