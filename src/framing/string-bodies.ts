@@ -73,8 +73,9 @@ export class StringBodies implements StringExaminer {
    * where in it line `lineNo` starts; a string's line is counted on from there.
    */
   private span: Buffer | null = null;
-  /** The next line break in the span at or after the line `lineNo` (-1: none before its end). */
-  private spanBreak = 0;
+  /** Where the line `lineNo` of the span starts, and the next line break from there (-2: not looked for yet; -1: none). */
+  private spanFrom = 0;
+  private spanBreak = -2;
   private spanEnd = 0;
   private framer: TextFramer | null = null;
   private scratch: Buffer = Buffer.alloc(0);
@@ -118,7 +119,9 @@ export class StringBodies implements StringExaminer {
    */
   spanLines(buf: Buffer, from: number, end: number, lineNo: number): void {
     this.span = buf;
-    this.spanBreak = buf.indexOf(0x0a, from);
+    this.spanFrom = from;
+    // Looked for when a string is examined (most spans have none that names a request id).
+    this.spanBreak = -2;
     this.spanEnd = end;
     this.lineNo = lineNo;
     this.text?.newLine();
@@ -205,7 +208,7 @@ export class StringBodies implements StringExaminer {
    * break is looked for once.
    */
   private lineTo(buf: Buffer, pos: number): void {
-    let nl = this.spanBreak;
+    let nl = this.spanBreak === -2 ? buf.indexOf(0x0a, this.spanFrom) : this.spanBreak;
     let lineNo = this.lineNo;
     while (nl >= 0 && nl < pos && nl < this.spanEnd) {
       lineNo++;
