@@ -12,7 +12,7 @@ import { FrameSink } from "./frame-sink.js";
 import { type HeldLine, HeldLines } from "./held-lines.js";
 import { LineExaminer } from "./line-examiner.js";
 import { countLine, countLines, PAUSED } from "./line-outcomes.js";
-import { closeHeld, type OpenBody, replayHeld } from "./open-body.js";
+import { closeHeld, type OpenBody, replayHeld, reportBody } from "./open-body.js";
 import type { ReplayLine, Skips } from "./replay.js";
 import { SettleProbe } from "./settle-probe.js";
 import { movedStop, type Stop, type TurnBudget } from "./turn-budget.js";
@@ -185,10 +185,15 @@ export class BodyFramer {
     const offset = this.seen + (start - pos);
     this.seen = offset + (nl + 1 - start);
     this.linesTaken = lineBreaks + 1;
-    const first = held.lines[0] as HeldLine;
-    this.out.release();
-    const flag = this.out.body(open.parser, held.arena, first.start, open.start, first.lineNo, endLineNo);
-    for (const l of held.lines) countLine(this.counts, l.flags | flag);
+    const flag = reportBody(
+      open,
+      held,
+      this.out,
+      this.counts,
+      open.parser.result(),
+      endLineNo,
+      held.lines.length,
+    );
     countLines(this.counts, flag, lineBreaks - blankLines);
     this.resetOpen();
     // Its quoted strings are on that line.
@@ -203,20 +208,11 @@ export class BodyFramer {
    * are not held); returns the number of the line after the last one.
    */
   private keepLines(data: Buffer, from: number, to: number, lineNo: number): number {
-    const held = this.held;
     let n = lineNo;
-    // One pass per line: its blanks (as firstNonBlank has them: a CR before the `\n` too), then its end.
     for (let s = from; s < to; n++) {
-      let p = s;
-      let b = data[p] as number;
-      while (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0b || b === 0x0c) b = data[++p] as number;
-      if (b === 0x0a) {
-        s = p + 1;
-        continue;
-      }
-      let nl = p + 1;
-      while (data[nl] !== 0x0a) nl++;
-      held.hold(data, s, data[nl - 1] === 0x0d ? nl - 1 : nl, n, this.seen + (s - from), 0);
+      const nl = data.indexOf(0x0a, s);
+      const e = nl > s && data[nl - 1] === 0x0d ? nl - 1 : nl;
+      if (firstNonBlank(data, s, e) < e) this.held.hold(data, s, e, n, this.seen + (s - from), 0);
       s = nl + 1;
     }
     return n;

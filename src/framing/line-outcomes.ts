@@ -14,11 +14,7 @@ export const PAUSED = 8;
 
 /** Counts one final non-blank line by its flags. */
 export function countLine(counts: LineCounts, flags: number): void {
-  counts.lines++;
-  if (flags & RESPONSE) return;
-  if (flags & BODY) counts.nonResponse++;
-  else if (flags & FAILED) counts.malformed++;
-  else counts.nonResponse++;
+  countLines(counts, flags, 1);
 }
 
 /** Counts `n` final non-blank lines that have the same flags. */

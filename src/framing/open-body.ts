@@ -37,22 +37,33 @@ export function closeHeld(
 ): { line: HeldLine; flags: number } {
   const lines = held.lines;
   const last = lines.length - 1;
-  const firstLine = lines[0] as HeldLine;
   const lastLine = lines[last] as HeldLine;
   const endedBefore = last > 0 && endPos === lastLine.start;
   const endLine = endedBefore ? (lines[last - 1] as HeldLine) : lastLine;
-  out.release();
-  const flag = out.body(
-    open.parser,
-    held.arena,
-    firstLine.start,
-    open.start,
-    firstLine.lineNo,
-    endLine.lineNo,
-    parsed,
-  );
-  for (let i = 0; i < last; i++) countLine(counts, (lines[i] as HeldLine).flags | flag);
+  const flag = reportBody(open, held, out, counts, parsed, endLine.lineNo, last);
   return { line: lastLine, flags: endedBefore ? lastLine.flags : lastLine.flags | flag };
+}
+
+/**
+ * The open body is done, its last line `endLineNo`: its response (and those of its strings) goes
+ * to `out`, after the frames its first line held back, and its first `counted` held lines are
+ * counted. Returns the flag of its lines.
+ */
+export function reportBody(
+  open: OpenBody,
+  held: HeldLines,
+  out: FrameSink,
+  counts: LineCounts,
+  parsed: Parsed | null,
+  endLineNo: number,
+  counted: number,
+): number {
+  const lines = held.lines;
+  const first = lines[0] as HeldLine;
+  out.release();
+  const flag = out.body(open.parser, held.arena, first.start, open.start, first.lineNo, endLineNo, parsed);
+  for (let i = 0; i < counted; i++) countLine(counts, (lines[i] as HeldLine).flags | flag);
+  return flag;
 }
 
 /**
